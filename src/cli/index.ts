@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { Command } from 'commander'
+import { VERSION } from '../version.js'
+
+const program = new Command()
+program.name('iterable-actions').description('Self-hosted Iterable (Actions) destination').version(VERSION)
+
+// Each command lives in its own file under src/cli/ and registers itself here.
+
+await program.parseAsync(process.argv)

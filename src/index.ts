@@ -1,0 +1,3 @@
+// Library entry point: the stable exports named in docs/design (compileTrigger, compileMapping,
+// iterableDestination, previewEvent) are re-exported here as each part lands.
+export { VERSION } from './version.js'
