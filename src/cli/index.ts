@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
+import { registerSandbox } from './sandbox.js'
+import { registerPreview } from './preview.js'
 
 const program = new Command()
 program.name('iterable-actions').description('Self-hosted Iterable (Actions) destination').version(VERSION)
 
 // Each command lives in its own file under src/cli/ and registers itself here.
+registerPreview(program)
+registerSandbox(program)
 
 await program.parseAsync(process.argv)

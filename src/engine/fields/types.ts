@@ -2,7 +2,8 @@
 // definition come the default mapping, the JSON Schema used for payload validation and
 // coercion (reference §3.3–3.5), and — through `PayloadOf` — the TypeScript payload type.
 
-export type FieldType = 'string' | 'text' | 'password' | 'number' | 'integer' | 'datetime' | 'boolean' | 'object'
+export type FieldType =
+  'string' | 'text' | 'password' | 'number' | 'integer' | 'datetime' | 'boolean' | 'object'
 
 /** A conditional requirement (reference §3.3 "Conditional required"). */
 export interface ConditionalRequired {
@@ -45,7 +46,9 @@ export function defineFields<const T extends FieldDefinitions>(fields: T): T {
 
 type ScalarOf<F extends FieldDefinition> = F['type'] extends 'string' | 'text' | 'password'
   ? F['choices'] extends ReadonlyArray<infer C>
-    ? C extends { value: infer V } ? V : C
+    ? C extends { value: infer V }
+      ? V
+      : C
     : string
   : F['type'] extends 'number' | 'integer'
     ? number
@@ -61,8 +64,7 @@ type ScalarOf<F extends FieldDefinition> = F['type'] extends 'string' | 'text' |
           : never
 
 type ValueOf<F extends FieldDefinition> =
-  | (F['multiple'] extends true ? ScalarOf<F>[] : ScalarOf<F>)
-  | (F['allowNull'] extends true ? null : never)
+  (F['multiple'] extends true ? ScalarOf<F>[] : ScalarOf<F>) | (F['allowNull'] extends true ? null : never)
 
 type RequiredKeys<T extends FieldDefinitions> = {
   [K in keyof T]: T[K]['required'] extends true ? K : never
