@@ -1,0 +1,20 @@
+export { IterableClient } from './client.js'
+export type { HttpMethod, IterableClientOptions, IterableRequest, IterableResponse } from './client.js'
+export { IterableConnections } from './connections.js'
+export type { ConnectionOptions } from './connections.js'
+export {
+  classifyResponse,
+  classifyTransportError,
+  isRetryableStatus,
+  readEnvelope,
+  transportFailureReason,
+} from './classify.js'
+export type { IterableEnvelope, ResponseHeaders, TransportFailureReason } from './classify.js'
+export { IterableClientConfigError } from './errors.js'
+export type { IterableClientErrorCode } from './errors.js'
+export { POLICY_BY_KIND } from './outcome.js'
+export type { IterableOutcome, OutcomeKind, OutcomePolicy } from './outcome.js'
+export { ITERABLE_REGIONS, isIterableRegion, regionBaseUrl } from './regions.js'
+export type { IterableRegion } from './regions.js'
+export { parseRetryAfter } from './retry-after.js'
+export { statusErrorCode } from './status-names.js'
