@@ -1,0 +1,11 @@
+// Field definitions → schema, defaults, payload validation and the payload type.
+export type { ConditionalRequired, FieldDefinition, FieldDefinitions, FieldType, PayloadOf } from './types.js'
+export { defineFields } from './types.js'
+export { compileFields } from './compile.js'
+export type { CompiledFields, ValidationMode, ValidationResult } from './compile.js'
+export { fieldsToJsonSchema } from './schema.js'
+export type { JsonSchema, JsonType } from './schema.js'
+export { removeEmptyValues } from './remove-empty.js'
+export { isDateLike } from './date-like.js'
+export { PayloadValidationError } from './errors.js'
+export type { FieldError } from './messages.js'
