@@ -1,0 +1,19 @@
+import { trackEvent } from './track-event.js'
+import { trackPurchase } from './track-purchase.js'
+import type { ActionDefinition, ActionKey } from './types.js'
+import { updateCart } from './update-cart.js'
+import { updateUser } from './update-user.js'
+
+export { trackEvent, trackPurchase, updateCart, updateUser }
+export type * from './types.js'
+
+export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
+  updateUser,
+  trackEvent,
+  updateCart,
+  trackPurchase,
+}
+
+export function isActionKey(value: unknown): value is ActionKey {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(actions, value)
+}

@@ -1,0 +1,64 @@
+// The contract between an action's declarative definition and the runtime that plans requests.
+import type { FieldDefinitions } from '../../engine/fields/types.js'
+import type { IterableSettings } from '../settings.js'
+
+export type ActionKey = 'updateUser' | 'trackEvent' | 'updateCart' | 'trackPurchase'
+
+export type JsonObject = Record<string, unknown>
+
+/** Everything an action needs besides the validated payload. */
+export interface PlanContext {
+  settings: IterableSettings
+  /** The mapping sends through the action's bulk endpoint (only for actions that have one). */
+  batching: boolean
+  /** The Segment messageId (D13: purchase id when none is mapped). */
+  messageId?: string
+  /** When this service received the event, in ms (D5: createdAt default). */
+  receivedAtMs: number
+}
+
+/** A request sent only after the delivery it belongs to succeeded (e.g. updateEmail, D9). */
+export interface FollowUpRequest {
+  method: 'POST'
+  path: string
+  body: JsonObject
+  /**
+   * True when it follows a bulk call: Iterable may not have created the user yet, so a
+   * "user does not exist" answer should be retried for a while rather than dead-lettered.
+   */
+  retryWhileUserMissing?: boolean
+}
+
+/**
+ * One unit of work for delivery. `item` is final (dates converted, ids filled): it is the single
+ * request's body, or — when `bulkEndpoint` is set — one element of a bulk body.
+ */
+export interface PlannedDelivery {
+  action: ActionKey
+  /** Path of the single request (always set; the request used when `bulkEndpoint` is absent). */
+  endpoint: string
+  /** Path of the bulk request, when the item is to be batched. */
+  bulkEndpoint?: string
+  /** Items with equal batchKey may share a bulk body (D12: updateOnly is part of it). */
+  batchKey?: string
+  /** Top-level keys of the bulk body besides the item list (e.g. `{updateOnly: true}`). */
+  bulkEnvelope?: JsonObject
+  /** Key of the item list in the bulk body (`users` or `events`). */
+  bulkListKey?: 'users' | 'events'
+  /** userId, else email: orders a user's identify before that user's later events. */
+  userKey?: string
+  item: JsonObject
+  followUps?: FollowUpRequest[]
+}
+
+export interface ActionDefinition<F extends FieldDefinitions = FieldDefinitions> {
+  key: ActionKey
+  title: string
+  description: string
+  defaultSubscription: string
+  fields: F
+  /** Path of the bulk endpoint, for actions that can batch. */
+  bulkEndpoint?: string
+  /** Builds the deliveries for one validated payload; throws PayloadValidationError. */
+  plan(payload: JsonObject, context: PlanContext): PlannedDelivery[]
+}

@@ -1,0 +1,36 @@
+// "Cart Updates" (reference §3.3, §4.7): single requests only.
+import { defineFields } from '../../engine/fields/types.js'
+import { ENDPOINTS } from '../regions.js'
+import { ITEMS_FIELD } from '../shared-fields.js'
+import { transformItems } from '../transforms/items.js'
+import { buildCommerceUser, CART_USER_FIELD } from './commerce-user.js'
+import { checkIdentifiers, userKeyOf } from './identifiers.js'
+import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery } from './types.js'
+
+export const updateCartFields = defineFields({
+  user: CART_USER_FIELD,
+  items: ITEMS_FIELD,
+})
+
+function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] {
+  const user = payload.user as JsonObject
+  checkIdentifiers(user.email, user.userId, context.settings.projectType)
+  const body: JsonObject = {
+    user: buildCommerceUser(user),
+    items: transformItems(payload.items as JsonObject[]),
+  }
+  const delivery: PlannedDelivery = { action: 'updateCart', endpoint: ENDPOINTS.updateCart, item: body }
+  const userKey = userKeyOf(user.email, user.userId)
+  if (userKey !== undefined) delivery.userKey = userKey
+  return [delivery]
+}
+
+export const updateCart: ActionDefinition<typeof updateCartFields> = {
+  key: 'updateCart',
+  title: 'Cart Updates',
+  description: 'Updates the shoppingCartItems field on the user profile.',
+  // The reference's text; its parser read `==` as `= "="` (never matched), D8 reads it as `=`.
+  defaultSubscription: 'type = "track" and event == "Cart Updated"',
+  fields: updateCartFields,
+  plan,
+}

@@ -1,0 +1,132 @@
+// Presets (reference §2). A preset's mapping is the default of every action field that has one,
+// plus the listed overrides. The four automatic presets make the default configuration.
+import type { FieldDefinitions } from '../engine/fields/types.js'
+import { actions } from './actions/index.js'
+import type { ActionKey } from './actions/types.js'
+
+export type Mapping = Record<string, unknown>
+
+export interface AutomaticPreset {
+  name: string
+  type: 'automatic'
+  subscribe: string
+  partnerAction: ActionKey
+  mapping: Mapping
+}
+
+export interface SpecificEventPreset {
+  name: string
+  type: 'specificEvent'
+  eventSlug: string
+  partnerAction: ActionKey
+  mapping: Mapping
+}
+
+export type Preset = AutomaticPreset | SpecificEventPreset
+
+/** `defaultValues(fields)`: each field's default mapping, fields without one left out. */
+export function defaultMapping(fields: FieldDefinitions): Mapping {
+  const mapping: Mapping = {}
+  for (const [key, field] of Object.entries(fields)) {
+    if (field.default !== undefined) mapping[key] = field.default
+  }
+  return mapping
+}
+
+function defaults(action: ActionKey, overrides: Mapping = {}): Mapping {
+  return { ...defaultMapping(actions[action].fields), ...overrides }
+}
+
+const PROPERTIES = { dataFields: { '@path': '$.properties' } }
+const TRAITS = { dataFields: { '@path': '$.traits' } }
+
+export const AUTOMATIC_PRESETS: readonly AutomaticPreset[] = [
+  {
+    name: 'Track Calls',
+    type: 'automatic',
+    subscribe: 'type = "track" and event != "Order Completed" and event != "Cart Updated"',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent'),
+  },
+  {
+    name: 'Identify Calls',
+    type: 'automatic',
+    subscribe: 'type = "identify"',
+    partnerAction: 'updateUser',
+    mapping: defaults('updateUser'),
+  },
+  {
+    name: 'Update Cart Calls',
+    type: 'automatic',
+    subscribe: 'type = "track" and event = "Cart Updated"',
+    partnerAction: 'updateCart',
+    mapping: defaults('updateCart'),
+  },
+  {
+    name: 'Order Completed Calls',
+    type: 'automatic',
+    subscribe: 'type = "track" and event = "Order Completed"',
+    partnerAction: 'trackPurchase',
+    mapping: defaults('trackPurchase'),
+  },
+]
+
+/** Presets for Segment's specific events (warehouse entities, journeys); available, not enabled by default. */
+export const SPECIFIC_EVENT_PRESETS: readonly SpecificEventPreset[] = [
+  {
+    name: 'Associated Entity Added',
+    type: 'specificEvent',
+    eventSlug: 'warehouse_entity_added_track',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent'),
+  },
+  {
+    name: 'Associated Entity Removed',
+    type: 'specificEvent',
+    eventSlug: 'warehouse_entity_removed_track',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', PROPERTIES),
+  },
+  {
+    name: 'Entities Audience Entered',
+    type: 'specificEvent',
+    eventSlug: 'warehouse_audience_entered_track',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', PROPERTIES),
+  },
+  {
+    name: 'Entities Exited',
+    type: 'specificEvent',
+    eventSlug: 'warehouse_audience_exited_track',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', PROPERTIES),
+  },
+  {
+    name: 'Entities Audience Membership Changed',
+    type: 'specificEvent',
+    eventSlug: 'warehouse_audience_membership_changed_identify',
+    partnerAction: 'updateUser',
+    mapping: defaults('updateUser', TRAITS),
+  },
+  {
+    name: 'Journeys Step Transition Track',
+    type: 'specificEvent',
+    eventSlug: 'journeys_step_entered_track',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', PROPERTIES),
+  },
+  {
+    // The reference gives this preset the same slug as the one above (§7.9); kept as is.
+    name: 'Journeys Step Entered',
+    type: 'specificEvent',
+    eventSlug: 'journeys_step_entered_track',
+    partnerAction: 'updateUser',
+    mapping: defaults('updateUser', TRAITS),
+  },
+]
+
+export const PRESETS: readonly Preset[] = [...AUTOMATIC_PRESETS, ...SPECIFIC_EVENT_PRESETS]
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((preset) => preset.name === name)
+}
