@@ -163,6 +163,9 @@ export class IterableClient {
         bodyTimeout: this.timeoutMs + 1000,
       })
       const text = await readText(response.body, this.#maxResponseBytes)
+      // undici marks the socket idle only after the body's end reaches us; yielding once lets the pool
+      // see it free, so a caller's next request reuses this socket instead of opening another one.
+      await new Promise<void>((resolve) => setImmediate(resolve))
       const body = parseBody(text, response.headers['content-type'])
       const outcome = classifyResponse(response.statusCode, body, response.headers, Date.now())
       return {
