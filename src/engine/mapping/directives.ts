@@ -1,14 +1,6 @@
 // The value directives (reference §1.7): @path, @template, @literal, @if, @case, @json,
 // @excludeWhenNull. Structural ones (@arrayPath, @flatten, @merge, @transform) are in structural.ts.
-import {
-  fail,
-  failing,
-  option,
-  returnUndefined,
-  type CompileContext,
-  type DirectiveCompiler,
-  type Node,
-} from './node.js'
+import { fail, failing, option, returnUndefined, type DirectiveCompiler, type Node } from './node.js'
 import { compilePath, stripDollarDot } from './path.js'
 import { compileTemplate } from './template.js'
 import { isPlainObject, realTypeOf, setOwn, toJsString, type PlainObject } from './values.js'
