@@ -14,7 +14,11 @@ export class PayloadValidationError extends Error {
 /** Destination settings that cannot be used (unknown region, missing API key …). */
 export class SettingsValidationError extends Error {
   readonly code = 'INVALID_SETTINGS'
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The setting at fault, when there is one. */
+    readonly setting?: string,
+  ) {
     super(message)
     this.name = 'SettingsValidationError'
   }

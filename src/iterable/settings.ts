@@ -78,28 +78,35 @@ export function validateSettings(raw: unknown, options: ValidateSettingsOptions 
 
   let apiKey = input.apiKey
   if (apiKey === undefined || apiKey === null || apiKey === '') {
-    if (requireApiKey) throw new SettingsValidationError('API Key (apiKey) is required.')
+    if (requireApiKey) throw new SettingsValidationError('API Key (apiKey) is required.', 'apiKey')
     apiKey = PREVIEW_API_KEY_PLACEHOLDER
   } else if (typeof apiKey !== 'string') {
-    throw new SettingsValidationError('API Key (apiKey) must be a string.')
+    throw new SettingsValidationError('API Key (apiKey) must be a string.', 'apiKey')
   }
 
   const location = input.dataCenterLocation ?? 'united_states'
   if (!isDataCenterLocation(location)) {
     // The reference's own settings message; actions there would silently send to the US instead (D10).
-    throw new SettingsValidationError('Data Center Location must be one of: "united_states" or "europe".')
+    throw new SettingsValidationError(
+      'Data Center Location must be one of: "united_states" or "europe".',
+      'dataCenterLocation',
+    )
   }
 
   const settings: IterableSettings = { apiKey: apiKey as string, dataCenterLocation: location }
   const projectType = input.projectType
   if (projectType !== undefined && projectType !== null && projectType !== '') {
     if (!isProjectType(projectType)) {
-      throw new SettingsValidationError('Project Type must be one of: "email", "userId" or "hybrid".')
+      throw new SettingsValidationError(
+        'Project Type must be one of: "email", "userId" or "hybrid".',
+        'projectType',
+      )
     }
     if (projectType === 'email' && location === 'europe') {
       // Iterable's EU data centre hosts only userID-based and hybrid projects.
       throw new SettingsValidationError(
         'Project Type "email" is not available in the europe data center: Iterable EU projects are userID-based or hybrid.',
+        'projectType',
       )
     }
     settings.projectType = projectType

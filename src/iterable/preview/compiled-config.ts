@@ -1,0 +1,30 @@
+// previewEvent accepts a loaded configuration or a plain configuration object; the latter is
+// checked and compiled once and cached for as long as the object lives.
+import { defaultConfig, parseConfig, type LoadedConfig } from '../../config/load.js'
+
+const cache = new WeakMap<object, LoadedConfig>()
+let defaultLoaded: LoadedConfig | undefined
+
+function isLoaded(config: object): config is LoadedConfig {
+  const destinations = (config as { destinations?: unknown }).destinations
+  return (
+    Array.isArray(destinations) &&
+    destinations.every(
+      (d) => d !== null && typeof d === 'object' && Array.isArray((d as { compiled?: unknown }).compiled),
+    ) &&
+    typeof (config as { file?: unknown }).file === 'string'
+  )
+}
+
+/** The compiled configuration for preview (`undefined` → the default configuration). */
+export function previewConfig(config: unknown): LoadedConfig {
+  if (config === undefined || config === null) return (defaultLoaded ??= defaultConfig())
+  if (typeof config !== 'object') throw new TypeError('previewEvent: config must be an object')
+  if (isLoaded(config)) return config
+  let loaded = cache.get(config)
+  if (loaded === undefined) {
+    loaded = parseConfig(config, '<config>', { preview: true })
+    cache.set(config, loaded)
+  }
+  return loaded
+}

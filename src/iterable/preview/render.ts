@@ -1,0 +1,29 @@
+// Turns planned deliveries into the requests a preview shows (no API key, ever).
+import { USER_AGENT } from '../../version.js'
+import type { FollowUpRequest, PlannedDelivery } from '../actions/types.js'
+import { baseUrl } from '../regions.js'
+import type { IterableSettings } from '../settings.js'
+import type { PreviewRequest } from './types.js'
+
+/** The headers of every request, as the client sends them, minus `Api-Key`. */
+export const PREVIEW_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+  'user-agent': USER_AGENT,
+})
+
+export function renderRequest(settings: IterableSettings, path: string, body: unknown): PreviewRequest {
+  return { method: 'POST', url: baseUrl(settings.dataCenterLocation) + path, headers: PREVIEW_HEADERS, body }
+}
+
+export function renderFollowUps(
+  settings: IterableSettings,
+  followUps: readonly FollowUpRequest[],
+): PreviewRequest[] {
+  return followUps.map((f) => renderRequest(settings, f.path, f.body))
+}
+
+/** A delivery sent on its own: the single request, then its follow-ups. */
+export function renderSingle(settings: IterableSettings, delivery: PlannedDelivery): PreviewRequest[] {
+  const first = renderRequest(settings, delivery.endpoint, delivery.item)
+  return delivery.followUps ? [first, ...renderFollowUps(settings, delivery.followUps)] : [first]
+}
