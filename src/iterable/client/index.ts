@@ -18,3 +18,16 @@ export { ITERABLE_REGIONS, isIterableRegion, regionBaseUrl } from './regions.js'
 export type { IterableRegion } from './regions.js'
 export { parseRetryAfter } from './retry-after.js'
 export { statusErrorCode } from './status-names.js'
+export { bulkOutcomes } from './bulk-outcomes.js'
+export type { BulkFailureReason, BulkItemOutcome } from './bulk-outcomes.js'
+export type { BulkItem, BulkKind, BulkResponse } from './bulk-types.js'
+export {
+  FIELD_TYPES_MISMATCHED,
+  findMismatchedItems,
+  isFieldTypeMismatch,
+  locateMismatchedItems,
+  readValidationErrors,
+} from './mismatch.js'
+export type { FieldTypeError, MismatchedItem } from './mismatch.js'
+export { normaliseFieldType, possibleFieldTypes } from './field-types.js'
+export type { IterableFieldType } from './field-types.js'
