@@ -1,0 +1,55 @@
+// openStore: the one entry point. Dialect details stay below this folder.
+import { resolveLimits } from './limits.js'
+import { loadOrCreateSecretKeyFile, parseSecretKey, SecretBox } from './secrets.js'
+import { StoreError } from './errors.js'
+import type { Store, StoreLimits } from './types.js'
+import type { SqliteSynchronous } from './sqlite/open.js'
+
+interface CommonOptions {
+  /** 32-byte key for secrets at rest (Buffer, 64 hex chars or base64). */
+  secretKey?: Buffer | string
+  limits?: Partial<StoreLimits>
+}
+
+export interface SqliteStoreOptions extends CommonOptions {
+  kind: 'sqlite'
+  /** Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. */
+  dir: string
+  synchronous?: SqliteSynchronous
+  busyTimeoutMs?: number
+}
+
+export interface PostgresStoreOptions extends CommonOptions {
+  kind: 'postgres'
+  url: string
+  /** Schema for every table (created if missing). Default `public`. */
+  schema?: string
+  /** Pool size. Default 10. */
+  maxConnections?: number
+}
+
+export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const limits = resolveLimits(options.limits)
+  if (options.kind === 'sqlite') {
+    const key = options.secretKey ? parseSecretKey(options.secretKey) : loadOrCreateSecretKeyFile(options.dir)
+    const { openSqliteDatabase } = await import('./sqlite/open.js')
+    const { SqliteStore } = await import('./sqlite/SqliteStore.js')
+    const db = openSqliteDatabase(options)
+    return new SqliteStore(db, new SecretBox(key), limits)
+  }
+  if (!options.secretKey) {
+    throw new StoreError(
+      'secret_key_required',
+      'A PostgreSQL store needs a secretKey (e.g. from an environment variable)',
+    )
+  }
+  const { openPostgresStore } = await import('./postgres/PostgresStore.js')
+  return openPostgresStore(options, new SecretBox(parseSecretKey(options.secretKey)), limits)
+}
+
+export type * from './types.js'
+export { StoreError, type StoreErrorCode } from './errors.js'
+export { DEFAULT_LIMITS } from './limits.js'
+export { loadOrCreateSecretKeyFile, SECRET_KEY_FILE } from './secrets.js'

@@ -1,0 +1,191 @@
+// Row <-> record conversion shared by every backend: both dialects use the same snake_case
+// column names, so one set of mappers serves them all.
+import type {
+  Attempt,
+  DeadLetter,
+  Destination,
+  Job,
+  JsonInput,
+  Mapping,
+  Outcome,
+  OutcomeKind,
+  Source,
+  StoredEvent,
+} from './types.js'
+
+export type Row = Record<string, unknown>
+
+export function toJsonText(value: JsonInput | undefined | null): string {
+  if (typeof value === 'string') return value
+  return JSON.stringify(value ?? null)
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v))
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+const parseObject = (v: unknown): Record<string, unknown> =>
+  typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v ?? {}) as Record<string, unknown>)
+
+export function rowToSource(r: Row): Source {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    writeKeyHint: String(r.write_key_hint ?? ''),
+    createdAt: num(r.created_at),
+    revokedAt: numOrNull(r.revoked_at),
+  }
+}
+
+export function rowToDestination(r: Row): Destination {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    kind: String(r.kind),
+    settings: parseObject(r.settings),
+    hasApiKey: r.api_key_sealed !== null && r.api_key_sealed !== undefined,
+    enabled: Boolean(r.enabled),
+    paused:
+      r.paused_reason === null || r.paused_reason === undefined
+        ? null
+        : { reason: String(r.paused_reason), since: num(r.paused_since) },
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  }
+}
+
+export function rowToMapping(r: Row): Mapping {
+  return {
+    id: String(r.id),
+    destinationId: String(r.destination_id),
+    name: String(r.name),
+    enabled: Boolean(r.enabled),
+    trigger: String(r.trigger_text),
+    action: String(r.action),
+    fields: parseObject(r.fields),
+    batching: r.batching === null || r.batching === undefined ? null : parseObject(r.batching),
+    position: num(r.position),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  }
+}
+
+export function rowToJob(r: Row): Job {
+  return {
+    id: num(r.id),
+    destinationId: String(r.destination_id),
+    endpoint: String(r.endpoint),
+    mappingId: strOrNull(r.mapping_id),
+    eventId: numOrNull(r.event_id),
+    messageId: String(r.message_id),
+    action: String(r.action),
+    orderingKey: strOrNull(r.ordering_key),
+    isBarrier: Boolean(r.is_barrier),
+    batchKey: strOrNull(r.batch_key),
+    payload: String(r.payload),
+    attempts: num(r.attempts),
+    runAt: num(r.run_at),
+    firstEnqueuedAt: num(r.first_enqueued_at),
+    lockedBy: strOrNull(r.locked_by),
+    lockedUntil: numOrNull(r.locked_until),
+    lastError: strOrNull(r.last_error),
+  }
+}
+
+export function rowToOutcome(r: Row): Outcome {
+  return {
+    id: num(r.id),
+    at: num(r.at),
+    outcome: String(r.outcome) as OutcomeKind,
+    destinationId: String(r.destination_id),
+    mappingId: strOrNull(r.mapping_id),
+    action: String(r.action),
+    eventId: numOrNull(r.event_id),
+    messageId: String(r.message_id),
+    userKey: strOrNull(r.user_key),
+    jobId: numOrNull(r.job_id),
+    statusCode: numOrNull(r.status_code),
+    errorCode: strOrNull(r.error_code),
+    errorMessage: strOrNull(r.error_message),
+  }
+}
+
+export function rowToEvent(r: Row): StoredEvent {
+  return {
+    id: num(r.id),
+    sourceId: String(r.source_id),
+    messageId: String(r.message_id),
+    receivedAt: num(r.received_at),
+    size: num(r.size),
+    userKey: strOrNull(r.user_key),
+    body: String(r.body),
+  }
+}
+
+export function rowToAttempt(r: Row): Attempt {
+  return {
+    id: num(r.id),
+    at: num(r.at),
+    destinationId: String(r.destination_id),
+    endpoint: String(r.endpoint),
+    requestBody: String(r.request_body),
+    responseStatus: numOrNull(r.response_status),
+    responseBody: strOrNull(r.response_body),
+    durationMs: num(r.duration_ms),
+    jobCount: num(r.job_count),
+    error: strOrNull(r.error),
+  }
+}
+
+export function rowToDeadLetter(r: Row): DeadLetter {
+  return {
+    id: num(r.id),
+    jobId: num(r.job_id),
+    destinationId: String(r.destination_id),
+    endpoint: String(r.endpoint),
+    mappingId: strOrNull(r.mapping_id),
+    eventId: numOrNull(r.event_id),
+    messageId: String(r.message_id),
+    action: String(r.action),
+    orderingKey: strOrNull(r.ordering_key),
+    isBarrier: Boolean(r.is_barrier),
+    batchKey: strOrNull(r.batch_key),
+    payload: String(r.payload),
+    attempts: num(r.attempts),
+    firstEnqueuedAt: num(r.first_enqueued_at),
+    lastError: strOrNull(r.last_error),
+    reason: String(r.reason),
+    code: String(r.code),
+    statusCode: numOrNull(r.status_code),
+    deadAt: num(r.dead_at),
+    replayedAt: numOrNull(r.replayed_at),
+  }
+}
+
+/** Truncates a body to at most `maxBytes` UTF-8 bytes (approximately, by characters first). */
+export function truncateBody(body: string, maxBytes: number): string {
+  if (body.length * 3 <= maxBytes || Buffer.byteLength(body) <= maxBytes) return body
+  const marker = '…[truncated]'
+  let cut = Buffer.from(body, 'utf8')
+    .subarray(0, Math.max(0, maxBytes - 16))
+    .toString('utf8')
+  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1)
+  return cut + marker
+}
+
+/** Removes repeated messageIds inside one request: the first occurrence wins. */
+export function splitRepeats<T extends { messageId: string }>(
+  events: readonly T[],
+): { firsts: number[]; repeats: string[] } {
+  const seen = new Set<string>()
+  const firsts: number[] = []
+  const repeats: string[] = []
+  for (let i = 0; i < events.length; i++) {
+    const id = events[i].messageId
+    if (seen.has(id)) repeats.push(id)
+    else {
+      seen.add(id)
+      firsts.push(i)
+    }
+  }
+  return { firsts, repeats }
+}

@@ -1,0 +1,6 @@
+// Numbered migrations, applied in order at open; the applied version lives in schema_version.
+import m001 from './001_init.js'
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: '001_init', sql: m001 },
+]

@@ -1,0 +1,30 @@
+// Dead-letter statements (SQLite). One filter clause serves list, replay and discard; a null
+// parameter means "no condition".
+
+const FILTER = `
+  (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))
+  AND (@destinationId IS NULL OR destination_id = @destinationId)
+  AND (@mappingId IS NULL OR mapping_id = @mappingId)
+  AND (@from IS NULL OR dead_at >= @from)
+  AND (@to IS NULL OR dead_at < @to)
+  AND (@code IS NULL OR code = @code)
+  AND (@reasonContains IS NULL OR instr(reason, @reasonContains) > 0)
+  AND (@includeReplayed = 1 OR replayed_at IS NULL)`
+
+export const LIST_DEAD_LETTERS = `
+SELECT * FROM dead_letters WHERE ${FILTER} AND id > @after ORDER BY id LIMIT @limit`
+
+export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = ?`
+
+/** Replay: fresh ready jobs (attempts 0, retry window restarted) from the selected dead letters. */
+export const REPLAY_DEAD_LETTERS = `
+INSERT INTO jobs (destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
+                  batch_key, payload, attempts, run_at, first_enqueued_at)
+SELECT destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
+       batch_key, payload, 0, @now, @now
+FROM dead_letters WHERE ${FILTER} AND replayed_at IS NULL ORDER BY id`
+
+export const MARK_DEAD_LETTERS_REPLAYED = `
+UPDATE dead_letters SET replayed_at = @now WHERE ${FILTER} AND replayed_at IS NULL`
+
+export const DISCARD_DEAD_LETTERS = `DELETE FROM dead_letters WHERE ${FILTER}`

@@ -1,0 +1,33 @@
+// Retention statements (SQLite). Deletes run in chunks of @chunk rows, each its own short
+// transaction, so that a large prune never holds the write lock for long.
+
+export const CHUNK_DELETE_EVENTS_BEFORE = `
+DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < @cutoff LIMIT @chunk)`
+
+export const CHUNK_DELETE_EVENTS_UP_TO_ID = `
+DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= @maxId LIMIT @chunk)`
+
+/** The newest event id whose deletion (with everything older) brings the total size under the cap. */
+export const EVENTS_SIZE_CUTOFF_ID = `
+SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer_total FROM events)
+WHERE newer_total > @maxBytes ORDER BY id DESC LIMIT 1`
+
+export const CHUNK_DELETE_DEDUPE_KEYS = `
+DELETE FROM dedupe_keys WHERE (source_id, message_id) IN (
+  SELECT source_id, message_id FROM dedupe_keys WHERE seen_at <= @cutoff LIMIT @chunk)`
+
+export const CHUNK_DELETE_OUTCOMES_BEFORE = `
+DELETE FROM outcomes WHERE id IN (SELECT id FROM outcomes WHERE at < @cutoff LIMIT @chunk)`
+
+export const OUTCOMES_ROWS_CUTOFF_ID = `SELECT id FROM outcomes ORDER BY id DESC LIMIT 1 OFFSET @maxRows`
+
+export const CHUNK_DELETE_OUTCOMES_UP_TO_ID = `
+DELETE FROM outcomes WHERE id IN (SELECT id FROM outcomes WHERE id <= @maxId LIMIT @chunk)`
+
+export const ATTEMPTS_ROWS_CUTOFF_ID = `SELECT id FROM attempts ORDER BY id DESC LIMIT 1 OFFSET @maxRows`
+
+export const ATTEMPTS_BYTES_CUTOFF_ID = `
+SELECT id FROM (SELECT id, SUM(bytes) OVER (ORDER BY id DESC) AS newer_total FROM attempts)
+WHERE newer_total > @maxBytes ORDER BY id DESC LIMIT 1`
+
+export const DELETE_ATTEMPTS_UP_TO_ID = `DELETE FROM attempts WHERE id <= @maxId`

@@ -1,0 +1,75 @@
+// Queue statements (SQLite). Each operation is one set-based statement (plus its outcome-log
+// insert); job id lists are passed as a JSON array and expanded with json_each.
+
+const IDS = `(SELECT value FROM json_each(@ids))`
+
+/**
+ * Claim: the first `limit` ready jobs of one queue in id order. A non-barrier job with an
+ * orderingKey waits while an EARLIER barrier job (any endpoint) for the same destination and
+ * key is still pending: identify first.
+ */
+export const CLAIM_JOBS = `
+UPDATE jobs
+SET locked_by = @workerId, locked_until = @lockedUntil, attempts = attempts + 1
+WHERE id IN (
+  SELECT j.id FROM jobs AS j
+  WHERE j.destination_id = @destinationId AND j.endpoint = @endpoint
+    AND j.run_at <= @now
+    AND (j.locked_until IS NULL OR j.locked_until <= @now)
+    AND (j.is_barrier = 1 OR j.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM jobs AS b
+      WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
+        AND b.is_barrier = 1 AND b.id < j.id))
+  ORDER BY j.id
+  LIMIT @limit
+)
+RETURNING *`
+
+/** Copies jobs into the outcome log (used by complete, reschedule, deadLetter). */
+export const LOG_JOB_OUTCOMES = `
+INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key, job_id,
+                      status_code, error_code, error_message)
+SELECT @at, @outcome, destination_id, mapping_id, action, event_id, message_id, ordering_key, id,
+       @statusCode, @errorCode, @errorMessage
+FROM jobs WHERE id IN ${IDS}`
+
+export const DELETE_JOBS = `DELETE FROM jobs WHERE id IN ${IDS}`
+
+export const RESCHEDULE_JOBS = `
+UPDATE jobs SET run_at = @runAt, last_error = @lastError, locked_by = NULL, locked_until = NULL
+WHERE id IN ${IDS}`
+
+export const RELEASE_JOBS = `
+UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = MAX(attempts - 1, 0)
+WHERE id IN ${IDS} AND locked_by IS NOT NULL`
+
+export const MOVE_JOBS_TO_DEAD_LETTERS = `
+INSERT INTO dead_letters (job_id, destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key,
+                          is_barrier, batch_key, payload, attempts, first_enqueued_at, last_error,
+                          reason, code, status_code, dead_at)
+SELECT id, destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key,
+       is_barrier, batch_key, payload, attempts, first_enqueued_at, last_error,
+       @reason, @code, @statusCode, @at
+FROM jobs WHERE id IN ${IDS} ORDER BY id`
+
+export const RECLAIM_EXPIRED = `
+UPDATE jobs SET locked_by = NULL, locked_until = NULL
+WHERE locked_until IS NOT NULL AND locked_until <= @now`
+
+export const LIST_QUEUES = `SELECT DISTINCT destination_id, endpoint FROM jobs ORDER BY destination_id, endpoint`
+
+export const QUEUE_STATS = `
+SELECT destination_id, endpoint,
+       COUNT(*) AS depth,
+       SUM(CASE WHEN run_at <= @now AND (locked_until IS NULL OR locked_until <= @now) THEN 1 ELSE 0 END) AS ready,
+       SUM(CASE WHEN locked_until > @now THEN 1 ELSE 0 END) AS leased,
+       MIN(first_enqueued_at) AS oldest_enqueued_at
+FROM jobs
+GROUP BY destination_id, endpoint
+ORDER BY destination_id, endpoint`
+
+export const NEXT_RUN_AT = `
+SELECT MIN(CASE WHEN locked_until IS NULL THEN run_at ELSE MAX(run_at, locked_until) END) AS next_run_at
+FROM jobs WHERE destination_id = @destinationId AND endpoint = @endpoint`
+
+export const SELECT_JOB = `SELECT * FROM jobs WHERE id = ?`
