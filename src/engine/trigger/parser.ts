@@ -130,9 +130,10 @@ class Parser {
     const opToken = this.lexer.peek()
     if (opToken.kind !== 'operator') this.fail(opToken, OPERATOR)
     this.lexer.next()
+    const valueToken = this.lexer.peek()
     const literal = this.parseLiteral()
     const op = opToken.value as '=' | '!=' | '<' | '<=' | '>' | '>='
-    if (op !== '=' && op !== '!=') this.checkComparison(opToken, literal)
+    if (op !== '=' && op !== '!=') this.checkComparison(opToken, literal, valueToken)
     return field.kind === 'top'
       ? topLevelCondition(field.field, op, literal)
       : pathCondition(field, op, literal)
@@ -248,14 +249,12 @@ class Parser {
     this.warnings.push(`line ${line}, column ${column}: ${text}`)
   }
 
-  private checkComparison(opToken: Token, literal: Literal): void {
+  /** `<`, `<=`, `>`, `>=` only ever match numbers: a value that is no number is rejected (never true in Segment). */
+  private checkComparison(opToken: Token, literal: Literal, valueToken: Token): void {
     if (literal.kind === 'number') return
     if (literal.kind === 'string' && literal.value.trim() !== '' && !Number.isNaN(Number(literal.value)))
       return
-    this.warn(
-      opToken,
-      `"${opToken.raw} ${literalText(literal)}" compares with a value that is not a number; it is never true`,
-    )
+    this.fail(valueToken, `a number after "${opToken.raw}" (comparisons only match numbers)`)
   }
 
   private warnMixed(conjunctions: Token[]): void {
