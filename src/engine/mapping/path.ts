@@ -44,6 +44,27 @@ function step(current: unknown, segment: string): unknown {
   return value !== undefined && hasOwn(current, segment) ? value : undefined
 }
 
+/** A plain read, for names that no built-in prototype defines (the walk then sees own data only). */
+function read(current: unknown, segment: string): unknown {
+  return (current as Record<string, unknown>)[segment]
+}
+
+const BUILT_IN_PROTOTYPES: readonly object[] = [
+  Object.prototype,
+  Array.prototype,
+  String.prototype,
+  Number.prototype,
+  Boolean.prototype,
+]
+
+/**
+ * Only a name defined on a built-in prototype (`toString`, `constructor`, `__proto__`, `map`, …)
+ * needs the own-property check on JSON data; deciding it at compile time keeps lookups cheap.
+ */
+function stepFor(segment: string): typeof step {
+  return BUILT_IN_PROTOTYPES.some((prototype) => segment in prototype) ? step : read
+}
+
 /** Looks up pre-split segments; the walk stops at a falsy value and returns it (`{a:0}` at `a.b` → 0). */
 export function lookup(root: unknown, segments: readonly string[]): unknown {
   let current = root
@@ -57,22 +78,32 @@ export function lookup(root: unknown, segments: readonly string[]): unknown {
 /** Compiles a path string (already `$.`-stripped where the directive requires it) into a getter. */
 export function compilePath(path: string): PathGetter {
   const segments = splitPath(path)
+  const steps = segments.map(stepFor)
   switch (segments.length) {
     case 0:
       return (root) => root
     case 1: {
       const [a] = segments
-      return (root) => (root ? step(root, a) : root)
+      const [stepA] = steps
+      return (root) => (root ? stepA(root, a) : root)
     }
     case 2: {
       const [a, b] = segments
+      const [stepA, stepB] = steps
       return (root) => {
         if (!root) return root
-        const first = step(root, a)
-        return first ? step(first, b) : first
+        const first = stepA(root, a)
+        return first ? stepB(first, b) : first
       }
     }
     default:
-      return (root) => lookup(root, segments)
+      return (root) => {
+        let current = root
+        for (let i = 0; i < segments.length; i++) {
+          if (!current) return current
+          current = steps[i](current, segments[i])
+        }
+        return current
+      }
   }
 }
