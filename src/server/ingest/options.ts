@@ -1,0 +1,59 @@
+import type { NormalizedEvent } from '../../engine/event/index.js'
+
+/** The source a write key belongs to. */
+export interface ResolvedSource {
+  sourceId: string
+}
+
+/** What the sink learns about the accepted events besides the events themselves. */
+export interface AcceptInfo {
+  /** Raw JSON size in bytes of each event as received (same order as the events). */
+  sizes: readonly number[]
+  /** The route the request came in on, for instance `/v1/batch`. */
+  route: string
+}
+
+export interface AcceptResult {
+  /** messageIds already seen within the dedupe window (accepted, but delivered once). */
+  duplicates?: readonly string[]
+}
+
+export interface IngestLimits {
+  /** Largest single event, in bytes of raw JSON. Segment: 32 KB. */
+  maxEventBytes: number
+  /** Largest request body (after gzip decoding), in bytes. Segment: 500 KB. */
+  maxRequestBytes: number
+}
+
+export interface IngestOptions {
+  /** Returns the source of an active write key, or null when the key is unknown or revoked. */
+  resolveWriteKey(key: string): Promise<ResolvedSource | null> | ResolvedSource | null
+  /**
+   * The sink. Resolves only once the events are durably committed: the route answers 200 only
+   * after that. A rejection becomes a 503 (retryable) for the client.
+   */
+  accept(
+    sourceId: string,
+    events: NormalizedEvent[],
+    receivedAt: Date,
+    info: AcceptInfo,
+  ): Promise<AcceptResult | void>
+  limits?: Partial<IngestLimits>
+  /** The time used for `receivedAt`; tests pass a fixed clock. */
+  clock?: () => Date
+}
+
+export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
+  maxEventBytes: 32 * 1024,
+  maxRequestBytes: 500 * 1024,
+})
+
+export function resolveLimits(limits: Partial<IngestLimits> | undefined): IngestLimits {
+  const merged = { ...DEFAULT_LIMITS, ...limits }
+  for (const [name, value] of Object.entries(merged)) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new TypeError(`ingest limit ${name} must be a positive integer, got ${String(value)}`)
+    }
+  }
+  return merged
+}

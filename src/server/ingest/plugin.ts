@@ -1,0 +1,158 @@
+// The ingest HTTP layer as an encapsulated Fastify plugin: its body parsers, hooks and error
+// handler apply to its own routes only. Events go to the injected sink; the answer waits for it.
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { ParsedBody, decodeContentEncoding, fastifyJsonParser } from './body.js'
+import { addCorsHeaders, registerPreflight } from './cors.js'
+import { IngestError, describeBytes } from './errors.js'
+import type { IngestLimits, IngestOptions } from './options.js'
+import { resolveLimits } from './options.js'
+import type { PreparedEvents } from './prepare.js'
+import { prepareBatch, prepareSingle } from './prepare.js'
+import { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
+import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey } from './write-key.js'
+
+const SUCCESS_BODY = '{"success":true}'
+const UNAVAILABLE_MESSAGE = 'the events could not be stored right now; retry later'
+
+/** Maps anything thrown while handling an ingest request to the IngestError answered. */
+function toIngestError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  limits: IngestLimits,
+): IngestError {
+  if (error instanceof IngestError) return error
+  const code = (error as { code?: unknown }).code
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const declared = Number(request.headers['content-length'])
+      const size =
+        Number.isFinite(declared) && declared > limits.maxRequestBytes ? ` of ${declared} bytes` : ''
+      return new IngestError(
+        413,
+        'request_too_large',
+        `request body${size} is over the limit of ${describeBytes(limits.maxRequestBytes)}; send fewer events per request`,
+      )
+    }
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new IngestError(
+        400,
+        'invalid_content_length',
+        'request body length does not match its Content-Length header',
+      )
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new IngestError(
+        415,
+        'unsupported_media_type',
+        'invalid Content-Type header; send application/json or text/plain',
+      )
+  }
+  // zlib reports corrupt input with Z_* codes.
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new IngestError(
+      400,
+      'invalid_encoding',
+      'request body could not be decoded as declared by Content-Encoding',
+    )
+  }
+  const status = (error as { statusCode?: unknown }).statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new IngestError(status, 'bad_request', error.message)
+  }
+  return new IngestError(500, 'internal_error', 'internal error')
+}
+
+function errorHandler(limits: IngestLimits) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
+    const answer = toIngestError(error, request, limits)
+    if (answer.statusCode >= 500) request.log.error({ err: error }, 'ingest request failed')
+    else request.log.debug({ code: answer.code }, answer.message)
+    if (answer.statusCode === 401) reply.header('www-authenticate', 'Basic realm="write key"')
+    reply.code(answer.statusCode).type('application/json').send(answer.toBody())
+  }
+}
+
+function requireBody(request: FastifyRequest, hint: string): ParsedBody {
+  const body = request.body
+  if (body instanceof ParsedBody && body.json !== undefined) return body
+  throw new IngestError(400, 'empty_body', `request body is empty: ${hint}`)
+}
+
+export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, options) => {
+  const limits = resolveLimits(options.limits)
+  const clock = options.clock ?? (() => new Date())
+  const { resolveWriteKey, accept } = options
+
+  // Same bytes whatever the content type: JSON (analytics.js sends it as text/plain).
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes }, fastifyJsonParser)
+  app.addHook('onRequest', addCorsHeaders)
+  app.addHook('preParsing', decodeContentEncoding)
+  app.setErrorHandler(errorHandler(limits))
+
+  async function sourceOf(request: FastifyRequest, body: ParsedBody): Promise<string> {
+    const key = extractWriteKey(request.headers.authorization, body.json)
+    let source
+    try {
+      source = await resolveWriteKey(key)
+    } catch (error) {
+      request.log.error({ err: error }, 'ingest: write key lookup failed')
+      throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+    }
+    if (source === null || source === undefined)
+      throw new IngestError(401, 'invalid_write_key', INVALID_WRITE_KEY_MESSAGE)
+    return source.sourceId
+  }
+
+  async function commit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    sourceId: string,
+    prepared: PreparedEvents,
+    receivedAt: Date,
+    route: string,
+  ): Promise<void> {
+    try {
+      await accept(sourceId, prepared.events, receivedAt, { sizes: prepared.sizes, route })
+    } catch (error) {
+      request.log.error({ err: error }, 'ingest: sink failed')
+      throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+    }
+    reply.code(200).type('application/json')
+    if (prepared.rejected.length === 0) reply.send(SUCCESS_BODY)
+    else reply.send({ success: true, rejected: prepared.rejected })
+  }
+
+  const routeOptions = { bodyLimit: limits.maxRequestBytes }
+
+  for (const [path, type] of SINGLE_EVENT_ROUTES) {
+    app.post(path, routeOptions, async (request, reply) => {
+      const receivedAt = clock()
+      const body = requireBody(request, `send one ${type} event as a JSON object`)
+      const sourceId = await sourceOf(request, body)
+      const prepared = prepareSingle(body, type, path, limits, receivedAt)
+      await commit(request, reply, sourceId, prepared, receivedAt, path)
+      return reply
+    })
+  }
+
+  for (const path of BATCH_ROUTES) {
+    app.post(path, routeOptions, async (request, reply) => {
+      const receivedAt = clock()
+      const body = requireBody(request, 'send {"batch": [event, ...]}')
+      const sourceId = await sourceOf(request, body)
+      const prepared = prepareBatch(body, limits, receivedAt)
+      await commit(request, reply, sourceId, prepared, receivedAt, path)
+      return reply
+    })
+  }
+
+  for (const path of ALL_INGEST_PATHS) registerPreflight(app, path)
+}
+
+/** Registers the ingest routes on an app (a convenience over `app.register(ingestRoutes, …)`). */
+export function registerIngest(
+  app: FastifyInstance,
+  options: IngestOptions,
+): ReturnType<FastifyInstance['register']> {
+  return app.register(ingestRoutes, options)
+}
