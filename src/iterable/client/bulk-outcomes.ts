@@ -178,7 +178,13 @@ function partialFailures(
   for (const rule of RULES) {
     if (rule.identifier === 'eventName' && kind !== 'events') continue
     const target =
-      rule.identifier === 'email' ? byEmail : rule.identifier === 'userId' ? byUserId : byEventName
+      rule.identifier === 'email'
+        ? byEmail
+        : rule.identifier === 'eventName'
+          ? byEventName
+          : rule.keyedOnly
+            ? byKeyedUserId
+            : byUserId
     // Deprecated top-level mirrors exist only for the invalid lists; disallowedEventNames is top-level.
     const sources =
       rule.identifier === 'eventName'
