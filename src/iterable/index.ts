@@ -1,0 +1,38 @@
+// The Iterable (Actions) destination: definition, planning runtime for delivery, preview.
+export { iterableDestination } from './destination.js'
+export type { IterableDestination } from './destination.js'
+export { actions, isActionKey, updateUser, trackEvent, updateCart, trackPurchase } from './actions/index.js'
+export type {
+  ActionDefinition,
+  ActionKey,
+  FollowUpRequest,
+  JsonObject,
+  PlanContext,
+  PlannedDelivery,
+} from './actions/types.js'
+export { PRESETS, AUTOMATIC_PRESETS, SPECIFIC_EVENT_PRESETS, findPreset, defaultMapping } from './presets.js'
+export type { Preset, AutomaticPreset, SpecificEventPreset } from './presets.js'
+export { settingsDefinition, validateSettings, PROJECT_TYPES } from './settings.js'
+export type { IterableSettings, ProjectType, ValidateSettingsOptions } from './settings.js'
+export { DATA_CENTERS, ENDPOINTS, baseUrl, regionalEndpoint, isDataCenterLocation } from './regions.js'
+export type { DataCenterLocation, EndpointName } from './regions.js'
+export { PayloadValidationError, SettingsValidationError, MappingLimitError } from './errors.js'
+export { compileMappingConfig, checkMappingLimit, MappingConfigError, MAX_MAPPINGS } from './mappings.js'
+export type { CompiledMapping, MappingConfig, MappingBatching } from './mappings.js'
+export { planEvent } from './plan.js'
+export type { PlanOptions, PlanResult, PlanError } from './plan.js'
+export { compileDestination, routeEvent } from './runtime.js'
+export type { CompiledDestination, DestinationConfig, MappingResult } from './runtime.js'
+export { buildBulkRequests, MAX_BULK_BYTES } from './bulk.js'
+export type { BulkLimits, BulkPlan, BulkRequest, OversizedItem } from './bulk.js'
+export { MAX_BATCH_SIZE } from './shared-fields.js'
+export { testAuthentication, AuthenticationError } from './auth.js'
+export { previewEvent } from './preview/preview-event.js'
+export type { PreviewOptions } from './preview/preview-event.js'
+export type {
+  PreviewLine,
+  PreviewResult,
+  PreviewRequest,
+  PreviewBulkLine,
+  PreviewInputError,
+} from './preview/types.js'
