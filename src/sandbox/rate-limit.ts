@@ -1,0 +1,42 @@
+// Iterable's per-project, per-endpoint limits as leaky buckets (spec §3): a bucket holds at most
+// one second's worth of requests and drains continuously at the limit's rate.
+
+interface Bucket {
+  level: number
+  last: number
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>()
+  enabled: boolean
+
+  constructor(
+    enabled: boolean,
+    private readonly overrides: Record<string, number>,
+  ) {
+    this.enabled = enabled
+  }
+
+  /** Takes one slot; false when the bucket is full (answer 429). */
+  take(project: string, route: string, ratePerSecond: number, now: number): boolean {
+    if (!this.enabled) return true
+    const rate = this.overrides[route] ?? ratePerSecond
+    const key = `${project}\u0000${route}`
+    let bucket = this.buckets.get(key)
+    if (bucket === undefined) {
+      bucket = { level: 0, last: now }
+      this.buckets.set(key, bucket)
+    }
+    const drained = ((now - bucket.last) / 1000) * rate
+    bucket.level = Math.max(0, bucket.level - drained)
+    bucket.last = now
+    const capacity = Math.max(1, rate)
+    if (bucket.level + 1 > capacity) return false
+    bucket.level += 1
+    return true
+  }
+
+  reset(): void {
+    this.buckets.clear()
+  }
+}
