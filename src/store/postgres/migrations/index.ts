@@ -1,0 +1,7 @@
+// Numbered migrations, applied in order at open under an advisory lock (several nodes may start
+// at once); the applied version lives in schema_version.
+import m001 from './001_init.js'
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: '001_init', sql: m001 },
+]

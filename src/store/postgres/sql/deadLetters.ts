@@ -1,0 +1,31 @@
+// Dead-letter statements (PostgreSQL). One filter clause (parameters $1-$8) serves list, replay
+// and discard; a null parameter means "no condition".
+
+const FILTER = `
+  ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+  AND ($2::text IS NULL OR destination_id = $2)
+  AND ($3::text IS NULL OR mapping_id = $3)
+  AND ($4::bigint IS NULL OR dead_at >= $4)
+  AND ($5::bigint IS NULL OR dead_at < $5)
+  AND ($6::text IS NULL OR code = $6)
+  AND ($7::text IS NULL OR strpos(reason, $7) > 0)
+  AND ($8::boolean OR replayed_at IS NULL)`
+
+/** Filter, then $9 after id, $10 limit. */
+export const LIST_DEAD_LETTERS = `
+SELECT * FROM dead_letters WHERE ${FILTER} AND id > $9 ORDER BY id LIMIT $10`
+
+export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = $1`
+
+/** Filter, then $9 now. Marks the dead letters replayed and enqueues fresh jobs in one statement. */
+export const REPLAY_DEAD_LETTERS = `
+WITH picked AS (
+  UPDATE dead_letters SET replayed_at = $9 WHERE ${FILTER} AND replayed_at IS NULL RETURNING *
+)
+INSERT INTO jobs (destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
+                  batch_key, payload, attempts, run_at, first_enqueued_at)
+SELECT destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
+       batch_key, payload, 0, $9, $9
+FROM picked ORDER BY id`
+
+export const DISCARD_DEAD_LETTERS = `DELETE FROM dead_letters WHERE ${FILTER}`

@@ -1,0 +1,28 @@
+// Outcome log, event lookup and attempts log statements (PostgreSQL).
+
+/** $1 from, $2 to, $3 bucket ms, $4 destination (or null). */
+export const OUTCOME_COUNTS = `
+SELECT (at / $3::bigint) * $3::bigint AS bucket_start, destination_id, mapping_id, action, outcome, COUNT(*) AS count
+FROM outcomes
+WHERE at >= $1 AND at < $2 AND ($4::text IS NULL OR destination_id = $4)
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5`
+
+export const SELECT_EVENTS_BY_MESSAGE = `SELECT * FROM events WHERE message_id = $1 ORDER BY id`
+export const SELECT_OUTCOMES_BY_MESSAGE = `SELECT * FROM outcomes WHERE message_id = $1 ORDER BY id`
+export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = $1 ORDER BY id DESC LIMIT $2`
+
+export const INSERT_ATTEMPT = `
+INSERT INTO attempts (at, destination_id, endpoint, request_body, response_status, response_body, duration_ms,
+                      job_count, error, bytes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+RETURNING id`
+
+/** $1 destination, $2 endpoint, $3 before id (each may be null), $4 limit. */
+export const SELECT_ATTEMPTS = `
+SELECT * FROM attempts
+WHERE ($1::text IS NULL OR destination_id = $1)
+  AND ($2::text IS NULL OR endpoint = $2)
+  AND ($3::bigint IS NULL OR id < $3)
+ORDER BY id DESC
+LIMIT $4`
