@@ -18,7 +18,8 @@ function liquidKeys(template: string): string[] {
 
 /**
  * `@path` → the path as written; `@template` → each placeholder's content (untrimmed);
- * `@liquid` → LiquidJS variable paths; `@literal`/`@excludeWhenNull` → none; other directives,
+ * `@liquid` → LiquidJS variable paths; `@literal`/`@excludeWhenNull` → none; `@arrayPath` → its
+ * root path only (shape paths are relative to each item, not event paths); other directives,
  * plain objects and arrays → the keys of their parts, in order.
  */
 export function getFieldValueKeys(value: unknown): string[] {
