@@ -70,7 +70,6 @@ function R(node: unknown, payload: unknown): unknown {
         cond = v !== undefined && v !== null
       } else {
         const v = R(o.blank, payload)
-        // eslint-disable-next-line eqeqeq
         cond = v !== undefined && v !== null && v != ''
       }
       if (cond && o.then !== undefined) return R(o.then, payload)
