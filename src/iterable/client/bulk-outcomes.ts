@@ -285,7 +285,7 @@ function resendOutcome(outcome: IterableOutcome, resend: 'batch' | 'split'): Bul
       resend === 'batch'
         ? 'Iterable refused the batch for field types of other items; re-send without them'
         : 'Iterable refused the batch for field types it did not attribute to an item; split and re-send',
-    iterableCode: outcome.iterableCode,
+    ...(outcome.iterableCode !== undefined ? { iterableCode: outcome.iterableCode } : {}),
     retryAfterMs: 0,
     resend,
   }

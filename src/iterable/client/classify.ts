@@ -54,15 +54,16 @@ export function classifyResponse(
   const iterableMsg = envelope.msg
 
   if (status >= 200 && status <= 299) {
-    return {
+    const success: { -readonly [K in keyof IterableOutcome]: IterableOutcome[K] } = {
       kind: 'success',
       policy: 'deliver',
       code: iterableCode ?? `HTTP_${status}`,
       status,
       message: `Iterable accepted the request (${status})`,
-      iterableCode,
-      iterableMsg,
     }
+    if (iterableCode !== undefined) success.iterableCode = iterableCode
+    if (iterableMsg !== undefined) success.iterableMsg = iterableMsg
+    return success
   }
 
   const kind: OutcomeKind = status === 401 ? 'auth' : isRetryableStatus(status) ? 'retryable' : 'permanent'
