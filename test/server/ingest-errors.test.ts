@@ -250,6 +250,16 @@ const cases: BadRequest[] = [
     message: [/__proto__/],
   },
   {
+    name: '__proto__ key spelled with an escaped p',
+    url: '/v1/batch',
+    payload:
+      '{"batch":[{"type":"track","event":"x","userId":"u","properties":{"__\\u0070roto__":{"polluted":true}}}]}',
+    headers: auth,
+    status: 400,
+    code: 'forbidden_key',
+    message: [/__proto__/],
+  },
+  {
     name: 'escaped __proto__ key',
     url: '/v1/track',
     payload: '{"event":"x","userId":"u","properties":{"\\u005f_proto__":{"polluted":true}}}',

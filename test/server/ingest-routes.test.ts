@@ -147,6 +147,16 @@ describe('ingest: write key and content types', () => {
     expect(fixture.events().map((e) => e.messageId)).toEqual(batch.map((e) => e.messageId))
   })
 
+  it('parses bodies whose non-ASCII text is \\u-escaped (ensure_ascii clients)', async () => {
+    fixture = await buildIngestApp()
+    const payload =
+      '{"event":"Caf\\u00e9 \\u201cvisited\\u201d","userId":"u\\u00fc","properties":{"name":"\\u005f_x"}}'
+    const response = await fixture.app.inject({ method: 'POST', url: '/v1/track', headers: auth, payload })
+    expect(response.statusCode).toBe(200)
+    const [event] = fixture.events()
+    expect(event).toMatchObject({ event: 'Café “visited”', userId: 'uü', properties: { name: '__x' } })
+  })
+
   it('ignores a UTF-8 byte order mark', async () => {
     fixture = await buildIngestApp()
     const payload = Buffer.concat([

@@ -18,6 +18,12 @@ export class ParsedBody {
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf]
+/**
+ * A \u escape of one of the letters of "__proto__" (_ p r o t): the only way to spell the key
+ * without its literal bytes. Other escapes (ensure_ascii clients escape all non-ASCII) stay on
+ * the fast path.
+ */
+const ESCAPED_PROTO_LETTER = /\\u00(?:5[fF]|6[fF]|7[024])/
 
 /**
  * Parses a JSON body. A `__proto__` key is refused: later stages merge and copy event objects,
@@ -27,8 +33,7 @@ export function parseJsonBody(raw: Buffer): ParsedBody {
   if (raw.length === 0) return new ParsedBody(undefined, raw)
   const start = raw[0] === UTF8_BOM[0] && raw[1] === UTF8_BOM[1] && raw[2] === UTF8_BOM[2] ? 3 : 0
   const text = raw.toString('utf8', start)
-  // Escapes could spell the key without the literal bytes, so they take the careful path.
-  const careful = raw.includes('__proto__') || raw.includes('\\u')
+  const careful = text.includes('__proto__') || ESCAPED_PROTO_LETTER.test(text)
   let json: unknown
   try {
     json = careful ? JSON.parse(text, refuseProtoKey) : JSON.parse(text)
