@@ -12,7 +12,7 @@ export type EventType = (typeof EVENT_TYPES)[number]
 const NullableId = Type.Union([Type.String(), Type.Number(), Type.Null()])
 /** A non-empty id, for the ids an event type cannot do without (groupId, previousId). */
 const RequiredId = Type.Union([Type.String({ minLength: 1 }), Type.Number()])
-const Dict = Type.Record(Type.String(), Type.Unknown())
+const Dict = Type.Object({}, { additionalProperties: true })
 /** ISO-8601 text; the date itself is checked in validate.ts. */
 const DateText = Type.String()
 const NullableText = Type.Union([Type.String(), Type.Null()])
