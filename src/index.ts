@@ -2,3 +2,27 @@
 // iterableDestination, previewEvent) are re-exported here as each part lands.
 export { VERSION } from './version.js'
 export { compileMapping, MappingValidationError, MappingRuntimeError } from './engine/mapping/index.js'
+export {
+  compileFields,
+  defineFields,
+  fieldsToJsonSchema,
+  PayloadValidationError,
+} from './engine/fields/index.js'
+export type {
+  CompiledFields,
+  FieldDefinition,
+  FieldDefinitions,
+  FieldError,
+  PayloadOf,
+  ValidationMode,
+  ValidationResult,
+} from './engine/fields/index.js'
+export { validateEvent, normalizeEvent } from './engine/event/index.js'
+export type {
+  SegmentEvent,
+  NormalizedEvent,
+  EventError,
+  EventValidationResult,
+} from './engine/event/index.js'
+export { compileSubscription } from './engine/action.js'
+export type { CompiledSubscription, PayloadResult, SubscriptionDefinition } from './engine/action.js'
