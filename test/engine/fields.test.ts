@@ -225,10 +225,24 @@ describe('compile once', () => {
   it('compiles the AJV validator at compileFields time, never per payload', () => {
     const spy = vi.spyOn(Ajv.prototype, 'compile')
     try {
-      const c = compileFields({ a: { label: 'A', type: 'number' } })
+      const c = compileFields({ a: { label: 'Compile once A', type: 'number' } })
       expect(spy).toHaveBeenCalledTimes(1)
       for (let i = 0; i < 20; i++) c.validate({ a: String(i) }, i % 2 ? 'single' : 'batch')
       expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('shares one validator between equal field sets', () => {
+    const spy = vi.spyOn(Ajv.prototype, 'compile')
+    try {
+      const fields = { b: { label: 'Shared B', type: 'integer' } } as const
+      const first = compileFields(fields)
+      const second = compileFields({ ...fields })
+      expect(spy).toHaveBeenCalledTimes(1)
+      expect(first.validate({ b: '2' }, 'single')).toEqual({ ok: true, payload: { b: 2 } })
+      expect(second.validate({ b: 'x' }, 'single').ok).toBe(false)
     } finally {
       spy.mockRestore()
     }

@@ -33,10 +33,21 @@ function createAjv(): Ajv {
 }
 
 let shared: Ajv | undefined
+/** Validators by schema text: equal field sets (e.g. many mappings of one action) share one. */
+const validators = new Map<string, ValidateFunction>()
 
 export function compileValidator(schema: JsonSchema): ValidateFunction {
-  shared ??= createAjv()
-  return shared.compile(schema)
+  const key = JSON.stringify(schema)
+  let validate = validators.get(key)
+  if (validate === undefined) {
+    shared ??= createAjv()
+    validate = shared.compile(schema)
+    // AJV keeps every compiled schema object in its own cache; the map above is the cache, so drop
+    // AJV's entry (the validate function does not need it) to keep memory bounded by distinct schemas.
+    shared.removeSchema(schema)
+    validators.set(key, validate)
+  }
+  return validate
 }
 
 export type { ErrorObject, ValidateFunction }
