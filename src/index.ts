@@ -26,3 +26,22 @@ export type {
 } from './engine/event/index.js'
 export { compileSubscription } from './engine/action.js'
 export type { CompiledSubscription, PayloadResult, SubscriptionDefinition } from './engine/action.js'
+export {
+  iterableDestination,
+  actions,
+  PRESETS,
+  AUTOMATIC_PRESETS,
+  SPECIFIC_EVENT_PRESETS,
+  previewEvent,
+  planEvent,
+  routeEvent,
+  compileDestination,
+  compileMappingConfig,
+  buildBulkRequests,
+  validateSettings,
+  testAuthentication,
+} from './iterable/index.js'
+export type { PlannedDelivery, PreviewLine, PreviewResult, IterableSettings, MappingConfig } from './iterable/index.js'
+export { previewConfig } from './iterable/preview/compiled-config.js'
+export { loadConfig, parseConfig, defaultConfig, ConfigError } from './config/index.js'
+export type { LoadedConfig } from './config/index.js'
