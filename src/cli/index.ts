@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { registerSandbox } from './sandbox.js'
 import { registerPreview } from './preview.js'
+import { registerSend } from './send.js'
 
 const program = new Command()
 program.name('iterable-actions').description('Self-hosted Iterable (Actions) destination').version(VERSION)
@@ -10,5 +11,6 @@ program.name('iterable-actions').description('Self-hosted Iterable (Actions) des
 // Each command lives in its own file under src/cli/ and registers itself here.
 registerPreview(program)
 registerSandbox(program)
+registerSend(program)
 
 await program.parseAsync(process.argv)
