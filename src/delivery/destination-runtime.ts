@@ -1,0 +1,13 @@
+// What a worker needs of a destination at run time: its client, its project's rate limiter and
+// whether it is paused. Built by the service on (re)load; never per job.
+import type { IterableClient } from '../iterable/client/index.js'
+import type { PausedState } from '../store/types.js'
+import type { ProjectRateLimiter } from './rate-limiter.js'
+
+export interface DestinationRuntime {
+  readonly id: string
+  readonly name: string
+  readonly client: IterableClient
+  readonly limiter: ProjectRateLimiter
+  paused: PausedState | null
+}

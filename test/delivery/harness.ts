@@ -1,0 +1,155 @@
+// Real components for delivery tests: a SQLite store in a temp folder, the in-process sandbox and
+// the delivery service with the real Iterable client.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { defaultMappings } from '../../src/config/index.js'
+import { DeliveryService, type DeliveryOptions, type DeliveryObserver } from '../../src/delivery/index.js'
+import { normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
+import type { MappingConfig } from '../../src/iterable/mappings.js'
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
+import { openStore, type Destination, type Store } from '../../src/store/index.js'
+
+export interface Harness {
+  dir: string
+  store: Store
+  sandbox: RunningSandbox
+  service: DeliveryService
+  destination: Destination
+  sourceId: string
+  send(events: Record<string, unknown>[]): Promise<void>
+  waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+export interface HarnessOptions {
+  delivery?: Partial<DeliveryOptions>
+  sandbox?: SandboxOptions
+  mappings?: MappingConfig[]
+  /** false: the destination gets no API key (disabled). */
+  apiKey?: string | false
+  settings?: Record<string, unknown>
+  observer?: DeliveryObserver
+  start?: boolean
+  dir?: string
+}
+
+export const FAST: Partial<DeliveryOptions> = {
+  pollMs: 50,
+  lingerMs: 50,
+  retryBaseMs: 20,
+  retryMaxDelayMs: 200,
+  reclaimEveryMs: 200,
+  rateLimits: false,
+}
+
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await predicate()) return
+    if (Date.now() > deadline) throw new Error('waitFor: timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'ia-delivery-'))
+  const store = await openStore({ kind: 'sqlite', dir })
+  const sandbox = await startSandbox({ port: 0, rateLimits: false, ...options.sandbox })
+  let destination = (await store.listDestinations())[0]
+  if (destination === undefined) {
+    destination = await store.createDestination({
+      name: 'iterable',
+      kind: 'iterable',
+      settings: { dataCenterLocation: 'united_states', ...options.settings },
+      apiKey: options.apiKey === false ? null : (options.apiKey ?? sandbox.apiKey),
+    })
+    for (const mapping of options.mappings ?? defaultMappings()) {
+      await store.createMapping({
+        destinationId: destination.id,
+        name: mapping.name,
+        trigger: mapping.trigger,
+        action: mapping.action,
+        fields: mapping.fields,
+        batching: (mapping.batching as Record<string, unknown> | undefined) ?? null,
+        enabled: mapping.enabled ?? true,
+      })
+    }
+  }
+  const source =
+    (await store.listSources())[0] ?? (await store.createSource({ name: 'test', writeKey: 'test-write-key' }))
+  const service = new DeliveryService({
+    store,
+    baseUrlOverride: sandbox.url,
+    delivery: { ...FAST, ...options.delivery },
+    ...(options.observer ? { observer: options.observer } : {}),
+  })
+  await service.reload()
+  if (options.start !== false) await service.start()
+  return {
+    dir,
+    store,
+    sandbox,
+    service,
+    destination,
+    sourceId: source.id,
+    async send(events) {
+      const receivedAt = new Date()
+      const normalized = events.map((e) => normalizeEvent(e as unknown as SegmentEvent, { receivedAt }))
+      await service.accept(
+        source.id,
+        normalized,
+        receivedAt,
+        normalized.map((e) => JSON.stringify(e).length),
+      )
+    },
+    waitFor,
+    async close() {
+      await service.stop(2000)
+      await store.close()
+      await sandbox.close()
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function identify(
+  userId: string,
+  email: string,
+  traits: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    type: 'identify',
+    userId,
+    traits: { email, ...traits },
+    messageId: `identify-${userId}-${Math.random()}`,
+  }
+}
+
+export function track(
+  userId: string,
+  event: string,
+  properties: Record<string, unknown> = {},
+  messageId?: string,
+): Record<string, unknown> {
+  return {
+    type: 'track',
+    userId,
+    event,
+    properties,
+    messageId: messageId ?? `track-${userId}-${event}-${Math.random().toString(36).slice(2)}`,
+  }
+}
+
+/** Requests the sandbox answered for a route, by status. */
+export function requestsTo(sandbox: RunningSandbox, route: string): Record<string, number> {
+  return sandbox.stats.snapshot().endpoints[route]?.requests ?? {}
+}
+
+export function count(requests: Record<string, number>, status?: string): number {
+  if (status !== undefined) return requests[status] ?? 0
+  return Object.values(requests).reduce((a, b) => a + b, 0)
+}
