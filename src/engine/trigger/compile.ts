@@ -10,6 +10,7 @@ import {
   type TriggerValue,
 } from './ast.js'
 import { TriggerAstError } from './errors.js'
+import { FIELD_EQUALS, FIELD_GETTERS, FIELD_NOT_EQUALS } from './field-access.js'
 
 type Rec = Record<string, unknown>
 type Test = (event: Rec) => boolean
@@ -147,20 +148,13 @@ export function compileNode(node: unknown): Test {
     return (e) => !child(e)
   }
   const operator = n.operator as Operator
-  const topField = fieldOfNodeType(String(n.type))
-  if (topField !== undefined) {
-    const field = internalize(topField)
-    // Top-level fields: the hot case of presets (`type = "track"`), kept to a single closure.
-    if (operator === '=') {
-      const s = String(n.value)
-      return (e) => e[field] === s
-    }
-    if (operator === '!=') {
-      const s = String(n.value)
-      return (e) => e[field] !== s
-    }
+  const field = fieldOfNodeType(String(n.type))
+  if (field !== undefined) {
+    if (operator === '=') return FIELD_EQUALS[field](String(n.value))
+    if (operator === '!=') return FIELD_NOT_EQUALS[field](String(n.value))
+    const get = FIELD_GETTERS[field]
     const test = valueTest(operator, n.value)
-    return (e) => test(e[field])
+    return (e) => test(get(e))
   }
   const root = rootOfPathNodeType(String(n.type))
   if (root !== undefined && typeof n.name === 'string') {
@@ -179,6 +173,23 @@ export function compileAst(ast: unknown): (event: unknown) => boolean {
   if (ast !== null && typeof ast === 'object' && 'error' in ast) {
     throw new TriggerAstError('Cannot compile an error AST')
   }
+  // The common root (an `and` of up to three terms) is fused with the event guard: one call less per event.
+  const root = ast as { type?: unknown; operator?: unknown; children?: unknown }
+  if (root.type === 'group' && root.operator === 'and' && Array.isArray(root.children)) {
+    const tests = root.children.map((child: unknown) => compileNode(child))
+    if (tests.length === 1) {
+      const [a] = tests
+      return (event) => event != null && a(event as Rec)
+    }
+    if (tests.length === 2) {
+      const [a, b] = tests
+      return (event) => event != null && a(event as Rec) && b(event as Rec)
+    }
+    if (tests.length === 3) {
+      const [a, b, c] = tests
+      return (event) => event != null && a(event as Rec) && b(event as Rec) && c(event as Rec)
+    }
+  }
   const test = compileNode(ast)
-  return (event) => event !== undefined && event !== null && test(event as Rec)
+  return (event) => event != null && test(event as Rec)
 }

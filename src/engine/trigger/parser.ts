@@ -141,7 +141,7 @@ class Parser {
 
   private parseFunction(negated: boolean): ConditionNode {
     const nameToken = this.lexer.next()
-    const fn = nameToken.segments?.[0] === 'match' ? 'match' : 'contains'
+    const fn = nameToken.segments[0] === 'match' ? 'match' : 'contains'
     this.expect('(', '"(" after ' + fn)
     const field = this.parseField()
     this.expect(',', `"," and the ${fn === 'match' ? 'pattern' : 'text to look for'}`)
@@ -188,7 +188,7 @@ class Parser {
 
   private parseField(): Field {
     const token = this.lexer.peek()
-    if (token.kind !== 'word' || !token.segments) return this.fail(token, FIELD)
+    if (token.kind !== 'word') return this.fail(token, FIELD)
     const [root, ...rest] = token.segments
     if (isTopLevelField(root)) {
       if (rest.length > 0) this.fail(token, FIELD, `"${root}" is a top-level value and has no sub-fields`)
@@ -270,7 +270,7 @@ class Parser {
 
 /** For a word that only differs in case from a keyword or field, suggest the right spelling. */
 function caseHint(token: Token): string | undefined {
-  if (token.kind !== 'word' || !token.segments) return undefined
+  if (token.kind !== 'word') return undefined
   const root = token.segments[0]
   const lower = root.toLowerCase()
   const match = [...KEYWORDS, ...TOP_LEVEL_FIELDS, ...Object.keys(PATH_ROOTS)].find(
@@ -300,17 +300,18 @@ function pathCondition(
   op: Operator,
   literal: Literal,
 ): ConditionNode {
-  const base = { type: PATH_ROOTS[field.root], name: field.name }
+  const type = PATH_ROOTS[field.root]
+  const name = field.name
   if (literal.kind === 'null' && (op === '=' || op === '!=')) {
-    return { ...base, operator: op === '=' ? 'not_exists' : 'exists' }
+    return { type, name, operator: op === '=' ? 'not_exists' : 'exists' }
   }
   if (literal.kind === 'boolean' && op === '=')
-    return { ...base, operator: literal.value ? 'is_true' : 'is_false' }
+    return { type, name, operator: literal.value ? 'is_true' : 'is_false' }
   if (literal.kind === 'number' && (op === '=' || op === '!=')) {
-    return { ...base, operator: op === '=' ? 'number_equals' : 'number_not_equals', value: literal.value }
+    return { type, name, operator: op === '=' ? 'number_equals' : 'number_not_equals', value: literal.value }
   }
   const value: TriggerValue = literal.kind === 'null' ? 'null' : literal.value
-  return { ...base, operator: op, value }
+  return { type, name, operator: op, value }
 }
 
 export function parseTriggerWithWarnings(source: string): ParseResult {
