@@ -45,3 +45,5 @@ export type { PlannedDelivery, PreviewLine, PreviewResult, IterableSettings, Map
 export { previewConfig } from './iterable/preview/compiled-config.js'
 export { loadConfig, parseConfig, defaultConfig, ConfigError } from './config/index.js'
 export type { LoadedConfig } from './config/index.js'
+export { compileTrigger, parseTrigger, formatTrigger, TriggerSyntaxError } from './engine/trigger/index.js'
+export type { CompiledTrigger, TriggerAst, TriggerNode } from './engine/trigger/index.js'
