@@ -2,7 +2,7 @@
 // presets, every trigger and mapping compiled (so errors surface at load time, with their path),
 // at most 50 mappings per destination. Errors name the file, the path and the problem.
 import { readFileSync } from 'node:fs'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler'
 import { parse as parseYaml } from 'yaml'
 import {
   compileMappingConfig,
