@@ -287,8 +287,18 @@ export interface StoredEvent {
 export interface EventLookup {
   /** Every stored copy (one per source that sent this messageId), oldest first. */
   events: StoredEvent[]
-  /** Every recorded outcome for this messageId, oldest first. */
+  /** Every recorded outcome of those stored events, oldest first (found by event id). */
   outcomes: Outcome[]
+}
+
+export interface OutcomeQuery {
+  destinationId?: string
+  outcome?: OutcomeKind
+  messageId?: string
+  jobId?: number
+  /** Return outcomes with id < before (pagination, newest first). */
+  before?: number
+  limit?: number
 }
 
 export interface NewAttempt {
@@ -454,7 +464,11 @@ export interface Store {
   /** Adds outcome rows directly (e.g. per-event results a bulk response reports). */
   recordOutcomes(outcomes: Omit<Outcome, 'id'>[]): Promise<void>
   outcomeCounts(query: OutcomeCountQuery): Promise<OutcomeCount[]>
+  /** The stored event(s) with this messageId and their outcomes; empty once the event is pruned. */
   lookupEvent(messageId: string): Promise<EventLookup>
+  /** Newest outcomes first, optionally filtered (a scan from the newest row: keep limits small). */
+  listOutcomes(query?: OutcomeQuery): Promise<Outcome[]>
+  /** Newest first. Not indexed (keeps ingest fast): scans the size-capped events table. */
   findEventsByUser(userKey: string, limit?: number): Promise<StoredEvent[]>
   recordAttempt(attempt: NewAttempt): Promise<number>
   listAttempts(query?: AttemptQuery): Promise<Attempt[]>

@@ -406,6 +406,11 @@ class PostgresStore implements T.Store {
           const messageId = req.events[i].messageId
           accepted.push({ index: i, messageId, eventId: idByMessage.get(messageId)! })
         }
+        await this.#count(
+          Q.ingest.LINK_DEDUPE_KEYS,
+          [sourceId, accepted.map((a) => a.messageId), accepted.map((a) => a.eventId)],
+          client,
+        )
       }
       let jobCount = 0
       if (req.route && accepted.length > 0) {
@@ -587,11 +592,22 @@ class PostgresStore implements T.Store {
   }
 
   async lookupEvent(messageId: string): Promise<T.EventLookup> {
-    const [events, outcomes] = await Promise.all([
-      this.#rows(Q.logs.SELECT_EVENTS_BY_MESSAGE, [messageId]),
-      this.#rows(Q.logs.SELECT_OUTCOMES_BY_MESSAGE, [messageId]),
+    const events = (await this.#rows(Q.logs.SELECT_EVENTS_BY_MESSAGE, [messageId])).map(rowToEvent)
+    if (events.length === 0) return { events, outcomes: [] }
+    const outcomes = await this.#rows(Q.logs.SELECT_OUTCOMES_OF_EVENTS, [events.map((e) => e.id)])
+    return { events, outcomes: outcomes.map(rowToOutcome) }
+  }
+
+  async listOutcomes(q: T.OutcomeQuery = {}): Promise<T.Outcome[]> {
+    const rows = await this.#rows(Q.logs.SELECT_OUTCOMES, [
+      q.destinationId ?? null,
+      q.outcome ?? null,
+      q.messageId ?? null,
+      q.jobId ?? null,
+      q.before ?? null,
+      q.limit ?? 100,
     ])
-    return { events: events.map(rowToEvent), outcomes: outcomes.map(rowToOutcome) }
+    return rows.map(rowToOutcome)
   }
 
   async findEventsByUser(userKey: string, limit = 100): Promise<T.StoredEvent[]> {
@@ -672,10 +688,10 @@ class PostgresStore implements T.Store {
 
   // ------------------------------------------------------------ retention
 
-  async #deleteInChunks(stmt: Statement, first: unknown): Promise<number> {
+  async #deleteInChunks(stmt: Statement, first: unknown, more: unknown[] = []): Promise<number> {
     let total = 0
     for (;;) {
-      const changes = await this.#count(stmt, [first, PRUNE_CHUNK])
+      const changes = await this.#count(stmt, [first, PRUNE_CHUNK, ...more])
       total += changes
       if (changes < PRUNE_CHUNK) return total
     }
@@ -689,7 +705,17 @@ class PostgresStore implements T.Store {
     const [sizeCut] = await this.#rows(p.EVENTS_SIZE_CUTOFF_ID, [l.maxEventBytes])
     if (sizeCut) events += await this.#deleteInChunks(p.CHUNK_DELETE_EVENTS_UP_TO_ID, sizeCut.id)
 
-    const dedupeKeys = await this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS, now - l.dedupeWindowMs)
+    let dedupeKeys = await this.#deleteInChunks(
+      p.CHUNK_DELETE_DEDUPE_KEYS,
+      now - Math.max(l.dedupeWindowMs, l.eventRetentionMs),
+    )
+    if (sizeCut) {
+      dedupeKeys += await this.#deleteInChunks(
+        p.CHUNK_DELETE_DEDUPE_KEYS_OF_PRUNED_EVENTS,
+        now - l.dedupeWindowMs,
+        [sizeCut.id],
+      )
+    }
 
     let outcomes = await this.#deleteInChunks(p.CHUNK_DELETE_OUTCOMES_BEFORE, now - l.outcomeRetentionMs)
     const [rowCut] = await this.#rows(p.OUTCOMES_ROWS_CUTOFF_ID, [l.maxOutcomeRows])

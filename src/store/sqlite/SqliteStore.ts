@@ -282,23 +282,27 @@ export class SqliteStore implements T.Store {
     const duplicates = repeats
     const accepted: T.AcceptedEvent[] = []
     const claimKey = this.#ingest.CLAIM_DEDUPE_KEY
+    const linkKey = this.#ingest.LINK_DEDUPE_KEY
     const insertEvent = this.#ingest.INSERT_EVENT
     for (const index of firsts) {
       const event = req.events[index]
       const messageId = event.messageId
-      if (claimKey.run({ sourceId, messageId, seenAt: receivedAt, cutoff }).changes === 0) {
+      if (claimKey.run(messageId, sourceId, receivedAt, cutoff).changes === 0) {
         duplicates.push(messageId)
         continue
       }
-      const result = insertEvent.run({
-        sourceId,
-        messageId,
-        receivedAt,
-        size: event.size,
-        userKey: event.userKey ?? null,
-        body: toJsonText(event.body),
-      })
-      accepted.push({ index, messageId, eventId: Number(result.lastInsertRowid) })
+      const eventId = Number(
+        insertEvent.run(
+          sourceId,
+          messageId,
+          receivedAt,
+          event.size,
+          event.userKey ?? null,
+          toJsonText(event.body),
+        ).lastInsertRowid,
+      )
+      linkKey.run(eventId, messageId, sourceId)
+      accepted.push({ index, messageId, eventId })
     }
     let jobCount = 0
     if (req.route && accepted.length > 0) {
@@ -315,20 +319,20 @@ export class SqliteStore implements T.Store {
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]
       ids[i] = Number(
-        insert.run({
-          destinationId: job.destinationId,
-          endpoint: job.endpoint,
-          mappingId: job.mappingId,
-          eventId: job.eventId,
-          messageId: job.messageId,
-          action: job.action,
-          orderingKey: job.orderingKey ?? null,
-          isBarrier: bit(job.isBarrier),
-          batchKey: job.batchKey ?? null,
-          payload: toJsonText(job.payload),
-          runAt: job.runAt ?? now,
+        insert.run(
+          job.destinationId,
+          job.endpoint,
+          job.mappingId,
+          job.eventId,
+          job.messageId,
+          job.action,
+          job.orderingKey ?? null,
+          job.isBarrier ? 1 : 0,
+          job.batchKey ?? null,
+          toJsonText(job.payload),
+          job.runAt ?? now,
           now,
-        }).lastInsertRowid,
+        ).lastInsertRowid,
       )
     }
     return ids
@@ -497,10 +501,22 @@ export class SqliteStore implements T.Store {
   }
 
   async lookupEvent(messageId: string): Promise<T.EventLookup> {
-    return {
-      events: (this.#logs.SELECT_EVENTS_BY_MESSAGE.all(messageId) as Row[]).map(rowToEvent),
-      outcomes: (this.#logs.SELECT_OUTCOMES_BY_MESSAGE.all(messageId) as Row[]).map(rowToOutcome),
-    }
+    const events = (this.#logs.SELECT_EVENTS_BY_MESSAGE.all(messageId) as Row[]).map(rowToEvent)
+    if (events.length === 0) return { events, outcomes: [] }
+    const ids = JSON.stringify(events.map((e) => e.id))
+    return { events, outcomes: (this.#logs.SELECT_OUTCOMES_OF_EVENTS.all(ids) as Row[]).map(rowToOutcome) }
+  }
+
+  async listOutcomes(q: T.OutcomeQuery = {}): Promise<T.Outcome[]> {
+    const rows = this.#logs.SELECT_OUTCOMES.all({
+      destinationId: q.destinationId ?? null,
+      outcome: q.outcome ?? null,
+      messageId: q.messageId ?? null,
+      jobId: q.jobId ?? null,
+      before: q.before ?? null,
+      limit: q.limit ?? 100,
+    }) as Row[]
+    return rows.map(rowToOutcome)
   }
 
   async findEventsByUser(userKey: string, limit = 100): Promise<T.StoredEvent[]> {
@@ -603,7 +619,15 @@ export class SqliteStore implements T.Store {
     const sizeCut = p.EVENTS_SIZE_CUTOFF_ID.get({ maxBytes: l.maxEventBytes }) as { id: number } | undefined
     if (sizeCut) events += this.#deleteInChunks(p.CHUNK_DELETE_EVENTS_UP_TO_ID, { maxId: sizeCut.id })
 
-    const dedupeKeys = this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS, { cutoff: now - l.dedupeWindowMs })
+    let dedupeKeys = this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS, {
+      cutoff: now - Math.max(l.dedupeWindowMs, l.eventRetentionMs),
+    })
+    if (sizeCut) {
+      dedupeKeys += this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS_OF_PRUNED_EVENTS, {
+        cutoff: now - l.dedupeWindowMs,
+        maxId: sizeCut.id,
+      })
+    }
 
     let outcomes = this.#deleteInChunks(p.CHUNK_DELETE_OUTCOMES_BEFORE, {
       cutoff: now - l.outcomeRetentionMs,

@@ -7,11 +7,17 @@
  * $1 source, $2 seen_at, $3 message ids, $4 cutoff.
  */
 export const CLAIM_DEDUPE_KEYS = `
-INSERT INTO dedupe_keys (source_id, message_id, seen_at)
-SELECT $1, m, $2 FROM unnest($3::text[]) AS m ORDER BY m -- one lock order for concurrent requests
-ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = EXCLUDED.seen_at
+INSERT INTO dedupe_keys (message_id, source_id, seen_at)
+SELECT m, $1, $2 FROM unnest($3::text[]) AS m ORDER BY m -- one lock order for concurrent requests
+ON CONFLICT (message_id, source_id) DO UPDATE SET seen_at = EXCLUDED.seen_at, event_id = NULL
 WHERE dedupe_keys.seen_at <= $4
 RETURNING message_id`
+
+/** Points the claimed keys at their stored events. $1 source, $2 message ids, $3 event ids. */
+export const LINK_DEDUPE_KEYS = `
+UPDATE dedupe_keys AS d SET event_id = t.event_id
+FROM unnest($2::text[], $3::bigint[]) AS t(message_id, event_id)
+WHERE d.message_id = t.message_id AND d.source_id = $1`
 
 /** $1 source, $2 received_at, then arrays in event order: message ids, sizes, user keys, bodies. */
 export const INSERT_EVENTS = `

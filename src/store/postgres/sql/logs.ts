@@ -8,9 +8,25 @@ WHERE at >= $1 AND at < $2 AND ($4::text IS NULL OR destination_id = $4)
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1, 2, 3, 4, 5`
 
-export const SELECT_EVENTS_BY_MESSAGE = `SELECT * FROM events WHERE message_id = $1 ORDER BY id`
-export const SELECT_OUTCOMES_BY_MESSAGE = `SELECT * FROM outcomes WHERE message_id = $1 ORDER BY id`
+/** Through the dedupe keys, which index events by messageId. */
+export const SELECT_EVENTS_BY_MESSAGE = `
+SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id WHERE d.message_id = $1 ORDER BY e.id`
+
+export const SELECT_OUTCOMES_OF_EVENTS = `SELECT * FROM outcomes WHERE event_id = ANY($1::bigint[]) ORDER BY id`
+
+/** Unindexed on purpose (a random-key index slows every ingest): a scan of the size-capped table. */
 export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = $1 ORDER BY id DESC LIMIT $2`
+
+/** Newest first; $1 destination, $2 outcome, $3 message id, $4 job id, $5 before id (each may be null), $6 limit. */
+export const SELECT_OUTCOMES = `
+SELECT * FROM outcomes
+WHERE ($1::text IS NULL OR destination_id = $1)
+  AND ($2::text IS NULL OR outcome = $2)
+  AND ($3::text IS NULL OR message_id = $3)
+  AND ($4::bigint IS NULL OR job_id = $4)
+  AND ($5::bigint IS NULL OR id < $5)
+ORDER BY id DESC
+LIMIT $6`
 
 export const INSERT_ATTEMPT = `
 INSERT INTO attempts (at, destination_id, endpoint, request_body, response_status, response_body, duration_ms,

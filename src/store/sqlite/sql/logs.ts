@@ -7,9 +7,27 @@ WHERE at >= @from AND at < @to AND (@destinationId IS NULL OR destination_id = @
 GROUP BY bucket_start, destination_id, mapping_id, action, outcome
 ORDER BY bucket_start, destination_id, mapping_id, action, outcome`
 
-export const SELECT_EVENTS_BY_MESSAGE = `SELECT * FROM events WHERE message_id = ? ORDER BY id`
-export const SELECT_OUTCOMES_BY_MESSAGE = `SELECT * FROM outcomes WHERE message_id = ? ORDER BY id`
+/** Through the dedupe keys, which index events by messageId. */
+export const SELECT_EVENTS_BY_MESSAGE = `
+SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id WHERE d.message_id = ? ORDER BY e.id`
+
+/** Outcomes of the given event ids (JSON array). */
+export const SELECT_OUTCOMES_OF_EVENTS = `
+SELECT * FROM outcomes WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id`
+
+/** Unindexed on purpose (a random-key index slows every ingest): a scan of the size-capped table. */
 export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = ? ORDER BY id DESC LIMIT ?`
+
+/** Newest first; every filter optional. Scans from the newest row, so keep `limit` small. */
+export const SELECT_OUTCOMES = `
+SELECT * FROM outcomes
+WHERE (@destinationId IS NULL OR destination_id = @destinationId)
+  AND (@outcome IS NULL OR outcome = @outcome)
+  AND (@messageId IS NULL OR message_id = @messageId)
+  AND (@jobId IS NULL OR job_id = @jobId)
+  AND (@before IS NULL OR id < @before)
+ORDER BY id DESC
+LIMIT @limit`
 
 export const INSERT_ATTEMPT = `
 INSERT INTO attempts (at, destination_id, endpoint, request_body, response_status, response_body, duration_ms,

@@ -12,9 +12,15 @@ export const EVENTS_SIZE_CUTOFF_ID = `
 SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer_total FROM events)
 WHERE newer_total > @maxBytes ORDER BY id DESC LIMIT 1`
 
+/** Keys past both the dedupe window and the event retention. */
 export const CHUNK_DELETE_DEDUPE_KEYS = `
-DELETE FROM dedupe_keys WHERE (source_id, message_id) IN (
-  SELECT source_id, message_id FROM dedupe_keys WHERE seen_at <= @cutoff LIMIT @chunk)`
+DELETE FROM dedupe_keys WHERE (message_id, source_id) IN (
+  SELECT message_id, source_id FROM dedupe_keys WHERE seen_at <= @cutoff LIMIT @chunk)`
+
+/** Keys past the dedupe window whose event the size cap removed. */
+export const CHUNK_DELETE_DEDUPE_KEYS_OF_PRUNED_EVENTS = `
+DELETE FROM dedupe_keys WHERE (message_id, source_id) IN (
+  SELECT message_id, source_id FROM dedupe_keys WHERE seen_at <= @cutoff AND event_id <= @maxId LIMIT @chunk)`
 
 export const CHUNK_DELETE_OUTCOMES_BEFORE = `
 DELETE FROM outcomes WHERE id IN (SELECT id FROM outcomes WHERE at < @cutoff LIMIT @chunk)`
