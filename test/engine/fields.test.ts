@@ -94,6 +94,33 @@ describe('fieldsToJsonSchema (§3.3)', () => {
   })
 })
 
+describe('reference quirks kept on purpose (§3.3)', () => {
+  const c = compileFields({
+    dts: { label: 'DTS', type: 'datetime', multiple: true },
+    emails: { label: 'Emails', type: 'string', format: 'email', multiple: true, minimum: 5 },
+    pw: { label: 'PW', type: 'password' },
+    txt: { label: 'TXT', type: 'text', format: 'email' },
+    withDefault: { label: 'With default', type: 'string', default: 'fallback' },
+    zeroMin: { label: 'Zero min', type: 'string', minimum: 0, maximum: 0 },
+  })
+  it('multiple datetime items are not checked as dates', () =>
+    expect(c.validate({ dts: ['not a date', 5] }, 'single')).toEqual({
+      ok: true,
+      payload: { dts: ['not a date', 5] },
+    }))
+  it('format and length bounds on a multiple string have no effect', () =>
+    expect(c.validate({ emails: 'x' }, 'single')).toEqual({ ok: true, payload: { emails: ['x'] } }))
+  it('text and password accept any string, a user format is ignored', () =>
+    expect(c.validate({ pw: 'p', txt: 'not an email' }, 'single')).toEqual({
+      ok: true,
+      payload: { pw: 'p', txt: 'not an email' },
+    }))
+  it('defaults are never applied during validation', () =>
+    expect(c.validate({}, 'single')).toEqual({ ok: true, payload: {} }))
+  it('zero bounds are ignored', () =>
+    expect(c.validate({ zeroMin: 'abc' }, 'single')).toEqual({ ok: true, payload: { zeroMin: 'abc' } }))
+})
+
 describe('defaults (§3.6)', () => {
   it('returns the defaults of the fields that have one, as a fresh object', () => {
     const c = compileFields({
