@@ -89,12 +89,7 @@ function checkSchema(file: string, value: unknown): ConfigFile {
     let problem = first.message
     if (first.path.endsWith('/action'))
       problem = 'Expected one of: updateUser, trackEvent, updateCart, trackPurchase'
-    if (
-      /additional|Unexpected property/i.test(problem) ||
-      first.type === 45 /* ObjectAdditionalProperties */
-    ) {
-      problem = `unknown key (${problem})`
-    }
+    if (first.type === ValueErrorType.ObjectAdditionalProperties) problem = `unknown key (${problem})`
     throw new ConfigError(file, path, problem, 'CONFIG_SCHEMA')
   }
   return value as ConfigFile
