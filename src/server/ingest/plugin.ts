@@ -1,9 +1,11 @@
 // The ingest HTTP layer as an encapsulated Fastify plugin: its body parsers, hooks and error
 // handler apply to its own routes only. Events go to the injected sink; the answer waits for it.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { ParsedBody, decodeContentEncoding, fastifyJsonParser } from './body.js'
+import { parseBatchBody } from './batch-body.js'
+import { RawBody, decodeContentEncoding, keepRawBody } from './body.js'
 import { addCorsHeaders, registerPreflight } from './cors.js'
 import { IngestError, describeBytes } from './errors.js'
+import { parseJsonBytes } from './json.js'
 import type { IngestLimits, IngestOptions } from './options.js'
 import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
@@ -71,9 +73,9 @@ function errorHandler(limits: IngestLimits) {
   }
 }
 
-function requireBody(request: FastifyRequest, hint: string): ParsedBody {
+function requireBody(request: FastifyRequest, hint: string): RawBody {
   const body = request.body
-  if (body instanceof ParsedBody && body.json !== undefined) return body
+  if (body instanceof RawBody && body.size > 0) return body
   throw new IngestError(400, 'empty_body', `request body is empty: ${hint}`)
 }
 
@@ -82,15 +84,15 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   const clock = options.clock ?? (() => new Date())
   const { resolveWriteKey, accept } = options
 
-  // Same bytes whatever the content type: JSON (analytics.js sends it as text/plain).
+  // JSON whatever the content type (analytics.js sends text/plain); the routes parse the bytes.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes }, fastifyJsonParser)
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes }, keepRawBody)
   app.addHook('onRequest', addCorsHeaders)
   app.addHook('preParsing', decodeContentEncoding)
   app.setErrorHandler(errorHandler(limits))
 
-  async function sourceOf(request: FastifyRequest, body: ParsedBody): Promise<string> {
-    const key = extractWriteKey(request.headers.authorization, body.json)
+  async function sourceOf(request: FastifyRequest, json: unknown): Promise<string> {
+    const key = extractWriteKey(request.headers.authorization, json)
     let source
     try {
       source = await resolveWriteKey(key)
@@ -128,8 +130,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
       const body = requireBody(request, `send one ${type} event as a JSON object`)
-      const sourceId = await sourceOf(request, body)
-      const prepared = prepareSingle(body, type, path, limits, receivedAt)
+      const json = parseJsonBytes(body.bytes)
+      const sourceId = await sourceOf(request, json)
+      const prepared = prepareSingle(json, body.size, type, path, limits, receivedAt)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })
@@ -138,9 +141,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   for (const path of BATCH_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
-      const body = requireBody(request, 'send {"batch": [event, ...]}')
-      const sourceId = await sourceOf(request, body)
-      const prepared = prepareBatch(body, limits, receivedAt)
+      const { json, sizes } = parseBatchBody(requireBody(request, 'send {"batch": [event, ...]}').bytes)
+      const sourceId = await sourceOf(request, json)
+      const prepared = prepareBatch(json, sizes, limits, receivedAt)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })

@@ -3,8 +3,6 @@
 // the whole request is wrong; collects per-event rejections for batches.
 import type { EventType, NormalizedEvent } from '../../engine/event/index.js'
 import { normalizeEvent, validateEvent } from '../../engine/event/index.js'
-import type { ParsedBody } from './body.js'
-import { measureBatchElements } from './batch-sizes.js'
 import { IngestError, describeBytes } from './errors.js'
 import type { IngestLimits } from './options.js'
 
@@ -81,14 +79,15 @@ function tooLargeMessage(size: number, limit: number): string {
   return `event is ${size} bytes, over the limit of ${describeBytes(limit)} per event`
 }
 
+/** A single-event route: `raw` is the parsed body, `size` its length in bytes. */
 export function prepareSingle(
-  body: ParsedBody,
+  raw: unknown,
+  size: number,
   routeType: EventType,
   path: string,
   limits: IngestLimits,
   receivedAt: Date,
 ): PreparedEvents {
-  const raw = body.json
   if (!isObject(raw)) {
     throw new IngestError(
       400,
@@ -96,8 +95,8 @@ export function prepareSingle(
       `request body must be a JSON object (one event), got ${describeJsonType(raw)}`,
     )
   }
-  if (body.size > limits.maxEventBytes) {
-    throw new IngestError(400, 'event_too_large', tooLargeMessage(body.size, limits.maxEventBytes))
+  if (size > limits.maxEventBytes) {
+    throw new IngestError(400, 'event_too_large', tooLargeMessage(size, limits.maxEventBytes))
   }
   if (raw.type !== undefined && raw.type !== routeType) {
     throw new IngestError(
@@ -108,7 +107,7 @@ export function prepareSingle(
   }
   const result = processEvent(eventInput(raw, routeType, undefined), receivedAt)
   if (!result.ok) throw new IngestError(400, 'invalid_event', result.error)
-  return { events: [result.event], sizes: [body.size], rejected: [] }
+  return { events: [result.event], sizes: [size], rejected: [] }
 }
 
 function batchDefaults(body: JsonObject): BatchDefaults {
@@ -126,8 +125,16 @@ function batchDefaults(body: JsonObject): BatchDefaults {
   return { context, integrations, sentAt }
 }
 
-export function prepareBatch(body: ParsedBody, limits: IngestLimits, receivedAt: Date): PreparedEvents {
-  const raw = body.json
+/**
+ * A batch route: `raw` is the parsed body, `sizes` the raw size of each element of its batch
+ * (measured from the parsed element when unknown).
+ */
+export function prepareBatch(
+  raw: unknown,
+  sizes: readonly number[] | undefined,
+  limits: IngestLimits,
+  receivedAt: Date,
+): PreparedEvents {
   if (!isObject(raw)) {
     throw new IngestError(
       400,
@@ -150,8 +157,7 @@ export function prepareBatch(body: ParsedBody, limits: IngestLimits, receivedAt:
     throw new IngestError(400, 'empty_batch', '"batch" is empty: send at least one event')
   const defaults = batchDefaults(raw)
 
-  let sizes = measureBatchElements(body.raw)
-  if (sizes === undefined || sizes.length !== batch.length) sizes = undefined
+  if (sizes !== undefined && sizes.length !== batch.length) sizes = undefined
   const prepared: PreparedEvents = { events: [], sizes: [], rejected: [] }
 
   for (let index = 0; index < batch.length; index++) {

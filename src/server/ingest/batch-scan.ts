@@ -1,0 +1,139 @@
+// Finds the elements of a batch body's top-level "batch" array in the raw bytes, in one pass and
+// without decoding: their byte spans give each event's raw size and let each event be parsed on
+// its own (see batch-body.ts). The scan is strict about the array's own punctuation; anything it
+// cannot account for (no top-level "batch" array, a repeated "batch" key, an empty element, an
+// unterminated string) returns undefined and the caller takes the plain path.
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+const COLON = 0x3a
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+const BATCH_KEY = Buffer.from('batch')
+
+export interface BatchLayout {
+  /** Offset of the batch array's `[`. */
+  arrayStart: number
+  /** Offset just past the batch array's `]`. */
+  arrayEnd: number
+  /** Start and end (exclusive) offset of each element, whitespace excluded. */
+  starts: number[]
+  ends: number[]
+}
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
+}
+
+/** Index of the quote closing the string whose content starts at `from`, or -1. */
+function stringEnd(buf: Buffer, from: number): number {
+  let at = from
+  for (;;) {
+    const quote = buf.indexOf(QUOTE, at)
+    if (quote < 0) return -1
+    let backslashes = 0
+    for (let k = quote - 1; k >= from && buf[k] === BACKSLASH; k--) backslashes++
+    if (backslashes % 2 === 0) return quote
+    at = quote + 1
+  }
+}
+
+export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefined {
+  let depth = 0
+  let expectKey = false
+  let keyIsBatch = false
+  let batchKeys = 0
+  let layout: BatchLayout | undefined
+  // While inside the batch array: the depth of its elements, else -1.
+  let elementDepth = -1
+  let elementStart = -1
+  let afterComma = false
+  let lastEnd = 0
+
+  const startElement = (at: number): void => {
+    if (depth === elementDepth && elementStart < 0) {
+      elementStart = at
+      afterComma = false
+    }
+  }
+
+  for (let i = from; i < buf.length; i++) {
+    const byte = buf[i]
+    if (isWhitespace(byte)) continue
+
+    if (byte === QUOTE) {
+      const close = stringEnd(buf, i + 1)
+      if (close < 0) return undefined
+      if (depth === 1 && expectKey) {
+        keyIsBatch =
+          close - i - 1 === BATCH_KEY.length &&
+          buf.compare(BATCH_KEY, 0, BATCH_KEY.length, i + 1, close) === 0
+        if (keyIsBatch) batchKeys++
+        expectKey = false
+      } else {
+        startElement(i)
+      }
+      i = close
+      lastEnd = close + 1
+      continue
+    }
+
+    switch (byte) {
+      case OPEN_OBJECT:
+      case OPEN_ARRAY:
+        startElement(i)
+        if (byte === OPEN_ARRAY && depth === 1 && keyIsBatch) {
+          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [] }
+          elementDepth = 2
+          elementStart = -1
+          afterComma = false
+        }
+        depth++
+        if (byte === OPEN_OBJECT && depth === 1) expectKey = true
+        break
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY:
+        if (depth === elementDepth) {
+          if (afterComma || byte === CLOSE_OBJECT) return undefined
+          if (elementStart >= 0) {
+            layout!.starts.push(elementStart)
+            layout!.ends.push(lastEnd)
+          }
+          layout!.arrayEnd = i + 1
+          elementStart = -1
+          elementDepth = -1
+        }
+        depth--
+        if (depth < 0) return undefined
+        break
+      case COMMA:
+        if (depth === elementDepth) {
+          if (elementStart < 0) return undefined
+          layout!.starts.push(elementStart)
+          layout!.ends.push(lastEnd)
+          elementStart = -1
+          afterComma = true
+        } else if (depth === 1) {
+          expectKey = true
+        }
+        break
+      case COLON:
+        break
+      default:
+        // A number or a literal (true, false, null) as an element.
+        startElement(i)
+    }
+    lastEnd = i + 1
+  }
+  if (batchKeys !== 1 || layout === undefined || layout.arrayEnd < 0) return undefined
+  return layout
+}
+
+/** Raw byte size of each batch element, or undefined when the layout cannot be found. */
+export function measureBatchElements(buf: Buffer): number[] | undefined {
+  const layout = locateBatchElements(buf)
+  return layout?.starts.map((start, index) => layout.ends[index] - start)
+}
