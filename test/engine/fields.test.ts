@@ -308,6 +308,15 @@ describe('messages', () => {
       "Id must be an integer but it was a string. The value at /obj is missing the required field 'k'.",
     )
   })
+  it('describes a payload that is not an object', () => {
+    const one = compileFields({ a: { label: 'A', type: 'string' } })
+    const results = [undefined, [1], 'x'].map((payload) => one.validate(payload, 'single'))
+    expect(results.map((r) => (r.ok ? 'valid' : r.message))).toEqual([
+      'The root value must be an object but it was undefined.',
+      'The root value must be an object but it was an array.',
+      'The root value must be an object but it was a string.',
+    ])
+  })
   it('reports every error with its path and keyword', () => {
     const result = c.validate({ sn: 1.5, ip: 'x', e3: 'q' }, 'single')
     expect(result.ok).toBe(false)

@@ -41,6 +41,7 @@ function humanList(items: readonly string[]): string {
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
   if (Array.isArray(value)) return 'an array'
   return withArticle(typeof value)
 }
