@@ -3,10 +3,14 @@
 // AggregateAjvError, the message must be identical; elsewhere field validation must pass (the other
 // reference errors, "Must include email or userId.", come from the action itself, not the fields).
 // Also a speed check: mapping + validation against JSON.parse + JSON.stringify of the same events.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compileSubscription } from '../../src/engine/action.js'
 import { actions, AUTOMATIC_PRESETS } from '../../src/iterable/index.js'
-import { readSharedNdjson } from '../helpers/shared.js'
+import { readSharedNdjson, SHARED_DIR } from '../helpers/shared.js'
 
 interface SampleLine {
   index: number
@@ -51,6 +55,53 @@ describe('reference sample through trigger + mapping + fields', () => {
   )
 })
 
+describe('generated corpus through every automatic preset', () => {
+  it('validates 2000 events in both modes without ever modifying one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fields-corpus-'))
+    try {
+      const out = path.join(dir, 'corpus.ndjson')
+      execFileSync(process.execPath, [
+        path.join(SHARED_DIR, 'corpus/gen-corpus.mjs'),
+        '--n',
+        '2000',
+        '--seed',
+        '7',
+        '--out',
+        out,
+      ])
+      const raws = readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+      const subscriptions = AUTOMATIC_PRESETS.map((preset) =>
+        compileSubscription({
+          trigger: preset.subscribe,
+          mapping: preset.mapping,
+          fields: actions[preset.partnerAction].fields,
+        }),
+      )
+      const outcomes = new Map<string, number>()
+      for (const raw of raws) {
+        const event = JSON.parse(raw) as Record<string, unknown>
+        const matching = subscriptions.filter((s) => s.matches(event))
+        expect(matching).toHaveLength(1)
+        for (const mode of ['single', 'batch'] as const) {
+          const result = matching[0].payload(event, mode)
+          const key = result.ok ? 'ok' : result.message
+          outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+          if (result.ok) expect(JSON.parse(JSON.stringify(result.payload))).toEqual(result.payload)
+        }
+        expect(JSON.stringify(event)).toBe(raw)
+      }
+      if (process.env.SHOW_OUTCOMES) console.log(outcomes)
+      // Mostly valid, with the corpus's deliberate field errors among the failures.
+      expect(outcomes.get('ok')).toBeGreaterThan(raws.length * 1.8)
+      expect(outcomes.size).toBeGreaterThan(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('speed', () => {
   it('mapping + validation cost less than twice JSON.parse(raw) + JSON.stringify(payload)', () => {
     const lines = sample.filter((line) => line.partnerAction === 'trackEvent' && !line.error)
@@ -84,7 +135,10 @@ describe('speed', () => {
         measure((i) => subscription.payload(events[i], 'single')),
       )
     }
-    if (process.env.SHOW_SPEED) console.log(`pipeline ${(pipeline / 1000).toFixed(2)} µs, json ${(json / 1000).toFixed(2)} µs per event`)
+    if (process.env.SHOW_SPEED)
+      console.log(
+        `pipeline ${(pipeline / 1000).toFixed(2)} µs, json ${(json / 1000).toFixed(2)} µs per event`,
+      )
     expect(pipeline).toBeLessThan(2 * json)
   })
 })
