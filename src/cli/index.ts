@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { registerSandbox } from './sandbox.js'
 import { registerPreview } from './preview.js'
+import { registerServe } from './serve.js'
 import { registerSend } from './send.js'
 
 const program = new Command()
@@ -11,6 +12,7 @@ program.name('iterable-actions').description('Self-hosted Iterable (Actions) des
 // Each command lives in its own file under src/cli/ and registers itself here.
 registerPreview(program)
 registerSandbox(program)
+registerServe(program)
 registerSend(program)
 
 await program.parseAsync(process.argv)

@@ -17,3 +17,5 @@ export {
 } from './rate-limiter.js'
 export { decodePayload, encodePayload } from './job-payload.js'
 export type { JobPayload } from './job-payload.js'
+export { applyConfig, exportConfig } from './config-sync.js'
+export type { ApplySummary } from './config-sync.js'

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino'
 import { IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import type { NormalizedEvent } from '../engine/event/index.js'
-import type { IngestResult, QueueKey, Store } from '../store/types.js'
+import type { IngestResult, IngestRouting, QueueKey, Store } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
@@ -149,6 +149,7 @@ export class DeliveryService {
   ): Promise<IngestResult> {
     const router = this.#router
     const received = receivedAt.getTime()
+    let routing: IngestRouting | undefined
     const result = await this.store.ingest({
       sourceId,
       receivedAt: received,
@@ -158,14 +159,27 @@ export class DeliveryService {
         size: sizes[i] ?? 0,
         userKey: userKeyOf(event),
       })),
-      route: (accepted) => router.route(events, accepted, received),
+      route: (accepted) => (routing = router.route(events, accepted, received)),
     })
     this.observer.received?.(sourceId, result.accepted.length)
+    if (routing !== undefined) this.#countRouting(routing)
     if (result.jobCount > 0) this.wakeAll()
     return result
   }
 
-  /** Counts routed jobs and failures for metrics (cheap: called with the routing result). */
+  /** Counts routed jobs and failures per destination for the observer. */
+  #countRouting(routing: IngestRouting): void {
+    if (this.observer.routed !== undefined && routing.jobs.length > 0) {
+      const counts = new Map<string, number>()
+      for (const job of routing.jobs) counts.set(job.destinationId, (counts.get(job.destinationId) ?? 0) + 1)
+      for (const [destination, n] of counts) this.observer.routed(destination, n)
+    }
+    if (this.observer.failed !== undefined && routing.failures !== undefined) {
+      for (const failure of routing.failures) this.observer.failed(failure.destinationId, 1)
+    }
+  }
+
+  /** Wake-up hint after ingest: every worker looks for work now. */
   wakeAll(): void {
     if (!this.#running) return
     for (const { worker } of this.#workers.values()) worker.wake()

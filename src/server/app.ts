@@ -1,0 +1,71 @@
+// The service's HTTP app: Segment ingest, health, metrics and the admin API on one Fastify server.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { DeliveryService } from '../delivery/service.js'
+import type { Store } from '../store/types.js'
+import { ADMIN_PREFIX, adminCore } from './admin-core.js'
+import { registerHealth } from './health.js'
+import { ingestRoutes, type IngestLimits } from './ingest/index.js'
+import { registerMetrics, type Metrics } from './metrics.js'
+
+export interface CreateServerOptions {
+  store: Store
+  delivery: DeliveryService
+  /** Protects `/api/admin/*`. */
+  adminToken: string
+  metrics: Metrics
+  logger?: Logger
+  ingestLimits?: Partial<IngestLimits>
+  /** Readiness besides the store (default: always). */
+  ready?: () => boolean
+}
+
+/** Paths pino redacts in every log line: API keys, write keys, admin tokens. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["api-key"]',
+  'req.headers["x-admin-token"]',
+  'apiKey',
+  'writeKey',
+  'adminToken',
+  '*.apiKey',
+  '*.writeKey',
+  '*.adminToken',
+]
+
+export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
+  const { store, delivery } = options
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    disableRequestLogging: true,
+    // Segment's batch limit is enforced by the ingest plugin; admin bodies (configs) may be larger.
+    bodyLimit: 5 * 1024 * 1024,
+  }) as unknown as FastifyInstance
+
+  await app.register(ingestRoutes, {
+    resolveWriteKey: async (key) => {
+      const source = await store.findSourceByWriteKey(key)
+      return source === null ? null : { sourceId: source.id }
+    },
+    accept: async (sourceId, events, receivedAt, info) => {
+      const result = await delivery.accept(sourceId, events, receivedAt, info.sizes)
+      return { duplicates: result.duplicates }
+    },
+    ...(options.ingestLimits ? { limits: options.ingestLimits } : {}),
+  })
+
+  registerHealth(app, { store, ...(options.ready ? { ready: options.ready } : {}) })
+  registerMetrics(app, options.metrics)
+  await app.register(adminCore, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
+
+  app.get('/', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><title>iterable-actions</title><h1>iterable-actions</h1>' +
+          '<p>Send Segment events to <code>/v1/track</code>, <code>/v1/identify</code>, <code>/v1/batch</code>.</p>' +
+          '<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>',
+      ),
+  )
+  return app
+}

@@ -1,0 +1,103 @@
+// Prometheus metrics (prom-client) on a registry of our own: counters fed by the delivery
+// observer, queue depth and oldest-job age read from the store at scrape time.
+import type { FastifyInstance } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { DeliveryObserver } from '../delivery/observer.js'
+import type { Store } from '../store/types.js'
+
+export interface Metrics {
+  registry: Registry
+  observer: DeliveryObserver
+}
+
+export function createMetrics(store: Store, options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry()
+  if (options.defaultMetrics !== false)
+    collectDefaultMetrics({ register: registry, prefix: 'iterable_actions_' })
+  const received = new Counter({
+    name: 'iterable_actions_events_received_total',
+    help: 'Events accepted and stored by ingest (duplicates excluded).',
+    labelNames: ['source'],
+    registers: [registry],
+  })
+  const routed = new Counter({
+    name: 'iterable_actions_jobs_routed_total',
+    help: 'Delivery jobs created by routing.',
+    labelNames: ['destination'],
+    registers: [registry],
+  })
+  const failed = new Counter({
+    name: 'iterable_actions_events_failed_total',
+    help: 'Events a mapping could not plan (validation failures, recorded as failed outcomes).',
+    labelNames: ['destination'],
+    registers: [registry],
+  })
+  const delivered = new Counter({
+    name: 'iterable_actions_jobs_delivered_total',
+    help: 'Jobs delivered to Iterable.',
+    labelNames: ['destination', 'endpoint'],
+    registers: [registry],
+  })
+  const retried = new Counter({
+    name: 'iterable_actions_jobs_retried_total',
+    help: 'Jobs scheduled for another attempt.',
+    labelNames: ['destination', 'endpoint'],
+    registers: [registry],
+  })
+  const dead = new Counter({
+    name: 'iterable_actions_jobs_dead_lettered_total',
+    help: 'Jobs moved to the dead letters.',
+    labelNames: ['destination', 'endpoint'],
+    registers: [registry],
+  })
+  const latency = new Histogram({
+    name: 'iterable_actions_iterable_request_duration_seconds',
+    help: 'Iterable API request latency by endpoint and status (0 = no answer).',
+    labelNames: ['endpoint', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'iterable_actions_queue_depth',
+    help: 'Jobs in a delivery queue (ready, scheduled or leased).',
+    labelNames: ['destination', 'endpoint'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const q of await store.queueStats()) {
+        this.set({ destination: q.destinationId, endpoint: q.endpoint }, q.depth)
+      }
+    },
+  })
+  new Gauge({
+    name: 'iterable_actions_queue_oldest_age_seconds',
+    help: 'Age of the oldest job of a delivery queue (since first enqueued).',
+    labelNames: ['destination', 'endpoint'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const now = Date.now()
+      for (const q of await store.queueStats(now)) {
+        const age = q.oldestEnqueuedAt === null ? 0 : (now - q.oldestEnqueuedAt) / 1000
+        this.set({ destination: q.destinationId, endpoint: q.endpoint }, age)
+      }
+    },
+  })
+  const observer: DeliveryObserver = {
+    received: (source, count) => received.inc({ source }, count),
+    routed: (destination, count) => routed.inc({ destination }, count),
+    failed: (destination, count) => failed.inc({ destination }, count),
+    delivered: (destination, endpoint, count) => delivered.inc({ destination, endpoint }, count),
+    retried: (destination, endpoint, count) => retried.inc({ destination, endpoint }, count),
+    deadLettered: (destination, endpoint, count) => dead.inc({ destination, endpoint }, count),
+    request: (endpoint, status, ms) => latency.observe({ endpoint, status: String(status) }, ms / 1000),
+  }
+  return { registry, observer }
+}
+
+export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics()
+    return reply.type(metrics.registry.contentType).send(text)
+  })
+}
