@@ -365,6 +365,7 @@ describe('compileTrigger metadata', () => {
   })
   it('rejects a non-string', () => {
     expect(() => compileTrigger(42 as unknown as string)).toThrow(TypeError)
+    expect(() => parseTrigger(undefined as unknown as string)).toThrow(TypeError)
   })
 })
 
@@ -388,6 +389,13 @@ describe('warnings', () => {
     expect(compileTrigger('match(event, "*mid*")').warnings[0]).toMatch(/starts-with "\*mid"/)
     expect(compileTrigger('match(event, "ab*")').warnings).toEqual([])
     expect(compileTrigger('match(event, "*ab")').warnings).toEqual([])
+  })
+  it('a number compared with a top-level field (compared as text)', () => {
+    const { warnings } = compileTrigger('userId = 123')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^line 1, column 10: top-level fields compare numbers as text/)
+    expect(compileTrigger('properties.n = 123').warnings).toEqual([])
+    expect(compileTrigger('userId = "123"').warnings).toEqual([])
   })
   it('no warnings for ordinary triggers', () => {
     expect(compileTrigger('type = "track" and (event = "A" or properties.x > "10")').warnings).toEqual([])

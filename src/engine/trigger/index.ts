@@ -26,7 +26,6 @@ export interface CompiledTrigger {
 
 /** Parses trigger text once into a predicate; throws TriggerSyntaxError (code TRIGGER_SYNTAX) naming the position. */
 export function compileTrigger(text: string): CompiledTrigger {
-  if (typeof text !== 'string') throw new TypeError('A trigger must be a string')
   const { ast, warnings } = parseTriggerWithWarnings(text)
   const predicate = compileAst(ast)
   return Object.assign(predicate, {

@@ -134,6 +134,13 @@ class Parser {
     const literal = this.parseLiteral()
     const op = opToken.value as '=' | '!=' | '<' | '<=' | '>' | '>='
     if (op !== '=' && op !== '!=') this.checkComparison(opToken, literal, valueToken)
+    else if (field.kind === 'top' && literal.kind === 'number') {
+      this.warn(
+        valueToken,
+        `top-level fields compare numbers as text (as in Segment): "${field.field} ${opToken.raw} ${valueToken.raw}" ` +
+          `tests the string "${literal.value}" and never equals the number ${literal.value}`,
+      )
+    }
     return field.kind === 'top'
       ? topLevelCondition(field.field, op, literal)
       : pathCondition(field, op, literal)
@@ -315,6 +322,7 @@ function pathCondition(
 }
 
 export function parseTriggerWithWarnings(source: string): ParseResult {
+  if (typeof source !== 'string') throw new TypeError('A trigger must be a string')
   const parser = new Parser(source)
   const ast = parser.parseTrigger()
   return { ast, warnings: parser.warnings }
