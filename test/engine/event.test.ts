@@ -138,7 +138,7 @@ describe('validateEvent: invalid events name the problem', () => {
     [
       'userId an object',
       { type: 'identify', userId: { id: 1 }, anonymousId: 'a' },
-      [{ path: '/userId', message: '"userId" must be a string or a number or null, got object' }],
+      [{ path: '/userId', message: '"userId" must be a string, a number or null, got object' }],
     ],
     [
       'timestamp not a date',

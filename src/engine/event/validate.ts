@@ -62,8 +62,12 @@ function expected(schema: TSchema): string {
       return 'an object'
     case 'Literal':
       return quote(schema.const)
-    case 'Union':
-      return (schema.anyOf as TSchema[]).map(expected).join(' or ')
+    case 'Union': {
+      const options = (schema.anyOf as TSchema[]).map(expected)
+      return options.length <= 2
+        ? options.join(' or ')
+        : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`
+    }
     default:
       return String(schema[Kind]).toLowerCase()
   }
