@@ -5,6 +5,8 @@ import { registerSandbox } from './sandbox.js'
 import { registerPreview } from './preview.js'
 import { registerServe } from './serve.js'
 import { registerSend } from './send.js'
+import { registerApply } from './apply.js'
+import { registerExport } from './export.js'
 
 const program = new Command()
 program.name('iterable-actions').description('Self-hosted Iterable (Actions) destination').version(VERSION)
@@ -14,5 +16,7 @@ registerPreview(program)
 registerSandbox(program)
 registerServe(program)
 registerSend(program)
+registerApply(program)
+registerExport(program)
 
 await program.parseAsync(process.argv)
