@@ -1,5 +1,5 @@
 // The service's HTTP app: Segment ingest, health, metrics and the admin API on one Fastify server.
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { DeliveryService } from '../delivery/service.js'
 import type { Store } from '../store/types.js'
@@ -37,7 +37,8 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
   const { store, delivery } = options
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    disableRequestLogging: true,
+    // One log line per ingest request would drown the useful ones at thousands of events a second.
+    logController: new LogController({ disableRequestLogging: true }),
     // Segment's batch limit is enforced by the ingest plugin; admin bodies (configs) may be larger.
     bodyLimit: 5 * 1024 * 1024,
   }) as unknown as FastifyInstance

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHarness, identify, requestsTo, count, track, type Harness } from './harness.js'
+import { defaultMappings } from '../../src/config/index.js'
+import { createHarness, count, identify, requestsTo, track, type Harness } from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -7,8 +8,11 @@ afterEach(async () => {
   harness = undefined
 })
 
+const emptyQueues = async (h: Harness): Promise<boolean> =>
+  (await h.store.queueStats()).every((q) => q.depth === 0)
+
 describe('delivery pipeline', () => {
-  it('delivers identify and track events to the sandbox through the bulk endpoints', async () => {
+  it('delivers identify and track events through the bulk endpoints, one trackBulk for many events', async () => {
     harness = await createHarness()
     const { sandbox } = harness
     const events = [identify('u1', 'u1@example.com', { plan: 'pro' })]
@@ -21,6 +25,121 @@ describe('delivery pipeline', () => {
     expect(user?.dataFields.plan).toBe('pro')
     expect(count(requestsTo(sandbox, '/api/events/trackBulk'), '200')).toBe(1)
     expect(count(requestsTo(sandbox, '/api/users/bulkUpdate'), '200')).toBe(1)
-    await harness.waitFor(async () => (await harness!.store.queueStats()).every((q) => q.depth === 0))
+    // custom events keep id = messageId: a re-send would update, not duplicate
+    const ids = new Set(user?.events.map((e) => e.id))
+    expect(ids.has(events[1].messageId as string)).toBe(true)
+    await harness.waitFor(() => emptyQueues(harness!))
+    const outcomes = await harness.store.lookupEvent(events[1].messageId as string)
+    expect(outcomes.outcomes.map((o) => o.outcome)).toEqual(['delivered'])
+  })
+
+  it('sends at most 1000 items per bulk request', async () => {
+    harness = await createHarness({ start: false })
+    const events = []
+    for (let i = 0; i < 2500; i++) events.push(track(`user-${i % 50}`, 'Viewed', { i }))
+    // users must exist for trackBulk in a hybrid project? No: userId events create users.
+    await harness.send(events)
+    await harness.service.start()
+    await harness.waitFor(() => emptyQueues(harness!), 20_000)
+    const requests = requestsTo(harness.sandbox, '/api/events/trackBulk')
+    expect(count(requests, '200')).toBe(3)
+    expect(harness.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted).toBe(2500)
+  })
+
+  it('respects the mapping batch size', async () => {
+    const mappings = defaultMappings().map((m) =>
+      m.action === 'trackEvent' ? { ...m, batching: { enabled: true, size: 7 } } : m,
+    )
+    harness = await createHarness({ start: false, mappings })
+    const events = []
+    for (let i = 0; i < 20; i++) events.push(track('u-size', 'Viewed', { i }))
+    await harness.send(events)
+    await harness.service.start()
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(count(requestsTo(harness.sandbox, '/api/events/trackBulk'), '200')).toBe(3)
+  })
+
+  it('flushes a partial batch as soon as no more jobs are waiting (does not sit out a long linger)', async () => {
+    harness = await createHarness({ delivery: { lingerMs: 30_000 } })
+    const started = Date.now()
+    await harness.send([track('u-idle', 'Pinged')])
+    await harness.waitFor(() => emptyQueues(harness!), 5000)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(count(requestsTo(harness.sandbox, '/api/events/trackBulk'), '200')).toBe(1)
+  })
+
+  it('sends single requests when batching is off', async () => {
+    const mappings = defaultMappings().map((m) => ({ ...m, batching: { enabled: false } }))
+    harness = await createHarness({ mappings })
+    await harness.send([
+      identify('u-single', 'single@example.com'),
+      track('u-single', 'A'),
+      track('u-single', 'B'),
+    ])
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(count(requestsTo(harness.sandbox, '/api/users/update'), '200')).toBe(1)
+    expect(count(requestsTo(harness.sandbox, '/api/events/track'), '200')).toBe(2)
+    expect(harness.sandbox.state.project().findByUserId('u-single')?.events.length).toBe(2)
+  })
+
+  it("identify first: a user's custom events wait for that user's pending Upsert User", async () => {
+    // An email-based project: trackBulk cannot create users, so an event sent before its identify fails.
+    harness = await createHarness({
+      sandbox: { projects: [{ type: 'email', apiKeys: ['email-key'] }] },
+      apiKey: 'email-key',
+      start: false,
+    })
+    const events = []
+    for (let u = 0; u < 30; u++) {
+      events.push(identify(`id-${u}`, `first-${u}@example.com`))
+      events.push({ ...track(`id-${u}`, 'Bought'), context: { traits: { email: `first-${u}@example.com` } } })
+    }
+    await harness.send(events)
+    await harness.service.start()
+    await harness.waitFor(() => emptyQueues(harness!), 15_000)
+    const project = harness.sandbox.state.project()
+    for (let u = 0; u < 30; u++) expect(project.findByEmail(`first-${u}@example.com`)?.events.length).toBe(1)
+    const rejected = harness.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].rejected
+    expect(rejected.notFoundEmails ?? 0).toBe(0)
+  })
+
+  it('records a routing failure (validation) as a failed outcome, never silently', async () => {
+    harness = await createHarness()
+    // Upsert User without userId and email fails validation
+    const event = {
+      type: 'identify',
+      anonymousId: 'anon-1',
+      traits: { plan: 'x' },
+      messageId: 'invalid-identify',
+    }
+    await harness.send([event])
+    const lookup = await harness.store.lookupEvent('invalid-identify')
+    expect(lookup.events).toHaveLength(1)
+    expect(lookup.outcomes).toHaveLength(1)
+    expect(lookup.outcomes[0].outcome).toBe('failed')
+    expect(lookup.outcomes[0].errorCode).toBe('PAYLOAD_VALIDATION_FAILED')
+    expect(lookup.outcomes[0].errorMessage).toMatch(/email|userId/i)
+  })
+
+  it('a destination without an API key keeps the events and sends nothing', async () => {
+    harness = await createHarness({ apiKey: false })
+    await harness.send([identify('u-off', 'off@example.com'), track('u-off', 'Nope')])
+    await new Promise((r) => setTimeout(r, 300))
+    expect(
+      (await harness.store.lookupEvent((await harness.store.findEventsByUser('u-off'))[0].messageId)).events,
+    ).toHaveLength(1)
+    expect(await harness.store.findEventsByUser('u-off')).toHaveLength(2)
+    expect(await harness.store.queueStats()).toEqual([])
+    expect(harness.sandbox.stats.snapshot().endpoints).toEqual({})
+    expect(harness.service.destinations()[0].state).toBe('no-api-key')
+  })
+
+  it('recompiles on reload only, not per event', async () => {
+    harness = await createHarness()
+    const router = harness.service.router
+    await harness.send([track('u-r', 'X')])
+    expect(harness.service.router).toBe(router)
+    await harness.service.reload()
+    expect(harness.service.router).not.toBe(router)
   })
 })
