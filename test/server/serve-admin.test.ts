@@ -1,0 +1,230 @@
+// serve: options and exit codes, disabled delivery without a key, health/readiness/metrics, the
+// admin token, dead letters through the admin API, config apply/export.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { optionsFromFlags, startService, UsageError, type RunningService } from '../../src/cli/serve.js'
+
+let service: RunningService | undefined
+const dirs: string[] = []
+afterEach(async () => {
+  await service?.close(2000)
+  service = undefined
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ia-serve-admin-'))
+  dirs.push(dir)
+  return dir
+}
+
+async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+const ADMIN = { authorization: 'Bearer admin-token-123' }
+const basic = (key: string): string => 'Basic ' + Buffer.from(key + ':').toString('base64')
+
+describe('serve options', () => {
+  it('flags win over environment variables, which win over defaults', () => {
+    const env = {
+      PORT: '4100',
+      HOST: '0.0.0.0',
+      ITERABLE_API_KEY: 'env-key',
+      ADMIN_TOKEN: 'env-token-1',
+      DATA_DIR: '/tmp/x',
+    }
+    const options = optionsFromFlags({ port: '4200', apiKey: 'flag-key' }, env)
+    expect(options).toMatchObject({
+      port: 4200,
+      host: '0.0.0.0',
+      apiKey: 'flag-key',
+      adminToken: 'env-token-1',
+      dataDir: '/tmp/x',
+    })
+    expect(optionsFromFlags({}, {})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './.data',
+      sandbox: false,
+    })
+    expect(optionsFromFlags({}, { ITERABLE_BASE_URL: 'http://x:1' }).iterableUrl).toBe('http://x:1')
+  })
+
+  it('rejects conflicting and invalid options with exit code 2', async () => {
+    const base = { port: 0, host: '127.0.0.1', dataDir: tempDir() }
+    const cases = [
+      { ...base, sandbox: true, iterableUrl: 'http://127.0.0.1:9' },
+      { ...base, dataCenter: 'mars' },
+      { ...base, port: 70000 },
+      { ...base, iterableUrl: 'ftp://x' },
+      { ...base, adminToken: 'short' },
+    ]
+    for (const options of cases) {
+      const error = await startService(options).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UsageError)
+      expect((error as UsageError).exitCode).toBe(2)
+    }
+    await expect(startService({ ...base, sandbox: true, iterableUrl: 'http://127.0.0.1:9' })).rejects.toThrow(
+      /--sandbox and --iterable-url/,
+    )
+  })
+})
+
+describe('serve without an API key', () => {
+  it('accepts and keeps events but sends nothing (delivery disabled)', async () => {
+    service = await startService({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      adminToken: 'admin-token-123',
+      logger: pino({ level: 'silent' }),
+    })
+    expect(service.mode).toBe('disabled')
+    expect(service.writeKeyGenerated).toBe(true)
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basic(service.writeKey), 'content-type': 'application/json' },
+      payload: { userId: 'kept', event: 'Kept', messageId: 'kept-1' },
+    })
+    expect(response.statusCode).toBe(200)
+    expect((await service.store.lookupEvent('kept-1')).events).toHaveLength(1)
+    expect(await service.store.queueStats()).toEqual([])
+    const health = await service.app.inject('/healthz')
+    expect(health.statusCode).toBe(200)
+    const ready = await service.app.inject('/readyz')
+    expect(ready.json()).toMatchObject({ status: 'ready', store: 'sqlite' })
+    const metrics = await service.app.inject('/metrics')
+    expect(metrics.body).toMatch(/iterable_actions_events_received_total\{source="[^"]+"\} 1/)
+  })
+})
+
+describe('serve with the sandbox', () => {
+  it('guards the admin API, lists and replays dead letters, exports and applies config', async () => {
+    const lines: string[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    service = await startService({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      sandbox: true,
+      apiKey: 'very-secret-api-key',
+      writeKey: 'wk-admin-test',
+      adminToken: 'admin-token-123',
+      logger: pino({ level: 'debug', redact: ['apiKey', '*.apiKey'] }, sink),
+      delivery: {
+        pollMs: 50,
+        lingerMs: 20,
+        retryBaseMs: 20,
+        retryMaxDelayMs: 50,
+        retryWindowMs: 200,
+        rateLimits: false,
+      },
+    })
+    expect(service.mode).toBe('sandbox')
+    const { app, sandbox } = service
+
+    expect((await app.inject('/api/admin/dead-letters')).statusCode).toBe(401)
+    expect(
+      (await app.inject({ url: '/api/admin/dead-letters', headers: { authorization: 'Bearer wrong-token' } }))
+        .statusCode,
+    ).toBe(401)
+
+    sandbox!.setFaults({ outageSeconds: 60 })
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basic('wk-admin-test') },
+      payload: { userId: 'adm', event: 'Dead Soon', messageId: 'dead-soon' },
+    })
+    expect(sent.statusCode).toBe(200)
+    await waitFor(async () => (await service!.store.listDeadLetters()).items.length === 1)
+
+    const [letter] = (await service.store.listDeadLetters()).items
+    expect(letter.statusCode).toBe(503)
+    const query = `reason=window&code=${encodeURIComponent(letter.code)}&destination=${letter.destinationId}&from=${new Date(letter.deadAt - 1000).toISOString()}`
+    const list = await app.inject({ url: `/api/admin/dead-letters?${query}`, headers: ADMIN })
+    expect(list.statusCode).toBe(200)
+    const page = list.json() as { items: { id: number; messageId: string; reason: string }[] }
+    expect(page.items.map((d) => d.messageId)).toEqual(['dead-soon'])
+    const none = await app.inject({ url: '/api/admin/dead-letters?reason=nothing-like-this', headers: ADMIN })
+    expect((none.json() as { items: unknown[] }).items).toHaveLength(0)
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/admin/dead-letters/replay',
+      headers: ADMIN,
+      payload: {},
+    })
+    expect(bad.statusCode).toBe(400)
+
+    sandbox!.setFaults({ outageSeconds: 0 })
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/api/admin/dead-letters/replay',
+      headers: ADMIN,
+      payload: { ids: [page.items[0].id] },
+    })
+    expect(replay.json()).toEqual({ replayed: 1 })
+    await waitFor(() => (sandbox!.state.project().findByUserId('adm')?.events.length ?? 0) === 1)
+
+    const exported = await app.inject({ url: '/api/admin/config', headers: ADMIN })
+    const config = exported.json() as {
+      destinations: { name: string; settings: Record<string, string>; mappings: unknown[] }[]
+      sources: { writeKey: string }[]
+    }
+    expect(config.destinations[0].settings.apiKey).toBe('${ITERABLE_API_KEY}')
+    expect(config.destinations[0].mappings).toHaveLength(4)
+    expect(config.sources.map((s) => s.writeKey)).toContain('wk-admin-test')
+    expect(exported.body).not.toContain('very-secret-api-key')
+
+    // apply: only the Track Calls mapping, batching off
+    const applied = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/config',
+      headers: ADMIN,
+      payload: {
+        destinations: [
+          {
+            name: 'iterable',
+            settings: { apiKey: 'very-secret-api-key' },
+            mappings: [{ name: 'Tracks', preset: 'Track Calls', batching: { enabled: false } }],
+          },
+        ],
+      },
+    })
+    expect(applied.statusCode).toBe(200)
+    expect((await service.store.listMappings()).map((m) => m.name)).toEqual(['Tracks'])
+    await app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basic('wk-admin-test') },
+      payload: { userId: 'adm', event: 'After Apply', messageId: 'after-apply' },
+    })
+    await waitFor(() => (sandbox!.stats.snapshot().endpoints['/api/events/track']?.accepted ?? 0) === 1)
+
+    const invalid = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/config',
+      headers: ADMIN,
+      payload: { destinations: [{ name: 'x', settings: { dataCenterLocation: 'mars' }, mappings: [] }] },
+    })
+    expect(invalid.statusCode).toBe(400)
+    expect(invalid.json().error).toMatch(/destinations\[0\]\.settings/)
+
+    expect(lines.join('')).not.toContain('very-secret-api-key')
+  })
+})
