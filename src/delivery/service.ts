@@ -65,6 +65,11 @@ export class DeliveryService {
     this.#limiters = new RateLimiterRegistry(this.options.rateLimits, this.options.rateLimitOverrides)
   }
 
+  /** The base URL every destination is sent to instead of its region's (`--iterable-url`, sandbox). */
+  get baseUrlOverride(): string | undefined {
+    return this.#baseUrlOverride
+  }
+
   get router(): Router {
     return this.#router
   }

@@ -20,7 +20,7 @@ function digest(value: string): Buffer {
 }
 
 /** The token of `Authorization: Bearer <token>` or `X-Admin-Token`. */
-function presentedToken(request: FastifyRequest): string | undefined {
+export function presentedToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
   if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim()
   const alt = request.headers['x-admin-token']
@@ -138,7 +138,7 @@ export async function adminCore(app: FastifyInstance, options: AdminOptions): Pr
     return { ...summary, warnings: loaded.warnings, problems }
   })
 
-  app.get('/destinations', async () => delivery.destinations())
+  // GET /destinations (with settings and delivery state) lives in ./admin/destinations.ts.
 
   app.post('/destinations/:id/resume', async (request) => {
     const { id } = request.params as { id: string }

@@ -1,0 +1,74 @@
+// The admin API's one error shape, `{ error: { code, message, path?, details? } }`, and the handler
+// that turns thrown errors (ours, Fastify's schema validation, anything else) into it.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+export interface AdminErrorBody {
+  error: { code: string; message: string; path?: string; details?: Record<string, unknown> }
+}
+
+/** An error the admin API answers with: status, stable code, words for people, the part at fault. */
+export class AdminApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly path?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'AdminApiError'
+  }
+
+  toBody(): AdminErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.path !== undefined ? { path: this.path } : {}),
+        ...(this.details !== undefined ? { details: this.details } : {}),
+      },
+    }
+  }
+}
+
+export const notFound = (what: string, id: string): AdminApiError =>
+  new AdminApiError(404, 'not_found', `No ${what} with id "${id}".`)
+
+interface AjvLikeError {
+  instancePath?: string
+  params?: { missingProperty?: string; additionalProperty?: string }
+}
+
+/** `body.settings.dataCenterLocation` from Fastify's validation context and ajv's instance path. */
+function validationPath(error: FastifyError): string {
+  const context = error.validationContext ?? 'body'
+  const first = (error.validation?.[0] ?? {}) as AjvLikeError
+  const parts = (first.instancePath ?? '').split('/').filter((p) => p !== '')
+  const extra = first.params?.missingProperty ?? first.params?.additionalProperty
+  if (extra !== undefined) parts.push(extra)
+  return [context, ...parts].join('.')
+}
+
+export function errorBody(code: string, message: string, path?: string): AdminErrorBody {
+  return { error: { code, message, ...(path !== undefined ? { path } : {}) } }
+}
+
+export function adminErrorHandler(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (error instanceof AdminApiError) return reply.code(error.statusCode).send(error.toBody())
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation !== undefined) {
+    return reply
+      .code(400)
+      .send(errorBody('validation_failed', fastifyError.message, validationPath(fastifyError)))
+  }
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return reply.code(status).send(errorBody(fastifyError.code ?? 'bad_request', fastifyError.message))
+  }
+  request.log.error({ err: error }, 'admin request failed')
+  return reply.code(500).send(errorBody('internal_error', 'Internal error; see the service log.'))
+}

@@ -1,0 +1,73 @@
+// The admin API (docs/admin-api.md): REST resources under /api/admin built on admin-core's token
+// check and dead letters/config routes. One error shape; TypeBox schemas; an OpenAPI description.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { DeliveryService } from '../../delivery/service.js'
+import type { Store } from '../../store/types.js'
+import { presentedToken, tokenMatches } from '../admin-core.js'
+import { catalogResource } from './catalog.js'
+import type { AdminContext, Resource } from './context.js'
+import { deadLettersResource } from './dead-letters.js'
+import { deliveriesResource } from './deliveries.js'
+import { destinationsResource } from './destinations.js'
+import { adminErrorHandler, errorBody } from './errors.js'
+import { eventsResource } from './events.js'
+import { mappingsResource } from './mappings.js'
+import { OpenApiCollector } from './openapi.js'
+import { sourcesResource } from './sources.js'
+import { testMappingResource } from './test-mapping.js'
+
+export interface AdminApiOptions {
+  store: Store
+  delivery: DeliveryService
+  adminToken: string
+}
+
+const RESOURCES: readonly Resource[] = [
+  sourcesResource,
+  destinationsResource,
+  mappingsResource,
+  catalogResource,
+  testMappingResource,
+  deliveriesResource,
+  deadLettersResource,
+  eventsResource,
+]
+
+export const OPENAPI_PATH = '/openapi.json'
+
+export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const context: AdminContext = { store: options.store, delivery: options.delivery }
+  const collector = new OpenApiCollector()
+  app.setErrorHandler(adminErrorHandler)
+
+  // Public: the description holds no data or secrets, and tools fetch it before they have a token.
+  app.addHook('onRoute', (route) => {
+    if (route.url.endsWith(OPENAPI_PATH)) collector.add(route, false)
+  })
+  app.get(
+    OPENAPI_PATH,
+    { schema: { summary: 'This OpenAPI 3 description (no token needed)', tags: ['meta'] } },
+    async () => collector.document(),
+  )
+
+  await app.register(async (secured: FastifyInstance) => {
+    secured.addHook('onRoute', (route) => collector.add(route, true))
+    secured.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!tokenMatches(presentedToken(request), options.adminToken)) {
+        reply.header('www-authenticate', 'Bearer realm="admin"')
+        return reply
+          .code(401)
+          .send(
+            errorBody(
+              'unauthorized',
+              'Admin token required: send Authorization: Bearer <token> or X-Admin-Token.',
+            ),
+          )
+      }
+    })
+    for (const resource of RESOURCES) resource(secured, context)
+  })
+}
+
+export { AdminApiError } from './errors.js'
+export type { AdminErrorBody } from './errors.js'
