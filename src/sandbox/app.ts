@@ -70,7 +70,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   const options = normalizeOptions(input)
   const { behaviour } = options
   const state = new SandboxState(options.projects)
-  const faults = new Faults(options.faults as FaultUpdate, options.seed)
+  const faults = new Faults(options.faults, options.seed)
   const rateLimiter = new RateLimiter(options.rateLimits, options.rateLimitOverrides)
   const stats = new SandboxStats()
   const persistence = options.persist !== undefined ? new Persistence(options.persist, state) : undefined

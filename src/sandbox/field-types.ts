@@ -151,7 +151,11 @@ export class FieldTypeCheck {
       if (this.expect(path, 'object', value)) this.walk(obj, path, false)
       return
     }
-    if (typeof value === 'string' && value.length > this.maxValueChars) this.tooLong = true
+    if (typeof value === 'string') {
+      if (value.length > this.maxValueChars) this.tooLong = true
+      // Any string fits a string field: skip date recognition on the common path.
+      if ((this.registry.types.get(path) ?? this.staged.get(path)) === 'string') return
+    }
     const type = inferLeaf(value)
     if (type !== undefined) this.expect(path, type, value)
   }

@@ -66,7 +66,8 @@ export function checkIdentity(
 ): CheckedIdentity | Failure {
   let email: string | undefined
   if (rawEmail !== undefined && rawEmail !== '') {
-    email = normalizeEmail(rawEmail)
+    // Fast path: index keys are already valid, lower-cased emails.
+    email = project.findByEmail(rawEmail) !== undefined ? rawEmail : normalizeEmail(rawEmail)
     if (email === undefined) return fail('invalidEmails', rawEmail.toLowerCase())
   }
   const userId = rawUserId === undefined || rawUserId === '' ? undefined : rawUserId

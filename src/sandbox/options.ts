@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { SandboxConfigError } from './api-error.js'
 import type { TypeCoercion } from './field-types.js'
 import type { MergeDepth } from './data-fields.js'
-import type { FaultSettings } from './faults.js'
+import type { FaultUpdate } from './faults.js'
 
 export type ProjectType = 'email' | 'userId' | 'hybrid'
 export type DataCenter = 'US' | 'EU'
@@ -92,7 +92,7 @@ export interface SandboxOptions {
   rateLimits?: boolean
   /** Per-route overrides of the limit in requests per second, keyed by documented path. */
   rateLimitOverrides?: Record<string, number>
-  faults?: Partial<FaultSettings>
+  faults?: FaultUpdate
   /** SQLite file for persistence; state stays in memory only when absent. */
   persist?: string
   /** Seed of the fault dice, for reproducible tests. */
@@ -108,7 +108,7 @@ export interface NormalizedOptions {
   projects: ProjectConfig[]
   rateLimits: boolean
   rateLimitOverrides: Record<string, number>
-  faults: Partial<FaultSettings>
+  faults: FaultUpdate
   persist: string | undefined
   seed: number | undefined
   behaviour: BehaviourOptions
