@@ -91,6 +91,29 @@ export function rowToJob(r: Row): Job {
   }
 }
 
+/** A job row read in raw mode, columns in the order of the dialect's JOB_COLUMNS. */
+export function rawRowToJob(r: unknown[]): Job {
+  return {
+    id: num(r[0]),
+    destinationId: r[1] as string,
+    endpoint: r[2] as string,
+    mappingId: r[3] as string | null,
+    eventId: numOrNull(r[4]),
+    messageId: r[5] as string,
+    action: r[6] as string,
+    orderingKey: r[7] as string | null,
+    isBarrier: Boolean(r[8]),
+    batchKey: r[9] as string | null,
+    payload: r[10] as string,
+    attempts: num(r[11]),
+    runAt: num(r[12]),
+    firstEnqueuedAt: num(r[13]),
+    lockedBy: r[14] as string | null,
+    lockedUntil: numOrNull(r[15]),
+    lastError: r[16] as string | null,
+  }
+}
+
 export function rowToOutcome(r: Row): Outcome {
   return {
     id: num(r.id),

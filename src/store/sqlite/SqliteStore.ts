@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
 import {
+  rawRowToJob,
   rowToAttempt,
   rowToDeadLetter,
   rowToDestination,
@@ -19,6 +20,7 @@ import {
 } from '../rows.js'
 import { hashWriteKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
+import { BatchInsert } from './batchInsert.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
@@ -28,10 +30,13 @@ import * as queueSql from './sql/queue.js'
 
 type Statements<K extends string> = Record<K, Database.Statement>
 
-function prepareAll<K extends string>(db: Database.Database, sql: Record<K, string>): Statements<K> {
+/** Prepares every SQL constant of a module (numbers and *_HEAD fragments are not statements). */
+function prepareAll<K extends string>(db: Database.Database, sql: Record<K, unknown>): Statements<K> {
   const out = {} as Statements<K>
   for (const key of Object.keys(sql) as K[]) {
-    if (typeof sql[key] === 'string') out[key] = db.prepare(sql[key])
+    const text = sql[key]
+    if (typeof text === 'string' && !key.endsWith('_HEAD') && !key.endsWith('_COLUMNS'))
+      out[key] = db.prepare(text)
   }
   return out
 }
@@ -51,6 +56,9 @@ export class SqliteStore implements T.Store {
   readonly #dead
   readonly #prune
   readonly #ingestTx: (req: T.IngestRequest) => T.IngestResult
+  readonly #claimTx: Database.Transaction<(req: T.ClaimRequest, now: number) => T.Job[]>
+  readonly #insertEvents: BatchInsert
+  readonly #insertJobRows: BatchInsert
 
   constructor(db: Database.Database, box: SecretBox, limits: T.StoreLimits) {
     this.#db = db
@@ -59,9 +67,14 @@ export class SqliteStore implements T.Store {
     this.#config = prepareAll(db, configSql)
     this.#ingest = prepareAll(db, ingestSql)
     this.#queue = prepareAll(db, queueSql)
+    this.#queue.SELECT_READY_JOB_IDS.pluck(true)
+    this.#queue.SELECT_JOBS_BY_IDS.raw(true)
+    this.#claimTx = db.transaction((req: T.ClaimRequest, now: number) => this.#claimInTransaction(req, now))
     this.#logs = prepareAll(db, logSql)
     this.#dead = prepareAll(db, deadSql)
     this.#prune = prepareAll(db, pruneSql)
+    this.#insertEvents = new BatchInsert(db, ingestSql.INSERT_EVENTS_HEAD, ingestSql.EVENT_COLUMNS)
+    this.#insertJobRows = new BatchInsert(db, ingestSql.INSERT_JOBS_HEAD, ingestSql.JOB_COLUMNS)
     const tx = db.transaction((req: T.IngestRequest) => this.#ingestInTransaction(req))
     this.#ingestTx = (req) => tx.immediate(req)
   }
@@ -280,29 +293,34 @@ export class SqliteStore implements T.Store {
     const cutoff = receivedAt - this.limits.dedupeWindowMs
     const { firsts, repeats } = splitRepeats(req.events)
     const duplicates = repeats
-    const accepted: T.AcceptedEvent[] = []
     const claimKey = this.#ingest.CLAIM_DEDUPE_KEY
-    const linkKey = this.#ingest.LINK_DEDUPE_KEY
-    const insertEvent = this.#ingest.INSERT_EVENT
+    const firstEventId = (this.#ingest.LAST_EVENT_ID.get() as { id: number }).id + 1
+    const fresh: number[] = []
     for (const index of firsts) {
-      const event = req.events[index]
-      const messageId = event.messageId
-      if (claimKey.run(messageId, sourceId, receivedAt, cutoff).changes === 0) {
+      const messageId = req.events[index].messageId
+      if (claimKey.run(messageId, sourceId, receivedAt, firstEventId + fresh.length, cutoff).changes === 0) {
         duplicates.push(messageId)
-        continue
+      } else {
+        fresh.push(index)
       }
-      const eventId = Number(
-        insertEvent.run(
-          sourceId,
-          messageId,
-          receivedAt,
-          event.size,
-          event.userKey ?? null,
-          toJsonText(event.body),
-        ).lastInsertRowid,
-      )
-      linkKey.run(eventId, messageId, sourceId)
-      accepted.push({ index, messageId, eventId })
+    }
+    const events = req.events
+    const eventIds = this.#insertEvents.run(fresh.length, (row, values, at) => {
+      const event = events[fresh[row]]
+      values[at] = sourceId
+      values[at + 1] = event.messageId
+      values[at + 2] = receivedAt
+      values[at + 3] = event.size
+      values[at + 4] = event.userKey ?? null
+      values[at + 5] = toJsonText(event.body)
+    })
+    if (fresh.length > 0 && eventIds[0] !== firstEventId) {
+      // The dedupe keys point at predicted ids; a mismatch must never be committed.
+      throw new StoreError('conflict', 'Event ids were not assigned as predicted; ingest rolled back')
+    }
+    const accepted: T.AcceptedEvent[] = new Array(fresh.length)
+    for (let i = 0; i < fresh.length; i++) {
+      accepted[i] = { index: fresh[i], messageId: events[fresh[i]].messageId, eventId: eventIds[i] }
     }
     let jobCount = 0
     if (req.route && accepted.length > 0) {
@@ -314,28 +332,21 @@ export class SqliteStore implements T.Store {
   }
 
   #insertJobs(jobs: readonly T.NewJob[], now: number): number[] {
-    const insert = this.#ingest.INSERT_JOB
-    const ids: number[] = new Array(jobs.length)
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i]
-      ids[i] = Number(
-        insert.run(
-          job.destinationId,
-          job.endpoint,
-          job.mappingId,
-          job.eventId,
-          job.messageId,
-          job.action,
-          job.orderingKey ?? null,
-          job.isBarrier ? 1 : 0,
-          job.batchKey ?? null,
-          toJsonText(job.payload),
-          job.runAt ?? now,
-          now,
-        ).lastInsertRowid,
-      )
-    }
-    return ids
+    return this.#insertJobRows.run(jobs.length, (row, values, at) => {
+      const job = jobs[row]
+      values[at] = job.destinationId
+      values[at + 1] = job.endpoint
+      values[at + 2] = job.mappingId
+      values[at + 3] = job.eventId
+      values[at + 4] = job.messageId
+      values[at + 5] = job.action
+      values[at + 6] = job.orderingKey ?? null
+      values[at + 7] = job.isBarrier ? 1 : 0
+      values[at + 8] = job.batchKey ?? null
+      values[at + 9] = toJsonText(job.payload)
+      values[at + 10] = job.runAt ?? now
+      values[at + 11] = now
+    })
   }
 
   #insertFailures(failures: readonly T.RoutingFailure[], at: number): void {
@@ -365,17 +376,21 @@ export class SqliteStore implements T.Store {
   }
 
   async claim(req: T.ClaimRequest): Promise<T.Job[]> {
-    const now = req.now ?? Date.now()
-    const rows = this.#queue.CLAIM_JOBS.all({
+    return this.#claimTx.immediate(req, req.now ?? Date.now())
+  }
+
+  #claimInTransaction(req: T.ClaimRequest, now: number): T.Job[] {
+    const q = this.#queue
+    const ids = q.SELECT_READY_JOB_IDS.all({
       destinationId: req.destinationId,
       endpoint: req.endpoint,
-      workerId: req.workerId,
-      lockedUntil: now + req.leaseMs,
       now,
       limit: req.limit,
-    }) as Row[]
-    // RETURNING order is unspecified in SQLite: restore id order.
-    return rows.map(rowToJob).sort((a, b) => a.id - b.id)
+    }) as number[]
+    if (ids.length === 0) return []
+    const idList = JSON.stringify(ids)
+    q.LEASE_JOBS.run({ ids: idList, workerId: req.workerId, lockedUntil: now + req.leaseMs })
+    return (q.SELECT_JOBS_BY_IDS.all({ ids: idList }) as unknown[][]).map(rawRowToJob)
   }
 
   #logJobs(

@@ -10,7 +10,7 @@ ORDER BY 1, 2, 3, 4, 5`
 
 /** Through the dedupe keys, which index events by messageId. */
 export const SELECT_EVENTS_BY_MESSAGE = `
-SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id WHERE d.message_id = $1 ORDER BY e.id`
+SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id AND e.message_id = d.message_id WHERE d.message_id = $1 ORDER BY e.id`
 
 export const SELECT_OUTCOMES_OF_EVENTS = `SELECT * FROM outcomes WHERE event_id = ANY($1::bigint[]) ORDER BY id`
 

@@ -40,7 +40,7 @@ CREATE TABLE mappings (
 CREATE INDEX mappings_by_destination ON mappings (destination_id, position);
 
 CREATE TABLE events (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: dedupe keys point at event ids
   source_id   TEXT NOT NULL,
   message_id  TEXT NOT NULL,
   received_at INTEGER NOT NULL,

@@ -9,7 +9,7 @@ ORDER BY bucket_start, destination_id, mapping_id, action, outcome`
 
 /** Through the dedupe keys, which index events by messageId. */
 export const SELECT_EVENTS_BY_MESSAGE = `
-SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id WHERE d.message_id = ? ORDER BY e.id`
+SELECT e.* FROM dedupe_keys AS d JOIN events AS e ON e.id = d.event_id AND e.message_id = d.message_id WHERE d.message_id = ? ORDER BY e.id`
 
 /** Outcomes of the given event ids (JSON array). */
 export const SELECT_OUTCOMES_OF_EVENTS = `

@@ -3,27 +3,37 @@
 
 const IDS = `(SELECT value FROM json_each(@ids))`
 
+/** Column order of claimed rows: read in raw (array) mode, which skips building keyed objects. */
+export const JOB_COLUMNS = `id, destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
+          batch_key, payload, attempts, run_at, first_enqueued_at, locked_by, locked_until, last_error`
+
 /**
- * Claim: the first `limit` ready jobs of one queue in id order. A non-barrier job with an
- * orderingKey waits while an EARLIER barrier job (any endpoint) for the same destination and
- * key is still pending: identify first.
+ * Claim, step 1: the ids of the first `limit` ready jobs of one queue in id order. A non-barrier
+ * job with an orderingKey waits while an EARLIER barrier job (any endpoint) for the same
+ * destination and key is still pending: identify first.
  */
-export const CLAIM_JOBS = `
-UPDATE jobs
-SET locked_by = @workerId, locked_until = @lockedUntil, attempts = attempts + 1
-WHERE id IN (
-  SELECT j.id FROM jobs AS j
-  WHERE j.destination_id = @destinationId AND j.endpoint = @endpoint
-    AND j.run_at <= @now
-    AND (j.locked_until IS NULL OR j.locked_until <= @now)
-    AND (j.is_barrier = 1 OR j.ordering_key IS NULL OR NOT EXISTS (
-      SELECT 1 FROM jobs AS b
-      WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
-        AND b.is_barrier = 1 AND b.id < j.id))
-  ORDER BY j.id
-  LIMIT @limit
-)
-RETURNING *`
+export const SELECT_READY_JOB_IDS = `
+SELECT j.id FROM jobs AS j
+WHERE j.destination_id = @destinationId AND j.endpoint = @endpoint
+  AND j.run_at <= @now
+  AND (j.locked_until IS NULL OR j.locked_until <= @now)
+  AND (j.is_barrier = 1 OR j.ordering_key IS NULL OR NOT EXISTS (
+    SELECT 1 FROM jobs AS b
+    WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
+      AND b.is_barrier = 1 AND b.id < j.id))
+ORDER BY j.id
+LIMIT @limit`
+
+/** Claim, step 2 (same transaction): lease them. */
+export const LEASE_JOBS = `
+UPDATE jobs SET locked_by = @workerId, locked_until = @lockedUntil, attempts = attempts + 1
+WHERE id IN ${IDS}`
+
+/**
+ * Claim, step 3: read them back. Three plain statements beat one UPDATE ... RETURNING here:
+ * SQLite buffers RETURNING rows, and reading in raw (array) mode skips building keyed objects.
+ */
+export const SELECT_JOBS_BY_IDS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN ${IDS} ORDER BY id`
 
 /** Copies jobs into the outcome log (used by complete, reschedule, deadLetter). */
 export const LOG_JOB_OUTCOMES = `
