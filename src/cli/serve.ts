@@ -217,7 +217,8 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       logger,
       observer: metrics.observer,
       ...(baseUrlOverride ? { baseUrlOverride } : {}),
-      ...(options.delivery ? { delivery: options.delivery } : {}),
+      // One process owns a SQLite data folder: leases found at start belong to a run that died.
+      delivery: { reclaimAllOnStart: true, ...options.delivery },
     })
     const problems = await delivery.reload()
     for (const problem of problems) logger.error(problem, 'a mapping could not be compiled')

@@ -25,6 +25,11 @@ export interface DeliveryOptions {
   rateLimits: boolean
   /** Per-endpoint overrides in requests per second, keyed by path (e.g. `/api/events/trackBulk`). */
   rateLimitOverrides: Record<string, number>
+  /**
+   * At start, take back every lease, not only expired ones. Right for one process per store (SQLite:
+   * leases found at start belong to a process that died); wrong for several nodes on one database.
+   */
+  reclaimAllOnStart: boolean
   /** Graceful shutdown: wait this long for in-flight requests, then release their jobs (default 10 s). */
   shutdownTimeoutMs: number
 }
@@ -43,6 +48,7 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   rateLimits: true,
   rateLimitOverrides: {},
   shutdownTimeoutMs: 10_000,
+  reclaimAllOnStart: false,
 })
 
 export function resolveDeliveryOptions(options: Partial<DeliveryOptions> = {}): DeliveryOptions {

@@ -196,7 +196,10 @@ export class DeliveryService {
     if (this.#running) return
     this.#running = true
     this.#stopping = false
-    await this.store.reclaimExpired()
+    const reclaimed = await this.store.reclaimExpired(
+      this.options.reclaimAllOnStart ? Number.MAX_SAFE_INTEGER : undefined,
+    )
+    if (reclaimed > 0) this.logger.info({ reclaimed }, 'took back jobs leased by a previous run')
     this.#lastReclaim = Date.now()
     await this.#discover()
     this.#schedulePoll()
