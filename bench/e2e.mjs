@@ -1,0 +1,415 @@
+// End-to-end benchmark (`npm run bench:e2e`): the sandbox (rate limits off) and `serve` as separate
+// processes from dist/, on free 127.0.0.1 ports with a temporary data folder. The 10,000-event corpus
+// goes to /v1/batch in requests of 100 events over a few connections; measured: events/s from the
+// first request to the last delivery (the sandbox's stats account for every routable event), ingest
+// p50/p99 latency, the service's peak RSS.
+//
+//   node bench/e2e.mjs [--n 10000] [--connections 4] [--batch 100] [--timeout 120]
+//   node bench/e2e.mjs --backlog 200000 [--drain-timeout 600]
+//
+// Backlog mode: the sandbox is put in an outage (503) while the events are queued; the service's
+// RSS is sampled as the backlog grows, then the outage ends and the drain rate is reported.
+// Every loop is bounded; the processes are stopped on exit (SIGTERM, then SIGKILL).
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Pool, request } from 'undici'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const CLI = path.join(ROOT, 'dist/cli/index.js')
+const GEN = path.resolve(ROOT, '../shared/corpus/gen-corpus.mjs')
+const HOST = '127.0.0.1'
+const WRITE_KEY = 'wk_bench_e2e'
+const API_KEY = 'bench0000000000000000000000000000'
+const ADMIN_TOKEN = 'bench-admin-token'
+
+const args = process.argv.slice(2)
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
+}
+const BACKLOG = arg('backlog', 0)
+const N = BACKLOG > 0 ? BACKLOG : arg('n', 10_000)
+const CONNECTIONS = arg('connections', 4)
+const BATCH = arg('batch', 100)
+const TIMEOUT_S = arg('timeout', 120)
+const DRAIN_TIMEOUT_S = arg('drain-timeout', 600)
+const SEED = 20251115
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const log = (line) => process.stderr.write(`[bench:e2e] ${line}\n`)
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, HOST, () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const children = []
+function start(name, argv, env = {}) {
+  const child = spawn(process.execPath, [CLI, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-20_000)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  children.push(child)
+  child.on('exit', (code, signal) => {
+    if (!stopping) log(`${name} exited early (code ${code}, signal ${signal}); last output:\n${output}`)
+  })
+  return { child, output: () => output }
+}
+
+let stopping = false
+async function stopAll() {
+  stopping = true
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue
+    child.kill('SIGTERM')
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
+}
+
+async function getJson(url) {
+  const response = await request(url)
+  const text = await response.body.text()
+  return {
+    status: response.statusCode,
+    json: response.statusCode === 200 ? JSON.parse(text) : undefined,
+    text,
+  }
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      if (await check()) return
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
+}
+
+/** Peak RSS (VmHWM) and current RSS of a process, in MB. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 }
+  } catch {
+    return { rss: 0, hwm: 0 }
+  }
+}
+
+/** Items the sandbox has answered for (accepted or rejected), over every endpoint. */
+async function sandboxItems(sandboxUrl) {
+  const { json } = await getJson(`${sandboxUrl}/_sandbox/stats`)
+  let total = 0
+  for (const entry of Object.values(json.endpoints)) {
+    total += entry.accepted
+    for (const count of Object.values(entry.rejected)) total += count
+  }
+  return total
+}
+
+/** Sums of the service's Prometheus series by metric name (labels summed away). */
+async function serviceMetrics(serviceUrl) {
+  const response = await request(`${serviceUrl}/metrics`)
+  const text = await response.body.text()
+  const sums = {}
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue
+    const match = /^([a-z_]+)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line)
+    if (match === null) continue
+    sums[match[1]] = (sums[match[1]] ?? 0) + Number(match[2])
+  }
+  return sums
+}
+
+/** Events that reach Iterable according to `preview` (one item per event and matching mapping). */
+function routableItems(corpusFile) {
+  const run = spawnSync(process.execPath, [CLI, 'preview', corpusFile], {
+    cwd: ROOT,
+    maxBuffer: 1024 * 1024 * 1024,
+    encoding: 'utf8',
+  })
+  if (run.status !== 0) throw new Error(`preview failed: ${run.stderr}`)
+  let items = 0
+  for (const line of run.stdout.split('\n')) {
+    if (line === '') continue
+    for (const result of JSON.parse(line).results) if (Array.isArray(result.requests)) items++
+  }
+  return items
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+/** Request bodies of BATCH raw lines each; copies past the corpus get fresh messageIds. */
+function buildBodies(corpusLines, total) {
+  const bodies = []
+  let batch = []
+  for (let i = 0; i < total; i++) {
+    let line = corpusLines[i % corpusLines.length]
+    const copy = Math.floor(i / corpusLines.length)
+    if (copy > 0) {
+      const event = JSON.parse(line)
+      event.messageId = `${event.messageId}-copy${copy}`
+      line = JSON.stringify(event)
+    }
+    batch.push(line)
+    if (batch.length === BATCH || i === total - 1) {
+      bodies.push(`{"batch":[${batch.join(',')}]}`)
+      batch = []
+    }
+  }
+  return bodies
+}
+
+async function sendAll(serviceUrl, bodies, onProgress) {
+  const pool = new Pool(serviceUrl, { connections: CONNECTIONS })
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+  }
+  const latencies = []
+  let next = 0
+  let failed = 0
+  let rejected = 0
+  const worker = async () => {
+    while (next < bodies.length) {
+      const index = next++
+      const started = performance.now()
+      const response = await pool.request({ path: '/v1/batch', method: 'POST', headers, body: bodies[index] })
+      const text = await response.body.text()
+      latencies.push(performance.now() - started)
+      if (response.statusCode !== 200) failed++
+      else if (text.includes('"rejected"')) rejected += JSON.parse(text).rejected.length
+      onProgress?.(index)
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker))
+  await pool.close()
+  latencies.sort((a, b) => a - b)
+  return { latencies, failed, rejected }
+}
+
+function table(rows) {
+  const width = Math.max(...rows.map(([k]) => k.length))
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')
+}
+
+async function main() {
+  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first')
+  const dir = mkdtempSync(path.join(tmpdir(), 'iterable-actions-bench-'))
+  try {
+    const corpusFile = path.join(dir, 'corpus.ndjson')
+    const corpusN = Math.min(N, 10_000)
+    const gen = spawnSync(process.execPath, [
+      GEN,
+      '--n',
+      String(corpusN),
+      '--seed',
+      String(SEED),
+      '--out',
+      corpusFile,
+    ])
+    if (gen.status !== 0) throw new Error(`corpus generation failed: ${gen.stderr}`)
+    const corpusLines = readFileSync(corpusFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+    const perCopy = routableItems(corpusFile)
+    const copies = N / corpusLines.length
+    const expected = Math.round(perCopy * copies)
+    log(`corpus: ${N} events, ${expected} routable items (preview)`)
+
+    const sandboxPort = await freePort()
+    const servicePort = await freePort()
+    const sandboxUrl = `http://${HOST}:${sandboxPort}`
+    const serviceUrl = `http://${HOST}:${servicePort}`
+    start('sandbox', [
+      'sandbox',
+      '--host',
+      HOST,
+      '--port',
+      String(sandboxPort),
+      '--rate-limits',
+      'off',
+      '--api-key',
+      API_KEY,
+    ])
+    await waitFor(
+      'the sandbox',
+      async () => (await getJson(`${sandboxUrl}/_sandbox/stats`)).status === 200,
+      30_000,
+    )
+    if (BACKLOG > 0) {
+      await request(`${sandboxUrl}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outageSeconds: 3600 }),
+      }).then((r) => r.body.text())
+    }
+    const service = start('serve', [
+      'serve',
+      '--host',
+      HOST,
+      '--port',
+      String(servicePort),
+      '--data',
+      path.join(dir, 'data'),
+      '--write-key',
+      WRITE_KEY,
+      '--api-key',
+      API_KEY,
+      '--iterable-url',
+      sandboxUrl,
+      '--admin-token',
+      ADMIN_TOKEN,
+    ])
+    await waitFor('the service', async () => (await getJson(`${serviceUrl}/readyz`)).status === 200, 30_000)
+    const pid = service.child.pid
+    log(`sandbox ${sandboxUrl}, service ${serviceUrl} (pid ${pid}), data ${dir}`)
+
+    const bodies = buildBodies(corpusLines, N)
+    let peakRss = 0
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, memoryOf(pid).rss)
+    }, 50)
+    const rssAtQuarter = []
+    const rssBefore = memoryOf(pid).rss
+
+    const firstRequestAt = performance.now()
+    const sent = await sendAll(serviceUrl, bodies, (index) => {
+      if (BACKLOG > 0 && (index + 1) % Math.ceil(bodies.length / 4) === 0)
+        rssAtQuarter.push(memoryOf(pid).rss)
+    })
+    const ingestDoneAt = performance.now()
+    const ingestSeconds = (ingestDoneAt - firstRequestAt) / 1000
+    log(`ingest done: ${N} events in ${ingestSeconds.toFixed(2)} s, ${sent.failed} failed requests`)
+
+    let releasedAt = firstRequestAt
+    if (BACKLOG > 0) {
+      // Release the outage; count only what is answered from now on.
+      await request(`${sandboxUrl}/_sandbox/reset`, { method: 'POST' }).then((r) => r.body.text())
+      await request(`${sandboxUrl}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outageSeconds: 0 }),
+      }).then((r) => r.body.text())
+      releasedAt = performance.now()
+      log('outage released; draining')
+    }
+
+    const deadline = Date.now() + (BACKLOG > 0 ? DRAIN_TIMEOUT_S : TIMEOUT_S) * 1000
+    let delivered = 0
+    let firstDeliveryAt
+    let lastDeliveryAt = performance.now()
+    let lastReport = Date.now()
+    // Done when the sandbox has answered for every routable item and the service's queues are
+    // empty (items refused for good are dead letters, re-sent items are counted once more).
+    while (Date.now() < deadline) {
+      const now = performance.now()
+      const count = await sandboxItems(sandboxUrl)
+      if (count > 0 && firstDeliveryAt === undefined) firstDeliveryAt = now
+      if (count > delivered) lastDeliveryAt = now
+      delivered = count
+      if (delivered >= expected) {
+        const depth = (await serviceMetrics(serviceUrl)).iterable_actions_queue_depth ?? 0
+        if (depth === 0) break
+      }
+      if (Date.now() - lastReport > 5000) {
+        log(`delivered ${delivered}/${expected}`)
+        lastReport = Date.now()
+      }
+      await sleep(BACKLOG > 0 ? 200 : 20)
+    }
+    const metrics = await serviceMetrics(serviceUrl)
+    clearInterval(sampler)
+    const memory = memoryOf(pid)
+    peakRss = Math.max(peakRss, memory.rss)
+    const complete = delivered >= expected && (metrics.iterable_actions_queue_depth ?? 0) === 0
+
+    const rows = [
+      ['events sent', String(N)],
+      ['routable items (preview)', String(expected)],
+      ['delivered items (sandbox)', `${delivered}${complete ? '' : '  (INCOMPLETE: timed out)'}`],
+      [
+        'service: delivered / dead-lettered / retried',
+        `${metrics.iterable_actions_jobs_delivered_total ?? '?'} / ${metrics.iterable_actions_jobs_dead_lettered_total ?? '?'} / ${metrics.iterable_actions_jobs_retried_total ?? '?'} jobs`,
+      ],
+      ['failed ingest requests', String(sent.failed)],
+      ['events rejected at ingest', String(sent.rejected)],
+      ['ingest time', `${ingestSeconds.toFixed(2)} s (${Math.round(N / ingestSeconds)} events/s)`],
+      [
+        'ingest latency p50 / p99',
+        `${percentile(sent.latencies, 50).toFixed(1)} ms / ${percentile(sent.latencies, 99).toFixed(1)} ms`,
+      ],
+    ]
+    if (BACKLOG === 0) {
+      const seconds = (lastDeliveryAt - firstRequestAt) / 1000
+      rows.push(['end to end (first request → last delivery)', `${seconds.toFixed(2)} s`])
+      rows.push(['end-to-end throughput', `${Math.round(N / seconds)} events/s (target ≥ 20000)`])
+    } else {
+      const drainSeconds = (lastDeliveryAt - releasedAt) / 1000
+      const activeSeconds = (lastDeliveryAt - (firstDeliveryAt ?? releasedAt)) / 1000
+      rows.push(['RSS before queueing', `${rssBefore.toFixed(0)} MB`])
+      rows.push([
+        'RSS at 25/50/75/100 % queued',
+        rssAtQuarter.map((v) => `${v.toFixed(0)}`).join(' / ') + ' MB',
+      ])
+      rows.push(['drain (release → last delivery)', `${drainSeconds.toFixed(2)} s`])
+      rows.push([
+        'drain rate',
+        `${Math.round(delivered / drainSeconds)} items/s (${Math.round(delivered / activeSeconds)} items/s from first delivery)`,
+      ])
+    }
+    rows.push([
+      'service peak RSS (sampled / VmHWM)',
+      `${peakRss.toFixed(0)} MB / ${memory.hwm.toFixed(0)} MB (target < 300)`,
+    ])
+    const title =
+      BACKLOG > 0 ? `backlog run: ${N} events queued during a sandbox outage` : `end-to-end run: ${N} events`
+    process.stdout.write(`\n${title}\n${table(rows)}\n`)
+    process.exitCode = complete && sent.failed === 0 ? 0 : 1
+  } finally {
+    await stopAll()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const watchdog = setTimeout(
+  () => {
+    log('watchdog: giving up')
+    void stopAll().then(() => process.exit(1))
+  },
+  (TIMEOUT_S + DRAIN_TIMEOUT_S + 300) * 1000,
+)
+watchdog.unref()
+
+main().catch(async (error) => {
+  log(`failed: ${error.message}`)
+  await stopAll()
+  process.exit(1)
+})
