@@ -8,6 +8,7 @@ import { adminApi } from './admin/index.js'
 import { registerHealth } from './health.js'
 import { ingestRoutes, type IngestLimits } from './ingest/index.js'
 import { registerMetrics, type Metrics } from './metrics.js'
+import { registerUi } from './ui.js'
 
 export interface CreateServerOptions {
   store: Store
@@ -61,14 +62,6 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
   await app.register(adminCore, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
   await app.register(adminApi, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
 
-  app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><title>iterable-actions</title><h1>iterable-actions</h1>' +
-          '<p>Send Segment events to <code>/v1/track</code>, <code>/v1/identify</code>, <code>/v1/batch</code>.</p>' +
-          '<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>',
-      ),
-  )
+  await registerUi(app)
   return app
 }

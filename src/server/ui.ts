@@ -1,0 +1,61 @@
+// Serves the built admin UI (web/ → dist/web) at `/`: hashed assets with long caching, index.html for
+// every client route (SPA fallback), never for the API, ingest, health or metrics paths.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+
+/** Paths that belong to the service: unknown ones get a 404, never the UI's index.html. */
+const SERVICE_PREFIXES = ['/v1/', '/api/', '/healthz', '/readyz', '/metrics', '/assets/'] as const
+
+export interface UiOptions {
+  /** The built UI (a folder holding index.html); default: dist/web next to this module's build. */
+  root?: string
+}
+
+/** dist/web from dist/server/ui.js, or from src/server/ui.ts (tests run the sources). */
+export function findUiRoot(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  for (const candidate of [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')]) {
+    if (existsSync(path.join(candidate, 'index.html'))) return candidate
+  }
+  return null
+}
+
+function isServicePath(url: string): boolean {
+  return SERVICE_PREFIXES.some((prefix) => url === prefix.replace(/\/$/, '') || url.startsWith(prefix))
+}
+
+const NOT_BUILT =
+  '<!doctype html><title>iterable-actions</title><h1>iterable-actions</h1>' +
+  '<p>The web UI is not built: run <code>npm run build</code>.</p>' +
+  '<p>Send Segment events to <code>/v1/track</code>, <code>/v1/identify</code>, <code>/v1/batch</code>.</p>' +
+  '<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>'
+
+export async function registerUi(app: FastifyInstance, options: UiOptions = {}): Promise<void> {
+  const root = options.root ?? findUiRoot()
+  if (root === null) {
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT))
+    return
+  }
+  const assets = path.join(root, 'assets')
+  // Hashed file names: safe to cache for a year.
+  await app.register(fastifyStatic, {
+    root: existsSync(assets) ? assets : root,
+    prefix: '/assets/',
+    maxAge: '365d',
+    immutable: true,
+    index: false,
+  })
+
+  const sendIndex = (reply: FastifyReply): FastifyReply =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false })
+
+  app.get('/', async (_request, reply) => sendIndex(reply))
+  app.get('/*', async (request, reply) => {
+    const url = request.url.split('?')[0]
+    if (isServicePath(url)) return reply.callNotFound()
+    return sendIndex(reply)
+  })
+}

@@ -1,0 +1,50 @@
+// The shell: sign-in until there is a token, then the navigation and the page for the current path.
+import { useEffect, useState } from 'preact/hooks'
+import { Nav } from './components/Nav'
+import { SignIn } from './components/SignIn'
+import { DeadLettersPage } from './pages/DeadLettersPage'
+import { DestinationPage } from './pages/DestinationPage'
+import { EventLookupPage } from './pages/EventLookupPage'
+import { MappingEditorPage } from './pages/MappingEditorPage'
+import { MappingsPage } from './pages/MappingsPage'
+import { NotFoundPage } from './pages/NotFoundPage'
+import { OverviewPage } from './pages/OverviewPage'
+import { TestMappingPage } from './pages/TestMappingPage'
+import { useLocation, type Location } from './router'
+import { getToken, onSessionChange, signOut } from './session'
+
+function page({ path, search }: Location) {
+  if (path === '/') return <OverviewPage />
+  if (path === '/destination') return <DestinationPage />
+  if (path === '/mappings') return <MappingsPage />
+  if (path.startsWith('/mappings/')) return <MappingEditorPage id={decodeURIComponent(path.slice(10))} />
+  if (path === '/test-mapping') return <TestMappingPage mappingId={search.get('mapping')} />
+  if (path === '/dead-letters') return <DeadLettersPage />
+  if (path === '/events') return <EventLookupPage initial={search.get('messageId')} />
+  return <NotFoundPage />
+}
+
+export function App() {
+  const [token, setToken] = useState(getToken)
+  const location = useLocation()
+  useEffect(() => onSessionChange(setToken), [])
+
+  // Focus moves to the page heading on navigation, so keyboard and screen-reader users land there.
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main h1')?.focus()
+  }, [location.path])
+
+  if (token === null) return <SignIn />
+  return (
+    <div class="layout">
+      <header>
+        <span class="brand">iterable-actions</span>
+        <Nav path={location.path} />
+        <button type="button" class="secondary" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>{page(location)}</main>
+    </div>
+  )
+}

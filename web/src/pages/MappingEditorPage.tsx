@@ -1,0 +1,195 @@
+// Mapping editor: name, trigger (live validation), and every field of the action with its
+// description; saving validates on the server and shows each error next to the part at fault.
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { ApiError, get, patch } from '../api'
+import { ErrorMessage } from '../components/ErrorMessage'
+import { FieldEditor } from '../components/FieldEditor'
+import { Link } from '../components/Link'
+import { SampleEvent } from '../components/SampleEvent'
+import { TriggerEditor } from '../components/TriggerEditor'
+import { draftOf, FieldDraftError, valueOf, type FieldDraft } from '../field-draft'
+import { fieldOfPath } from '../format'
+import { pathsOf, SAMPLE_EVENT } from '../sample-event'
+import type { ActionDefinition, Mapping } from '../types'
+import { useLoad } from '../use-load'
+
+async function loadAll(id: string): Promise<{ mapping: Mapping; action: ActionDefinition | null }> {
+  const [mapping, actions] = await Promise.all([
+    get<Mapping>(`/mappings/${encodeURIComponent(id)}`),
+    get<{ items: ActionDefinition[] }>('/actions'),
+  ])
+  return { mapping, action: actions.items.find((a) => a.key === mapping.action) ?? null }
+}
+
+export function MappingEditorPage({ id }: { id: string }) {
+  const { data, error } = useLoad(() => loadAll(id), [id])
+  const [name, setName] = useState('')
+  const [trigger, setTrigger] = useState('')
+  const [enabled, setEnabled] = useState(true)
+  const [drafts, setDrafts] = useState<Record<string, FieldDraft>>({})
+  const [sample, setSample] = useState(() => JSON.stringify(SAMPLE_EVENT, null, 2))
+  const [saveError, setSaveError] = useState<ApiError | FieldDraftError | null>(null)
+  const [saved, setSaved] = useState<string[] | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    if (data === null) return
+    setName(data.mapping.name)
+    setTrigger(data.mapping.trigger)
+    setEnabled(data.mapping.enabled)
+    const next: Record<string, FieldDraft> = {}
+    for (const field of data.action?.fields ?? []) next[field.key] = draftOf(data.mapping.fields[field.key])
+    setDrafts(next)
+  }, [data])
+
+  const sampleParsed = useMemo((): { paths: string[]; error: string | null } => {
+    try {
+      return { paths: pathsOf(JSON.parse(sample)), error: null }
+    } catch (failure) {
+      return { paths: [], error: (failure as Error).message }
+    }
+  }, [sample])
+
+  if (data === null) {
+    return (
+      <section>
+        <h1 tabIndex={-1}>Mapping</h1>
+        {error !== null ? <ErrorMessage error={error} /> : <p>Loading…</p>}
+        <p>
+          <Link href="/mappings">Back to Mappings</Link>
+        </p>
+      </section>
+    )
+  }
+  const { mapping, action } = data
+  const visible = action?.fields.filter((f) => f.hidden !== true) ?? []
+
+  const save = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    setSaveError(null)
+    setSaved(null)
+    setBusy(true)
+    try {
+      // Fields the editor does not show (hidden, batching controls) keep their stored values.
+      const fields: Record<string, unknown> = { ...mapping.fields }
+      for (const definition of action?.fields ?? []) {
+        const draft = drafts[definition.key]
+        if (draft === undefined) continue
+        const value = valueOf(definition.key, draft, definition)
+        if (value === undefined) delete fields[definition.key]
+        else fields[definition.key] = value
+      }
+      const updated = await patch<Mapping>(`/mappings/${encodeURIComponent(mapping.id)}`, {
+        name,
+        trigger,
+        enabled,
+        fields,
+      })
+      setSaved(updated.warnings ?? [])
+    } catch (failure) {
+      setSaveError(failure as ApiError | FieldDraftError)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const errorField =
+    saveError instanceof FieldDraftError
+      ? saveError.field
+      : saveError instanceof ApiError
+        ? fieldOfPath(saveError.path)
+        : null
+  const triggerError =
+    saveError instanceof ApiError && saveError.path?.endsWith('.trigger') ? saveError : null
+  const nameError = saveError instanceof ApiError && saveError.path?.endsWith('.name') ? saveError : null
+  const generalError =
+    saveError !== null && errorField === null && triggerError === null && nameError === null
+      ? saveError
+      : null
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>Mapping: {mapping.name}</h1>
+      <p>
+        <Link href="/mappings">Back to Mappings</Link> ·{' '}
+        <Link href={`/test-mapping?mapping=${encodeURIComponent(mapping.id)}`}>Test mapping</Link>
+      </p>
+      {mapping.warnings?.map((w) => (
+        <p class="warning" key={w}>
+          {w}
+        </p>
+      ))}
+      <form onSubmit={save} noValidate>
+        <div class="card">
+          <label for="mapping-name">Name</label>
+          <input
+            id="mapping-name"
+            type="text"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            aria-invalid={nameError !== null}
+          />
+          <ErrorMessage error={nameError} />
+          <p>
+            Action: <strong>{action?.title ?? mapping.action}</strong>{' '}
+            <code class="hint">{mapping.action}</code>
+          </p>
+          {action !== null ? <p class="hint">{action.description}</p> : null}
+          <label>
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
+            Enabled
+          </label>
+          <TriggerEditor value={trigger} onChange={setTrigger} saveError={triggerError} />
+        </div>
+        <SampleEvent text={sample} onChange={setSample} error={sampleParsed.error} />
+        <div class="card">
+          <h2>Fields</h2>
+          <p class="hint">
+            Fields marked <span class="required">*</span> are required. A path reads a value from the event; a
+            literal is sent as typed; a directive is JSON such as{' '}
+            <code>{'{"@template": "{{properties.name}}"}'}</code>.
+          </p>
+          {action === null ? (
+            <ErrorMessage error={`The action "${mapping.action}" is unknown to this service.`} />
+          ) : null}
+          {visible.map((definition) => (
+            <FieldEditor
+              key={definition.key}
+              definition={definition}
+              draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}
+              onChange={(draft) => setDrafts((all) => ({ ...all, [definition.key]: draft }))}
+              error={errorField === definition.key ? saveError : null}
+              paths={sampleParsed.paths}
+            />
+          ))}
+        </div>
+        <div class="actions">
+          <button type="submit" disabled={busy}>
+            Save mapping
+          </button>
+          {saveError !== null ? (
+            <span class="error" role="status">
+              Not saved:{' '}
+              {errorField !== null
+                ? `see the field "${errorField}".`
+                : triggerError !== null
+                  ? 'see the trigger.'
+                  : 'see below.'}
+            </span>
+          ) : null}
+          {saved !== null ? (
+            <span class="success" role="status">
+              Mapping saved.
+            </span>
+          ) : null}
+        </div>
+        <ErrorMessage error={generalError} />
+        {saved?.map((w) => (
+          <p class="warning" key={w}>
+            {w}
+          </p>
+        ))}
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,153 @@
+// Mappings: the list (trigger, action, enabled, delivery counts) and creating one from a preset.
+import { useState } from 'preact/hooks'
+import { del, get, post, type ApiError } from '../api'
+import { ErrorMessage } from '../components/ErrorMessage'
+import { Link } from '../components/Link'
+import { navigate } from '../router'
+import type { Mapping, Preset } from '../types'
+import { useLoad } from '../use-load'
+
+async function loadAll(): Promise<{ mappings: Mapping[]; limit: number; presets: Preset[] }> {
+  const [mappings, presets] = await Promise.all([
+    get<{ items: Mapping[]; limit: number }>('/mappings'),
+    get<{ items: Preset[] }>('/presets'),
+  ])
+  return {
+    mappings: mappings.items,
+    limit: mappings.limit,
+    presets: presets.items.filter((p) => p.type === 'automatic'),
+  }
+}
+
+export function MappingsPage() {
+  const { data, error, reload } = useLoad(loadAll, [])
+  const [preset, setPreset] = useState('')
+  const [createError, setCreateError] = useState<ApiError | null>(null)
+  const [rowError, setRowError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const create = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    const chosen = preset !== '' ? preset : data?.presets[0]?.name
+    if (chosen === undefined) return
+    setBusy(true)
+    setCreateError(null)
+    try {
+      const created = await post<Mapping>('/mappings', { preset: chosen })
+      navigate(`/mappings/${encodeURIComponent(created.id)}`)
+    } catch (failure) {
+      setCreateError(failure as ApiError)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const act = async (work: () => Promise<unknown>): Promise<void> => {
+    setRowError(null)
+    try {
+      await work()
+      reload()
+    } catch (failure) {
+      setRowError(failure as ApiError)
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>Mappings</h1>
+      <ErrorMessage error={error} />
+      {data !== null ? (
+        <>
+          <form class="card inline" onSubmit={create}>
+            <div>
+              <label for="preset">Create a mapping from a preset</label>
+              <select id="preset" value={preset} onChange={(e) => setPreset(e.currentTarget.value)}>
+                {data.presets.map((p) => (
+                  <option key={p.name} value={p.name}>
+                    {p.name} ({p.action})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" disabled={busy || data.mappings.length >= data.limit}>
+              Create mapping
+            </button>
+            <span class="hint">
+              {data.mappings.length} of {data.limit} mappings used.
+            </span>
+            <ErrorMessage error={createError} />
+          </form>
+          <ErrorMessage error={rowError} />
+          {data.mappings.length === 0 ? (
+            <p>No mappings yet: events are accepted but nothing is sent to Iterable.</p>
+          ) : (
+            <table>
+              <caption class="hint">
+                Counts: delivery outcomes kept by the service (default retention).
+              </caption>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Trigger</th>
+                  <th>Action</th>
+                  <th>Enabled</th>
+                  <th>Delivered / failed / dead</th>
+                  <th>
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.mappings.map((m) => (
+                  <tr key={m.id}>
+                    <td>
+                      <Link href={`/mappings/${encodeURIComponent(m.id)}`}>{m.name}</Link>
+                    </td>
+                    <td>
+                      <code>{m.trigger}</code>
+                    </td>
+                    <td>{m.action}</td>
+                    <td>
+                      <span class={`badge ${m.enabled ? 'on' : 'off'}`}>
+                        {m.enabled ? 'Enabled' : 'Disabled'}
+                      </span>
+                    </td>
+                    <td class="counts">
+                      {m.counts.delivered} / {m.counts.failed} / {m.counts.dead}
+                      {m.counts.retrying > 0 ? ` (${m.counts.retrying} retrying)` : ''}
+                    </td>
+                    <td class="actions">
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${m.enabled ? 'Disable' : 'Enable'} ${m.name}`}
+                        onClick={() =>
+                          void act(() =>
+                            post(`/mappings/${encodeURIComponent(m.id)}/${m.enabled ? 'disable' : 'enable'}`),
+                          )
+                        }
+                      >
+                        {m.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                      <button
+                        type="button"
+                        class="danger"
+                        aria-label={`Delete ${m.name}`}
+                        onClick={() => {
+                          if (confirm(`Delete the mapping "${m.name}"?`))
+                            void act(() => del(`/mappings/${encodeURIComponent(m.id)}`))
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      ) : null}
+    </section>
+  )
+}

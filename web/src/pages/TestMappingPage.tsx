@@ -1,0 +1,138 @@
+// Test mapping: an event (pasted, the sample, or a recent one) through one mapping or all enabled
+// ones → the payload and the requests; "Send to Iterable" also shows Iterable's responses.
+import { useEffect, useState } from 'preact/hooks'
+import { get, post, query, type ApiError } from '../api'
+import { ErrorMessage } from '../components/ErrorMessage'
+import { TestResultView } from '../components/TestResultView'
+import { pretty } from '../format'
+import { SAMPLE_EVENT } from '../sample-event'
+import type { LookedUpEvent, Mapping, Outcome, TestResult } from '../types'
+import { useLoad } from '../use-load'
+
+interface TestAnswer {
+  sent: boolean
+  results: TestResult[]
+}
+
+async function loadChoices(): Promise<{ mappings: Mapping[]; recent: string[] }> {
+  const [mappings, outcomes] = await Promise.all([
+    get<{ items: Mapping[] }>('/mappings'),
+    get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ limit: 100 })}`),
+  ])
+  return {
+    mappings: mappings.items,
+    recent: [...new Set(outcomes.items.map((o) => o.messageId))].slice(0, 20),
+  }
+}
+
+export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
+  const { data, error } = useLoad(loadChoices, [])
+  const [chosen, setChosen] = useState(mappingId ?? '')
+  const [eventText, setEventText] = useState(() => pretty(SAMPLE_EVENT))
+  const [eventError, setEventError] = useState<string | ApiError | null>(null)
+  const [answer, setAnswer] = useState<TestAnswer | null>(null)
+  const [runError, setRunError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => setChosen(mappingId ?? ''), [mappingId])
+
+  const pickRecent = async (messageId: string): Promise<void> => {
+    if (messageId === '') return
+    setEventError(null)
+    try {
+      const found = await get<{ items: LookedUpEvent[] }>(`/events/${encodeURIComponent(messageId)}`)
+      setEventText(pretty(found.items[0]?.event ?? {}))
+    } catch (failure) {
+      setEventError(failure as ApiError)
+    }
+  }
+
+  const run = async (send: boolean): Promise<void> => {
+    setRunError(null)
+    setEventError(null)
+    setAnswer(null)
+    let event: unknown
+    try {
+      event = JSON.parse(eventText)
+    } catch (failure) {
+      setEventError(`The event is not valid JSON: ${(failure as Error).message}`)
+      return
+    }
+    setBusy(true)
+    try {
+      setAnswer(
+        await post<TestAnswer>('/test-mapping', {
+          event,
+          send,
+          ...(chosen !== '' ? { mappingId: chosen } : {}),
+        }),
+      )
+    } catch (failure) {
+      const e = failure as ApiError
+      if (e.path?.startsWith('body.event')) setEventError(e)
+      else setRunError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>Test mapping</h1>
+      <ErrorMessage error={error} />
+      <div class="card">
+        <label for="test-mapping-select">Mapping</label>
+        <select id="test-mapping-select" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
+          <option value="">All enabled mappings whose trigger matches</option>
+          {data?.mappings.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name} ({m.action})
+            </option>
+          ))}
+        </select>
+        <label for="recent-event">Pick a recent event</label>
+        <select id="recent-event" value="" onChange={(e) => void pickRecent(e.currentTarget.value)}>
+          <option value="">
+            {data !== null && data.recent.length === 0 ? 'No recent events yet' : 'Choose a message ID…'}
+          </option>
+          {data?.recent.map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
+        <label for="test-event">Event (JSON, as a Segment library sends it)</label>
+        <textarea
+          id="test-event"
+          class="code"
+          rows={16}
+          spellcheck={false}
+          value={eventText}
+          onInput={(e) => setEventText(e.currentTarget.value)}
+          aria-invalid={eventError !== null}
+          aria-describedby="test-event-error"
+        />
+        <ErrorMessage error={eventError} id="test-event-error" />
+        <div class="actions">
+          <button type="button" disabled={busy} onClick={() => void run(false)}>
+            Show payload and requests
+          </button>
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run(true)}>
+            Send to Iterable
+          </button>
+          <span class="hint">Sending really calls Iterable with the destination's API key.</span>
+        </div>
+        <ErrorMessage error={runError} />
+      </div>
+      {answer !== null ? (
+        <div aria-live="polite">
+          <h2>{answer.sent ? 'Sent: results' : 'Preview: nothing was sent'}</h2>
+          {answer.results.length === 0 ? <p>No enabled mapping matches this event.</p> : null}
+          {answer.results.map((result, i) => (
+            <TestResultView key={`${result.mappingId ?? 'draft'}-${i}`} result={result} />
+          ))}
+        </div>
+      ) : null}
+    </section>
+  )
+}
