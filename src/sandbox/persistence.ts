@@ -2,7 +2,8 @@
 // collected as dirty records and written behind in one transaction every flush interval and on
 // close, so a demo survives restarts without slowing the hot path.
 
-import Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Database as Db, Statement } from 'better-sqlite3'
 import type { FieldType } from './field-types.js'
 import type { SandboxState } from './sandbox-state.js'
@@ -48,6 +49,8 @@ export class Persistence implements ChangeSink {
     private readonly state: SandboxState,
     flushIntervalMs = 200,
   ) {
+    // Loaded on demand: the native module is only needed when persistence is asked for.
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
