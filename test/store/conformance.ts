@@ -438,6 +438,32 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect((await store.claim({ ...q, now: T0 + 2000 })).map((j) => j.id)).toEqual([later])
       })
 
+      it('scopes barriers to one destination and one orderingKey', async () => {
+        const [, mine] = await store.enqueue(
+          [
+            job({
+              messageId: 'identify-elsewhere',
+              destinationId: 'dest2',
+              endpoint: 'users/update',
+              orderingKey: 'u1',
+              isBarrier: true,
+            }),
+            job({ messageId: 'mine', orderingKey: 'u1' }),
+            job({ messageId: 'identify-u2', endpoint: 'users/update', orderingKey: 'u2', isBarrier: true }),
+          ],
+          T0,
+        )
+        const claimed = await store.claim({
+          destinationId: 'dest',
+          endpoint: 'events/track',
+          workerId: 'w',
+          leaseMs: 1000,
+          limit: 10,
+          now: T0,
+        })
+        expect(claimed.map((j) => j.id)).toEqual([mine])
+      })
+
       it('releases held jobs when the barrier is dead-lettered', async () => {
         const [identify, later] = await store.enqueue(
           [
