@@ -61,12 +61,13 @@ describe('auth', () => {
       if (path.endsWith('/openapi.json')) continue
       const url = path.replace(/\{[^}]+\}/g, '1')
       for (const method of Object.keys(methods)) {
-        for (const headers of [
+        const variants: Array<Record<string, string>> = [
           {},
           { authorization: 'Bearer wrong-token-value' },
           { 'x-admin-token': `${TOKEN}x` },
           { authorization: `Basic ${TOKEN}` },
-        ]) {
+        ]
+        for (const headers of variants) {
           const response = await h.api(method.toUpperCase(), url, method === 'get' ? undefined : {}, headers)
           expect(response.status, `${method} ${url} ${JSON.stringify(headers)}`).toBe(401)
           checked++

@@ -1,0 +1,259 @@
+// Admin API, delivery side: test mapping (preview and send through the sandbox), mapping changes
+// reaching the running router, delivery counts/attempts/queues, event lookup, dead letter inspect.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { API_KEY, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
+
+let h: AdminHarness
+beforeAll(async () => {
+  h = await createAdminHarness()
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+const A = '/api/admin'
+
+interface TestResult {
+  mapping: string
+  mappingId: string | null
+  matched: boolean
+  payload: Record<string, unknown> | null
+  validation: { ok: boolean; message?: string }
+  requests: Array<{
+    url: string
+    path: string
+    body: Record<string, unknown>
+    headers: Record<string, string>
+  }>
+  responses?: Array<{ status: number; ok: boolean; body: unknown }>
+}
+
+const signedUp = (messageId: string, userId = 'user-1') => ({
+  type: 'track',
+  event: 'Signed Up',
+  userId,
+  messageId,
+  properties: { plan: 'pro' },
+})
+
+describe('test mapping', () => {
+  it('shows the payload and the requests of the matching mappings, without sending', async () => {
+    const response = await h.api('POST', `${A}/test-mapping`, { event: signedUp('m-preview') })
+    expect(response.status).toBe(200)
+    const results = response.json.results as TestResult[]
+    expect(results.map((r) => r.mapping)).toEqual(['Track Calls'])
+    const [result] = results
+    expect(result).toMatchObject({ matched: true, validation: { ok: true } })
+    expect(result.payload).toMatchObject({
+      userId: 'user-1',
+      eventName: 'Signed Up',
+      dataFields: { plan: 'pro' },
+    })
+    expect(result.requests).toHaveLength(1)
+    expect(result.requests[0].url).toBe(`${h.sandbox.url}/api/events/track`)
+    expect(result.requests[0].body).toMatchObject({ userId: 'user-1', eventName: 'Signed Up' })
+    expect(result.requests[0].headers).not.toHaveProperty('api-key')
+    expect(response.json.sent).toBe(false)
+    expect(h.sandbox.stats.snapshot().endpoints).not.toHaveProperty(['/api/events/track'])
+  })
+
+  it('tests a draft (even when its trigger does not match) and reports validation failures', async () => {
+    const draft = {
+      trigger: 'event = "Other"',
+      action: 'trackEvent',
+      fields: { eventName: { '@path': '$.event' }, userId: { '@path': '$.properties.missing' } },
+    }
+    const response = await h.api('POST', `${A}/test-mapping`, { event: signedUp('m-draft'), mapping: draft })
+    const [result] = response.json.results as TestResult[]
+    expect(result.matched).toBe(false)
+    expect(result.validation.ok).toBe(false)
+    expect(result.validation.message).toMatch(/email|userId/)
+    expect(result.requests).toEqual([])
+
+    const badDraft = await h.api('POST', `${A}/test-mapping`, {
+      event: signedUp('m-bad'),
+      mapping: { ...draft, trigger: 'event = ' },
+    })
+    expect(badDraft.json.error).toMatchObject({ code: 'trigger_syntax', path: 'body.mapping.trigger' })
+    const badEvent = await h.api('POST', `${A}/test-mapping`, { event: { type: 'track' } })
+    expect(badEvent.status).toBe(400)
+    expect(badEvent.json.error?.code).toBe('invalid_event')
+  })
+
+  it('sends through the Iterable client and returns the response, never the key', async () => {
+    const [identify] = (await h.store.listMappings(h.destination.id)).filter(
+      (m) => m.name === 'Identify Calls',
+    )
+    const response = await h.api('POST', `${A}/test-mapping`, {
+      mappingId: identify.id,
+      event: {
+        type: 'identify',
+        userId: 'user-sent',
+        messageId: 'm-send',
+        traits: { email: 'sent@example.com' },
+      },
+      send: true,
+    })
+    expect(response.status).toBe(200)
+    expect(response.json.sent).toBe(true)
+    const [result] = response.json.results as TestResult[]
+    expect(result.requests[0].path).toBe('/api/users/update')
+    expect(result.responses?.[0]).toMatchObject({ status: 200, ok: true, body: { code: 'Success' } })
+    expect(h.sandbox.state.project().findByUserId('user-sent')).toBeDefined()
+    expect(h.sandbox.stats.snapshot().endpoints).toHaveProperty(['/api/users/update'])
+    expect(response.body).not.toContain(API_KEY)
+    const user = await h.api('POST', `${A}/test-mapping`, {
+      mappingId: 'does-not-exist',
+      event: signedUp('x'),
+    })
+    expect(user.status).toBe(404)
+  })
+})
+
+describe('routing, deliveries, events', () => {
+  it('routes through a mapping created over the API at once, and stops when it is disabled', async () => {
+    const created = await h.api('POST', `${A}/mappings`, {
+      action: 'trackEvent',
+      name: 'Signed Up only',
+      trigger: 'type = "track" and event = "Signed Up"',
+      fields: {
+        userId: { '@path': '$.userId' },
+        eventName: 'signup',
+        dataFields: { '@path': '$.properties' },
+      },
+    })
+    expect(created.status).toBe(201)
+    const id = created.json.id as string
+    expect(await h.track(signedUp('route-1'))).toBe(200)
+    await waitFor(async () =>
+      (await h.store.lookupEvent('route-1')).outcomes.some(
+        (o) => o.mappingId === id && o.outcome === 'delivered',
+      ),
+    )
+
+    await h.api('POST', `${A}/mappings/${id}/disable`)
+    expect(await h.track(signedUp('route-2'))).toBe(200)
+    await waitFor(async () =>
+      (await h.store.lookupEvent('route-2')).outcomes.some((o) => o.outcome === 'delivered'),
+    )
+    expect((await h.store.lookupEvent('route-2')).outcomes.filter((o) => o.mappingId === id)).toEqual([])
+
+    const list = (await h.api('GET', `${A}/mappings`)).json.items as Array<{
+      id: string
+      counts: { delivered: number }
+    }>
+    expect(list.find((m) => m.id === id)?.counts.delivered).toBe(1)
+  })
+
+  it('counts outcomes in time buckets, lists outcomes, attempts without the key, and queues', async () => {
+    const counts = await h.api('GET', `${A}/deliveries/counts?bucketMs=60000&from=${Date.now() - 3_600_000}`)
+    expect(counts.status).toBe(200)
+    expect((counts.json.totals as { delivered: number }).delivered).toBeGreaterThanOrEqual(3)
+    const items = counts.json.items as Array<{
+      bucketStart: number
+      mappingId: string
+      action: string
+      outcome: string
+    }>
+    expect(items.every((i) => i.bucketStart % 60000 === 0)).toBe(true)
+    expect(items.some((i) => i.action === 'trackEvent' && i.outcome === 'delivered')).toBe(true)
+    const badRange = await h.api('GET', `${A}/deliveries/counts?bucketMs=1000&from=0`)
+    expect(badRange.json.error).toMatchObject({ code: 'validation_failed', path: 'querystring.bucketMs' })
+    const badTime = await h.api('GET', `${A}/deliveries/counts?from=yesterday-ish`)
+    expect(badTime.json.error?.path).toBe('querystring.from')
+
+    const outcomes = await h.api('GET', `${A}/deliveries/outcomes?outcome=delivered&limit=2`)
+    expect((outcomes.json.items as unknown[]).length).toBe(2)
+    expect(outcomes.json.nextCursor).toEqual(expect.any(Number))
+
+    const attempts = await h.api('GET', `${A}/deliveries/attempts?limit=10`)
+    const list = attempts.json.items as Array<{
+      endpoint: string
+      request: { body: unknown }
+      response: { status: number }
+    }>
+    expect(list.length).toBeGreaterThan(0)
+    expect(list[0].response.status).toBe(200)
+    expect(
+      list.some(
+        (a) =>
+          JSON.stringify(a.request.body).includes('route-1') ||
+          JSON.stringify(a.request.body).includes('signup'),
+      ),
+    ).toBe(true)
+    expect(attempts.body).not.toContain(API_KEY)
+
+    const queues = await h.api('GET', `${A}/queues`)
+    expect(queues.status).toBe(200)
+    expect(queues.json.totalDepth).toBe(0)
+    expect(Array.isArray(queues.json.items)).toBe(true)
+  })
+
+  it('looks an event up by messageId and by user', async () => {
+    const byId = await h.api('GET', `${A}/events/route-1`)
+    expect(byId.status).toBe(200)
+    const [entry] = byId.json.items as Array<{
+      event: { event: string }
+      outcomes: Array<{ outcome: string; mappingId: string }>
+      mappingsWithOutcomes: string[]
+      matchesNow: Array<{ mapping: string; requests: unknown[] }>
+    }>
+    expect(entry.event.event).toBe('Signed Up')
+    expect(entry.outcomes.some((o) => o.outcome === 'delivered')).toBe(true)
+    expect(entry.mappingsWithOutcomes.length).toBeGreaterThanOrEqual(1)
+    // The "Signed Up only" mapping is disabled now; Track Calls still matches.
+    expect(entry.matchesNow.map((m) => m.mapping)).toEqual(['Track Calls'])
+    expect(entry.matchesNow[0].requests).toHaveLength(1)
+
+    const byUser = await h.api('GET', `${A}/events?userId=user-1`)
+    const ids = (byUser.json.items as Array<{ messageId: string }>).map((i) => i.messageId)
+    expect(ids).toEqual(expect.arrayContaining(['route-1', 'route-2']))
+    expect((await h.api('GET', `${A}/events`)).json.error?.code).toBe('validation_failed')
+    const missing = await h.api('GET', `${A}/events/never-seen`)
+    expect(missing.status).toBe(404)
+    expect(missing.json.error?.message).toMatch(/never-seen/)
+  })
+
+  it('inspects a dead letter (and replays it through admin-core)', async () => {
+    const [jobId] = await h.store.enqueue([
+      {
+        destinationId: 'no-such-destination',
+        endpoint: 'events/track',
+        mappingId: null,
+        eventId: null,
+        messageId: 'dead-1',
+        action: 'trackEvent',
+        payload: { item: { eventName: 'x' } },
+      },
+    ])
+    await h.store.claim({
+      destinationId: 'no-such-destination',
+      endpoint: 'events/track',
+      limit: 1,
+      workerId: 't',
+      leaseMs: 60_000,
+    })
+    await h.store.deadLetter([jobId], { reason: 'Iterable said no', code: 'BAD_PARAMS', statusCode: 400 })
+    const page = await h.api('GET', `${A}/dead-letters`)
+    const [letter] = (page.json as unknown as { items: Array<{ id: number }> }).items
+    const one = await h.api('GET', `${A}/dead-letters/${letter.id}`)
+    expect(one.json).toMatchObject({
+      id: letter.id,
+      reason: 'Iterable said no',
+      code: 'BAD_PARAMS',
+      payload: { item: { eventName: 'x' } },
+      event: null,
+    })
+    expect((await h.api('GET', `${A}/dead-letters/999999`)).status).toBe(404)
+    expect((await h.api('GET', `${A}/dead-letters/abc`)).json.error).toMatchObject({
+      code: 'validation_failed',
+      path: 'params.id',
+    })
+    const replayed = await h.api('POST', `${A}/dead-letters/replay`, { ids: [letter.id] })
+    expect(replayed.json).toEqual({ replayed: 1 })
+  })
+
+  it('never returned the API key', () => {
+    for (const body of h.bodies) expect(body).not.toContain(API_KEY)
+  })
+})
