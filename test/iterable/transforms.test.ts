@@ -79,6 +79,24 @@ describe('date conversion in dataFields (reference §4.1)', () => {
     })
   })
 
+  it('the fast UTC path agrees with V8 Date on generated Z strings (in range, roll-overs, out of range)', () => {
+    let seed = 42
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+    }
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+    for (let i = 0; i < 5000; i++) {
+      const fraction = ['', '.1', '.123', '.987654321'][rand(4)]
+      const text = `${pad(rand(3000), 4)}-${pad(1 + rand(12))}-${pad(1 + rand(31))}T${pad(rand(26))}:${pad(rand(61))}:${pad(rand(61))}${fraction}Z`
+      const time = Date.parse(text)
+      const expected = Number.isNaN(time)
+        ? LEAVE_OUT
+        : new Date(time).toISOString().replace('T', ' ').split('.')[0] + ' +00:00'
+      expect([text, toIterableDate(text)]).toEqual([text, expected])
+    }
+  })
+
   it('walks arrays and nested objects, converts Date objects, never mutates, reuses untouched objects', () => {
     const nested = { keep: 1 }
     const input = {

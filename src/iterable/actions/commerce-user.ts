@@ -8,8 +8,7 @@ import {
   USER_ID_FIELD,
   USER_PHONE_NUMBER_FIELD,
 } from '../shared-fields.js'
-import { convertDatesInObject } from '../transforms/dates.js'
-import { withPhoneNumber } from '../transforms/phone.js'
+import { userDataFields } from '../transforms/phone.js'
 import type { JsonObject } from './types.js'
 
 const USER_DESCRIPTION = 'Updates user data or adds a user if none exists'
@@ -46,7 +45,6 @@ export const PURCHASE_USER_FIELD = {
 export function buildCommerceUser(user: JsonObject): JsonObject {
   const out: JsonObject = {}
   for (const key in user) if (key !== 'phoneNumber' && key !== 'dataFields') out[key] = user[key]
-  const mapped = user.dataFields as JsonObject | undefined
-  out.dataFields = withPhoneNumber(mapped ? convertDatesInObject(mapped) : {}, user.phoneNumber)
+  out.dataFields = userDataFields(user.dataFields as JsonObject | undefined, user.phoneNumber)
   return out
 }

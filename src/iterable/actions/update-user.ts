@@ -10,8 +10,7 @@ import {
   USER_ID_FIELD,
   USER_PHONE_NUMBER_FIELD,
 } from '../shared-fields.js'
-import { convertDatesInObject } from '../transforms/dates.js'
-import { withPhoneNumber } from '../transforms/phone.js'
+import { userDataFields } from '../transforms/phone.js'
 import { checkIdentifiers, userKeyOf } from './identifiers.js'
 import type { ActionDefinition, FollowUpRequest, JsonObject, PlanContext, PlannedDelivery } from './types.js'
 
@@ -55,8 +54,7 @@ const NOT_IN_USER = new Set([
 function buildUser(payload: JsonObject): JsonObject {
   const user: JsonObject = {}
   for (const key in payload) if (!NOT_IN_USER.has(key)) user[key] = payload[key]
-  const mapped = payload.dataFields as JsonObject | undefined
-  user.dataFields = withPhoneNumber(mapped ? convertDatesInObject(mapped) : {}, payload.phoneNumber)
+  user.dataFields = userDataFields(payload.dataFields as JsonObject | undefined, payload.phoneNumber)
   return user
 }
 

@@ -46,9 +46,48 @@ function instantFromParts(m: RegExpExecArray): number {
  * F(value) of §4.1 for a string: the Iterable date string, the input itself when it is not a
  * datetime (no match, or date only), or LEAVE_OUT when it matches R but is no real instant.
  */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function digits(value: string, start: number, end: number): number {
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = value.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
+
+/**
+ * Fast path for the common UTC form `YYYY-MM-DDTHH:mm:ss[.f…]Z` whose fields are all in range (no
+ * roll-over): the answer is a re-arrangement of the text. Undefined when the string is not of that form.
+ */
+function fastUtc(value: string): string | undefined {
+  const n = value.length
+  if (n < 20 || value.charCodeAt(n - 1) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */)
+    return undefined
+  if (value.charCodeAt(7) !== 45 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58)
+    return undefined
+  if (n > 20 && (value.charCodeAt(19) !== 46 /* . */ || n === 21 || digits(value, 20, n - 1) < 0))
+    return undefined
+  const year = digits(value, 0, 4)
+  const month = digits(value, 5, 7)
+  const day = digits(value, 8, 10)
+  const hour = digits(value, 11, 13)
+  const minute = digits(value, 14, 16)
+  const second = digits(value, 17, 19)
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return undefined
+  return value.slice(0, 10) + ' ' + value.slice(11, 19) + ' +00:00'
+}
+
 export function toIterableDate(value: string): string | typeof LEAVE_OUT {
   // Cheap pre-check: R needs at least `YYYY-MM-DD` followed by a time part.
   if (value.length < 16 || value.charCodeAt(4) !== 45 /* - */) return value
+  const fast = fastUtc(value)
+  if (fast !== undefined) return fast
   const m = ISO_LIKE.exec(value)
   if (m === null || m[4] === undefined) return value
   const hasZone = m[9] !== undefined || m[10] !== undefined
