@@ -1,0 +1,268 @@
+// The admin UI in a real browser (Debian's chromium + playwright-core) against a real service with
+// the built-in sandbox: sign in, create a mapping from a preset, break and fix its trigger, test it,
+// send events and see them counted on Overview, replay a dead letter, look an event up, sign out.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startService, type RunningService } from '../../src/cli/serve.js'
+import { openBrowser, screenshot, type BrowserSession } from './browser.js'
+
+const ADMIN_TOKEN = 'ui-admin-token-0123456789'
+const WRITE_KEY = 'wk-ui-test-write-key'
+
+let service: RunningService
+let session: BrowserSession
+let page: Page
+let dataDir: string
+
+async function admin<T>(pathname: string): Promise<T> {
+  const response = await fetch(service.url + '/api/admin' + pathname, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  })
+  expect(response.status).toBe(200)
+  return (await response.json()) as T
+}
+
+async function ingest(events: Array<Record<string, unknown>>): Promise<void> {
+  const response = await fetch(service.url + '/v1/batch', {
+    method: 'POST',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64'),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ batch: events }),
+  })
+  expect(response.status).toBe(200)
+}
+
+async function waitFor(predicate: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const link = (name: string) => page.getByRole('link', { name, exact: true })
+const heading = (name: string) => page.getByRole('heading', { level: 1, name })
+
+beforeAll(async () => {
+  // `npm test` builds first; a lone run of this file builds the UI itself.
+  if (!existsSync(path.resolve('dist/web/index.html'))) {
+    execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' })
+  }
+  dataDir = mkdtempSync(path.join(tmpdir(), 'ia-ui-data-'))
+  service = await startService({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    sandbox: true,
+    writeKey: WRITE_KEY,
+    adminToken: ADMIN_TOKEN,
+    logger: pino({ level: 'silent' }),
+    delivery: {
+      pollMs: 50,
+      lingerMs: 20,
+      retryBaseMs: 20,
+      retryMaxDelayMs: 50,
+      retryWindowMs: 300,
+      rateLimits: false,
+    },
+  })
+  session = await openBrowser()
+  page = session.page
+  page.setDefaultTimeout(10_000)
+}, 120_000)
+
+afterAll(async () => {
+  await session?.close()
+  await service?.close()
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('admin UI in the browser', () => {
+  it('signs in with the admin token (a wrong one is explained) and stays signed in', async () => {
+    await page.goto(service.url + '/')
+    const token = page.getByLabel('Admin token', { exact: true })
+    await token.fill('not-the-token')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('alert').filter({ hasText: 'That admin token is not right' }).waitFor()
+    await screenshot(page, 'sign-in-error')
+
+    // Keyboard only: type the token and press Enter.
+    await token.fill('')
+    await token.focus()
+    await page.keyboard.type(ADMIN_TOKEN)
+    await page.keyboard.press('Enter')
+    await heading('Overview').waitFor()
+    for (const name of [
+      'Overview',
+      'Destination',
+      'Mappings',
+      'Test mapping',
+      'Dead letters',
+      'Event lookup',
+    ]) {
+      expect(await link(name).count()).toBe(1)
+    }
+    await page.reload()
+    await heading('Overview').waitFor()
+    expect(await page.getByLabel('Admin token').count()).toBe(0)
+  })
+
+  it('shows the destination with the API key masked and tests the connection', async () => {
+    await link('Destination').click()
+    await heading('Destination').waitFor()
+    await page.getByText(/A key is set/).waitFor()
+    expect(await page.getByLabel('API key').inputValue()).toBe('')
+    expect(await page.content()).not.toContain(service.sandbox?.apiKey ?? 'no-key')
+    await page.getByRole('button', { name: 'Test connection' }).click()
+    await page.getByText(/^Connected:/).waitFor()
+  })
+
+  let mappingId = ''
+
+  it('creates a mapping from a preset, shows a broken trigger error and saves the fixed one', async () => {
+    await link('Mappings').click()
+    await heading('Mappings').waitFor()
+    await page.getByLabel('Create a mapping from a preset').selectOption('Track Calls')
+    await page.getByRole('button', { name: 'Create mapping' }).click()
+    await heading(/^Mapping: Track Calls/).waitFor()
+    mappingId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '')
+    expect(mappingId).not.toBe('')
+    // Required fields are marked, descriptions come from the action definition.
+    expect(await page.locator('.field .required').count()).toBeGreaterThan(0)
+
+    const trigger = page.getByLabel('Trigger', { exact: true })
+    await trigger.fill('type = "track" and')
+    const problem = page.getByTestId('trigger-error')
+    await problem.waitFor()
+    expect(await problem.textContent()).toMatch(/line 1, column 19/)
+    await page.getByRole('button', { name: 'Save mapping' }).click()
+    await page.getByText('Not saved: see the trigger.').waitFor()
+    await screenshot(page, 'mapping-editor-trigger-error')
+
+    await trigger.fill('type = "track" and event = "UI Test"')
+    await page.getByTestId('trigger-ok').waitFor()
+    await page.getByLabel('Name', { exact: true }).fill('UI test mapping')
+    await page.getByRole('button', { name: 'Save mapping' }).click()
+    await page.getByText('Mapping saved.').waitFor()
+    const saved = await admin<{ name: string; trigger: string }>(`/mappings/${encodeURIComponent(mappingId)}`)
+    expect(saved).toMatchObject({ name: 'UI test mapping', trigger: 'type = "track" and event = "UI Test"' })
+  })
+
+  it('tests the mapping against an event: payload, request, and the response when sent', async () => {
+    await page.locator('main').getByRole('link', { name: 'Test mapping' }).click()
+    await heading('Test mapping').waitFor()
+    expect(await page.getByLabel('Mapping', { exact: true }).inputValue()).toBe(mappingId)
+    const event = {
+      type: 'track',
+      event: 'UI Test',
+      userId: 'ui-user-1',
+      messageId: 'ui-preview-1',
+      properties: { plan: 'pro' },
+    }
+    await page.getByLabel(/^Event \(JSON/).fill(JSON.stringify(event))
+    await page.getByRole('button', { name: 'Show payload and requests' }).click()
+    const request = page.getByTestId('test-request')
+    await request.waitFor()
+    const text = (await request.textContent()) ?? ''
+    expect(text).toContain('/api/events/track')
+    expect(text).toContain('"eventName": "UI Test"')
+    await screenshot(page, 'test-mapping')
+
+    await page.getByRole('button', { name: 'Send to Iterable' }).click()
+    const response = page.getByTestId('test-response')
+    await response.waitFor()
+    expect(await response.textContent()).toMatch(/HTTP 200/)
+  })
+
+  it('counts events sent over the ingest API on Overview', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      type: 'track',
+      event: 'UI Test',
+      userId: `ui-user-${i}`,
+      messageId: `ui-count-${i}`,
+      properties: { n: i },
+    }))
+    await ingest(events)
+    let delivered = 0
+    await waitFor(async () => {
+      const [counts, queues] = await Promise.all([
+        admin<{ totals: { delivered: number } }>('/deliveries/counts'),
+        admin<{ totalDepth: number }>('/queues'),
+      ])
+      delivered = counts.totals.delivered
+      // Two enabled mappings match "UI Test": the default Track Calls and ours.
+      return queues.totalDepth === 0 && delivered >= 10
+    }, 'the events to be delivered')
+
+    await link('Overview').click()
+    await heading('Overview').waitFor()
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    const tile = page.locator('[data-outcome="delivered"] .value')
+    await waitFor(
+      async () => (await tile.textContent()) === String(delivered),
+      `Overview to show ${delivered} delivered`,
+    )
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThanOrEqual(2)
+    await screenshot(page, 'overview')
+
+    await link('Mappings').click()
+    const row = page.getByRole('row').filter({ hasText: 'UI test mapping' })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('5 / 0 / 0')
+  })
+
+  it('lists a dead letter, inspects it and replays it', async () => {
+    service.sandbox?.setFaults({ outageSeconds: 60 })
+    await ingest([{ type: 'track', event: 'Dead Soon', userId: 'ui-dead', messageId: 'ui-dead-1' }])
+    await waitFor(
+      async () => (await service.store.listDeadLetters()).items.some((d) => d.messageId === 'ui-dead-1'),
+      'a dead letter',
+    )
+    service.sandbox?.setFaults({ outageSeconds: 0 })
+
+    await link('Dead letters').click()
+    await heading('Dead letters').waitFor()
+    const row = page.getByTestId('dead-letter-row').filter({ hasText: 'ui-dead-1' })
+    await row.waitFor()
+    await row.getByRole('button', { name: /^Inspect/ }).click()
+    const detail = page.getByTestId('dead-letter-detail')
+    await detail.getByText('Why:').waitFor()
+    expect(await detail.textContent()).toContain('Dead Soon')
+    await screenshot(page, 'dead-letters')
+
+    await row.getByRole('button', { name: /^Replay/ }).click()
+    await page.getByText('1 dead letter(s) queued for delivery again.').waitFor()
+    await waitFor(
+      async () =>
+        (await service.store.lookupEvent('ui-dead-1')).outcomes.some((o) => o.outcome === 'delivered'),
+      'the replayed event to be delivered',
+    )
+    await waitFor(async () => (await row.count()) === 0, 'the replayed row to leave the list')
+  })
+
+  it('looks an event up by messageId and shows its outcomes', async () => {
+    await link('Event lookup').click()
+    await heading('Event lookup').waitFor()
+    await page.getByLabel('Message ID').fill('ui-dead-1')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    const found = page.getByTestId('looked-up-event')
+    await found.waitFor()
+    const text = (await found.textContent()) ?? ''
+    expect(text).toContain('Dead letter')
+    expect(text).toContain('Delivered')
+  })
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('Admin token').waitFor()
+    await page.reload()
+    await page.getByLabel('Admin token').waitFor()
+  })
+})
