@@ -11,6 +11,7 @@ import type { EventBatch, SkippedLine } from './send-batches.js'
 import { DEFAULT_CLIENT_OPTIONS, SendClient } from './send-client.js'
 import type { SendClientOptions } from './send-client.js'
 import { createProgress } from './send-progress.js'
+import { formatWait, readCounters, waitForDelivery } from './send-wait.js'
 
 export interface SendOptions {
   file: string
@@ -71,6 +72,8 @@ export const EXIT_OK = 0
 export const EXIT_NOT_DELIVERED = 1
 export const EXIT_USAGE = 2
 export const EXIT_INVALID_EVENTS = 3
+/** `--wait`: the service's queues were not empty before the wait timeout. */
+export const EXIT_NOT_DRAINED = 4
 
 export function exitCodeOf(summary: SendSummary): number {
   if (summary.notDelivered > 0 || summary.stoppedBecause !== undefined) return EXIT_NOT_DELIVERED
@@ -245,6 +248,8 @@ interface SendFlags {
   retries: number
   json?: boolean
   quiet?: boolean
+  wait?: boolean
+  waitTimeout: number
 }
 
 export function registerSend(program: Command): void {
@@ -269,6 +274,8 @@ export function registerSend(program: Command): void {
       positiveInt('--retries', 100),
       6,
     )
+    .option('--wait', "then follow the service's /metrics until its delivery queues are empty")
+    .option('--wait-timeout <s>', 'longest --wait, in seconds', positiveInt('--wait-timeout', 86_400), 600)
     .option('--json', 'print the summary as one JSON object')
     .option('-q, --quiet', 'no progress display')
     .action(async (file: string, flags: SendFlags, command: Command) => {
@@ -294,6 +301,10 @@ export function registerSend(program: Command): void {
         command.error(`error: cannot read ${file}: no such file`, { exitCode: EXIT_USAGE })
         return
       }
+      const before = flags.wait === true ? await readCounters(url) : undefined
+      if (flags.wait === true && before === undefined) {
+        process.stderr.write('--wait: the service answers no usable /metrics; not waiting for delivery\n')
+      }
       const summary = await runSend(
         {
           file,
@@ -306,7 +317,20 @@ export function registerSend(program: Command): void {
         },
         flags.json === true ? process.stderr : process.stdout,
       )
-      process.stdout.write(flags.json === true ? JSON.stringify(summary) + '\n' : formatSummary(summary))
-      process.exitCode = exitCodeOf(summary)
+      let exitCode = exitCodeOf(summary)
+      const waited =
+        before === undefined || exitCode === EXIT_NOT_DELIVERED
+          ? undefined
+          : await waitForDelivery(url, before, { timeoutMs: flags.waitTimeout * 1000 })
+      if (waited !== undefined && !waited.drained) exitCode = EXIT_NOT_DRAINED
+      if (flags.json === true) {
+        process.stdout.write(
+          JSON.stringify(waited === undefined ? summary : { ...summary, delivery: waited }) + '\n',
+        )
+      } else {
+        process.stdout.write(formatSummary(summary))
+        if (waited !== undefined) process.stdout.write(formatWait(waited))
+      }
+      process.exitCode = exitCode
     })
 }
