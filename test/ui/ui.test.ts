@@ -48,7 +48,7 @@ async function waitFor(predicate: () => Promise<boolean>, what: string, timeoutM
 }
 
 const link = (name: string) => page.getByRole('link', { name, exact: true })
-const heading = (name: string) => page.getByRole('heading', { level: 1, name })
+const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name })
 
 beforeAll(async () => {
   // `npm test` builds first; a lone run of this file builds the UI itself.
