@@ -23,6 +23,7 @@ function start(args: string[]): {
   child: ChildProcessWithoutNullStreams
   firstLine: Promise<string>
   exit: Promise<number | null>
+  output: () => string
 } {
   const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { cwd: REPO_ROOT })
   children.push(child)
@@ -38,7 +39,7 @@ function start(args: string[]): {
   })
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, firstLine, exit }
+  return { child, firstLine, exit, output: () => out }
 }
 
 describe('iterable-actions sandbox (built CLI)', () => {
@@ -62,7 +63,7 @@ describe('iterable-actions sandbox (built CLI)', () => {
     expect(await run.exit).toBe(0)
   })
 
-  test('human output names the base URL and key; SIGINT exits 0', async () => {
+  test('human output names the base URL and key; --outage-seconds applies; SIGINT exits 0', async () => {
     const run = start([
       '--port',
       '0',
@@ -70,14 +71,17 @@ describe('iterable-actions sandbox (built CLI)', () => {
       'shown-key',
       '--rate-limits',
       'off',
-      '--fail-rate',
-      '0',
-      '--latency-ms',
-      '0',
+      '--outage-seconds',
+      '30',
     ])
     const line = await run.firstLine
     expect(line).toMatch(/^Iterable sandbox listening on http:\/\/127\.0\.0\.1:\d+$/)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    const url = line.slice(line.lastIndexOf(' ') + 1)
+    // The outage is in force for API routes, never for /_sandbox.
+    expect((await fetch(`${url}/api/webhooks`, { headers: { 'Api-Key': 'shown-key' } })).status).toBe(503)
+    const faults = await (await fetch(`${url}/_sandbox/faults`)).json()
+    expect(faults.outageSeconds).toBeGreaterThan(25)
+    expect(run.output()).toContain(`project "default" (hybrid, US): base URL ${url}  API key: shown-key`)
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
   })
