@@ -130,6 +130,21 @@ describe('sources', () => {
     const response = await h.api('POST', `${A}/sources`, { name: '' })
     expect(response.status).toBe(400)
     expect(response.json.error).toMatchObject({ code: 'validation_failed', path: 'body.name' })
+    const typed = await h.api('POST', `${A}/sources`, { name: 42 })
+    expect(typed.json.error).toMatchObject({
+      code: 'validation_failed',
+      path: 'body.name',
+      message: 'body.name: must be string.',
+    })
+    const unknown = await h.api('POST', `${A}/sources`, { name: 'x', writekey: 'typo-in-the-name' })
+    expect(unknown.json.error).toEqual({
+      code: 'validation_failed',
+      message: 'Unknown property "writekey" (body.writekey).',
+      path: 'body.writekey',
+    })
+    const limit = await h.api('GET', `${A}/deliveries/outcomes?limit=0`)
+    expect(limit.json.error).toMatchObject({ code: 'validation_failed', path: 'querystring.limit' })
+    expect((await h.api('GET', `${A}/deliveries/outcomes?limit=3`)).status).toBe(200)
   })
 })
 
@@ -333,7 +348,11 @@ describe('mappings', () => {
     const patch = await h.api('PATCH', `${A}/mappings/${first.id}`, { trigger: 'type =' })
     expect(patch.json.error?.code).toBe('trigger_syntax')
     expect((await h.store.getMapping(first.id))?.trigger).toBe(first.trigger)
-    expect((await h.api('POST', `${A}/mappings`, { nothing: true })).status).toBe(400)
+    const typo = await h.api('PATCH', `${A}/mappings/${first.id}`, { trigerr: 'type = "track"' })
+    expect(typo.json.error).toMatchObject({ code: 'validation_failed', path: 'body.trigerr' })
+    const enabled = await h.api('PATCH', `${A}/mappings/${first.id}`, { enabled: 'yes' })
+    expect(enabled.json.error).toMatchObject({ code: 'validation_failed', path: 'body.enabled' })
+    expect((await h.api('POST', `${A}/mappings`, {})).json.error?.code).toBe('preset_or_action_required')
   })
 
   it('enforces the limit of 50 mappings per destination', async () => {

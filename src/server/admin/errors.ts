@@ -36,6 +36,7 @@ export const notFound = (what: string, id: string): AdminApiError =>
 
 interface AjvLikeError {
   instancePath?: string
+  message?: string
   params?: { missingProperty?: string; additionalProperty?: string }
 }
 
@@ -61,9 +62,13 @@ export function adminErrorHandler(
   if (error instanceof AdminApiError) return reply.code(error.statusCode).send(error.toBody())
   const fastifyError = error as FastifyError
   if (fastifyError.validation !== undefined) {
-    return reply
-      .code(400)
-      .send(errorBody('validation_failed', fastifyError.message, validationPath(fastifyError)))
+    const path = validationPath(fastifyError)
+    const first = (fastifyError.validation[0] ?? {}) as AjvLikeError
+    const message =
+      first.params?.additionalProperty !== undefined
+        ? `Unknown property "${first.params.additionalProperty}" (${path}).`
+        : `${path}: ${first.message ?? fastifyError.message}.`
+    return reply.code(400).send(errorBody('validation_failed', message, path))
   }
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -15,6 +15,7 @@ import { mappingsResource } from './mappings.js'
 import { OpenApiCollector } from './openapi.js'
 import { sourcesResource } from './sources.js'
 import { testMappingResource } from './test-mapping.js'
+import { adminValidatorCompiler } from './validator.js'
 
 export interface AdminApiOptions {
   store: Store
@@ -51,6 +52,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   )
 
   await app.register(async (secured: FastifyInstance) => {
+    secured.setValidatorCompiler(adminValidatorCompiler)
     secured.addHook('onRoute', (route) => collector.add(route, true))
     secured.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (!tokenMatches(presentedToken(request), options.adminToken)) {
