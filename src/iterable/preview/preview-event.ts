@@ -29,8 +29,8 @@ export function previewResults(
   event: unknown,
   options: PreviewOptions = {},
   bulk?: BulkSink,
+  destinations: readonly LoadedDestination[] = enabledDestinations(config),
 ): PreviewResult[] {
-  const destinations = enabledDestinations(config)
   const named = destinations.length > 1
   const receivedAt = (event as { receivedAt?: unknown }).receivedAt
   const planOptions: PlanOptions = { batching: bulk !== undefined }

@@ -31,6 +31,7 @@ export class PreviewSession {
   readonly #batch: boolean
   readonly #now: number
   readonly #named: boolean
+  readonly #destinations: readonly LoadedDestination[]
   readonly #groups = new Map<string, BulkGroup>()
   #pending: string[] = []
   /** Whether the event being processed went into a bulk group. */
@@ -42,7 +43,8 @@ export class PreviewSession {
     this.#config = config
     this.#batch = options.batch === true
     this.#now = options.now ?? Date.now()
-    this.#named = enabledDestinations(config).length > 1
+    this.#destinations = enabledDestinations(config)
+    this.#named = this.#destinations.length > 1
     this.#sink = (destination, mapping, delivery) => this.#addBulk(destination, mapping, delivery)
   }
 
@@ -87,6 +89,7 @@ export class PreviewSession {
       event,
       { now: this.#now },
       this.#batch ? this.#sink : undefined,
+      this.#destinations,
     )
     const out: string[] = []
     // An event that only went into bulk requests is shown by their lines.
