@@ -84,3 +84,16 @@ describe('compileDestination / routeEvent', () => {
     })
   })
 })
+
+describe('action default subscriptions', () => {
+  it('compile, and the reference `==` of cart/purchase matches with D8 (the reference never matched)', async () => {
+    const { compileTrigger } = await import('../../src/engine/trigger/index.js')
+    const { actions } = await import('../../src/iterable/actions/index.js')
+    const cartUpdated = testEvent({ event: 'Cart Updated' })
+    const orderCompleted = testEvent({ event: 'Order Completed' })
+    expect(compileTrigger(actions.updateCart.defaultSubscription)(cartUpdated)).toBe(true)
+    expect(compileTrigger(actions.trackPurchase.defaultSubscription)(orderCompleted)).toBe(true)
+    expect(compileTrigger(actions.trackEvent.defaultSubscription)(cartUpdated)).toBe(false)
+    expect(compileTrigger(actions.updateUser.defaultSubscription)(testEvent({ type: 'identify' }))).toBe(true)
+  })
+})
