@@ -145,6 +145,19 @@ async function serviceMetrics(serviceUrl) {
   return sums
 }
 
+/** Dead letters by code (first 1000), through the admin API. */
+async function deadLetterCodes(serviceUrl) {
+  const response = await request(`${serviceUrl}/api/admin/dead-letters?limit=1000`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  })
+  const text = await response.body.text()
+  if (response.statusCode !== 200) return `? (HTTP ${response.statusCode})`
+  const counts = {}
+  for (const item of JSON.parse(text).items) counts[item.code] = (counts[item.code] ?? 0) + 1
+  const entries = Object.entries(counts)
+  return entries.length === 0 ? 'none' : entries.map(([code, n]) => `${code} ${n}`).join(', ')
+}
+
 /** Events that reach Iterable according to `preview` (one item per event and matching mapping). */
 function routableItems(corpusFile) {
   const run = spawnSync(process.execPath, [CLI, 'preview', corpusFile], {
@@ -359,6 +372,7 @@ async function main() {
         'service: delivered / dead-lettered / retried',
         `${metrics.iterable_actions_jobs_delivered_total ?? '?'} / ${metrics.iterable_actions_jobs_dead_lettered_total ?? '?'} / ${metrics.iterable_actions_jobs_retried_total ?? '?'} jobs`,
       ],
+      ['dead letters by code (first 1000)', await deadLetterCodes(serviceUrl)],
       ['failed ingest requests', String(sent.failed)],
       ['events rejected at ingest', String(sent.rejected)],
       ['ingest time', `${ingestSeconds.toFixed(2)} s (${Math.round(N / ingestSeconds)} events/s)`],
