@@ -146,13 +146,34 @@ describe('admin UI in the browser', () => {
     await page.getByText('Not saved: see the trigger.').waitFor()
     await screenshot(page, 'mapping-editor-trigger-error')
 
+    // Field errors appear next to the field: invalid JSON (caught in the browser), then an unknown
+    // directive (rejected by the API, whose error path names the field).
+    const eventId = page.locator('.field[data-field="id"]')
+    await eventId.getByLabel('Directive (JSON)').check()
+    await page.getByLabel('Event ID', { exact: true }).fill('{"@foo": ')
+    await page.getByRole('button', { name: 'Save mapping' }).click()
+    await eventId.getByRole('alert').filter({ hasText: 'This is not valid JSON' }).waitFor()
+    await page.getByLabel('Event ID', { exact: true }).fill('{"@foo": "x"}')
+    await trigger.fill('type = "track"')
+    await page.getByTestId('trigger-ok').waitFor()
+    await page.getByRole('button', { name: 'Save mapping' }).click()
+    await eventId.getByRole('alert').filter({ hasText: 'Event ID has an invalid directive: @foo' }).waitFor()
+    await eventId.getByLabel('Path from event').check()
+    await page.getByLabel('Event ID', { exact: true }).fill('$.messageId')
+
     await trigger.fill('type = "track" and event = "UI Test"')
     await page.getByTestId('trigger-ok').waitFor()
     await page.getByLabel('Name', { exact: true }).fill('UI test mapping')
     await page.getByRole('button', { name: 'Save mapping' }).click()
     await page.getByText('Mapping saved.').waitFor()
-    const saved = await admin<{ name: string; trigger: string }>(`/mappings/${encodeURIComponent(mappingId)}`)
-    expect(saved).toMatchObject({ name: 'UI test mapping', trigger: 'type = "track" and event = "UI Test"' })
+    const saved = await admin<{ name: string; trigger: string; fields: Record<string, unknown> }>(
+      `/mappings/${encodeURIComponent(mappingId)}`,
+    )
+    expect(saved).toMatchObject({
+      name: 'UI test mapping',
+      trigger: 'type = "track" and event = "UI Test"',
+      fields: { id: { '@path': '$.messageId' } },
+    })
   })
 
   it('tests the mapping against an event: payload, request, and the response when sent', async () => {

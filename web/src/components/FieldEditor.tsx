@@ -20,6 +20,17 @@ const MODES: Array<{ mode: FieldMode; label: string }> = [
   { mode: 'directive', label: 'Directive (JSON)' },
 ]
 
+/** "/id has an invalid directive" → "Event ID has an invalid directive": the field by its label. */
+function humanize(
+  error: ApiError | Error | null,
+  definition: FieldDefinition,
+): ApiError | Error | string | null {
+  if (error === null) return null
+  const prefix = `/${definition.key}`
+  if (!error.message.startsWith(prefix)) return error
+  return `${definition.label}${error.message.slice(prefix.length)}`
+}
+
 export function FieldEditor({ definition, draft, onChange, error, paths }: Props) {
   const id = `field-${definition.key}`
   const errorId = `${id}-error`
@@ -119,7 +130,7 @@ export function FieldEditor({ definition, draft, onChange, error, paths }: Props
       ) : (
         <input {...input} type="text" onInput={(e) => set(e.currentTarget.value)} />
       )}
-      <ErrorMessage error={error} id={errorId} />
+      <ErrorMessage error={humanize(error, definition)} id={errorId} />
     </div>
   )
 }

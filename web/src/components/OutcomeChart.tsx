@@ -3,7 +3,7 @@ import { OUTCOME_LABELS, OUTCOMES } from '../format'
 import type { Counts } from '../types'
 import { OUTCOME_COLORS } from './ThroughputChart'
 
-const WIDTH = 360
+const WIDTH = 420
 const ROW = 28
 
 export function OutcomeChart({ totals }: { totals: Counts }) {
@@ -25,11 +25,11 @@ export function OutcomeChart({ totals }: { totals: Counts }) {
             x={100}
             y={i * ROW + 6}
             height={16}
-            width={(totals[o] / max) * 200}
+            width={(totals[o] / max) * 240}
             fill={OUTCOME_COLORS[o]}
             rx={2}
           />
-          <text x={310} y={i * ROW + 18} font-size="13" fill="#1d2330" text-anchor="end">
+          <text x={WIDTH} y={i * ROW + 18} font-size="13" fill="#1d2330" text-anchor="end">
             {totals[o]}
           </text>
         </g>

@@ -43,6 +43,11 @@ export function TriggerEditor({ value, onChange, saveError }: Props) {
   }, [value])
 
   const error = result !== null && !result.ok ? result.error : undefined
+  // The parser's message may end with a hint after "expected …" (e.g. how to write a comparison).
+  const hint =
+    error?.expected !== undefined
+      ? (error.message.split(`expected ${error.expected}`)[1] ?? '').replace(/^\.\s*/, '')
+      : ''
   const where =
     error?.line !== undefined && error.column !== undefined ? pointer(value, error.line, error.column) : null
   return (
@@ -65,7 +70,9 @@ export function TriggerEditor({ value, onChange, saveError }: Props) {
         {error !== undefined ? (
           <div class="error" role="alert" data-testid="trigger-error">
             <p>
-              The trigger has a problem at line {error.line}, column {error.column}: {error.message}
+              {error.line !== undefined && error.column !== undefined
+                ? `The trigger has a problem at line ${error.line}, column ${error.column}: expected ${error.expected ?? 'something else'}, but found ${error.found ?? 'something else'}.${hint !== '' ? ` ${hint}` : ''}`
+                : error.message}
             </p>
             {where !== null ? (
               <pre class="caret" aria-hidden="true">
@@ -86,7 +93,8 @@ export function TriggerEditor({ value, onChange, saveError }: Props) {
           </p>
         ))}
         <ErrorMessage error={requestError} />
-        <ErrorMessage error={saveError} />
+        {/* The save error repeats the live one; show it only when live validation has nothing to say. */}
+        {error === undefined ? <ErrorMessage error={saveError} /> : null}
       </div>
     </div>
   )
