@@ -139,6 +139,8 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
 
   function register(def: RouteDef): void {
     const countItems = def.countItems ?? ((): number => (def.method === 'GET' ? 0 : 1))
+    // GET and DELETE of one path are separate endpoints with separate buckets.
+    const bucket = `${def.method} ${def.path}`
     app.route({
       method: def.method,
       url: def.path.replace(/\{(\w+)\}/g, ':$1'),
@@ -176,7 +178,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
           if (decision.outcome === 'throttle') throw rateLimitError()
         }
         const project = authenticate(request, def.path)
-        if (!rateLimiter.take(project.config.name, def.path, def.ratePerSecond, now)) throw rateLimitError()
+        if (!rateLimiter.take(project.config.name, bucket, def.ratePerSecond, now)) throw rateLimitError()
         return def.handler({
           ctx: { project, behaviour, now, tally: info.tally },
           body: request.body,

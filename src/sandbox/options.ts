@@ -90,7 +90,7 @@ export interface SandboxOptions {
   projects?: ProjectOptions[]
   /** Enforce Iterable's per-project rate limits (default true). */
   rateLimits?: boolean
-  /** Per-route overrides of the limit in requests per second, keyed by documented path. */
+  /** Per-route limits in requests per second, keyed by documented path or "METHOD path". */
   rateLimitOverrides?: Record<string, number>
   faults?: FaultUpdate
   /** SQLite file for persistence; state stays in memory only when absent. */

@@ -17,10 +17,10 @@ export class RateLimiter {
     this.enabled = enabled
   }
 
-  /** Takes one slot; false when the bucket is full (answer 429). */
+  /** Takes one slot; false when the bucket is full (answer 429). `route` is e.g. "GET /api/users/{email}". */
   take(project: string, route: string, ratePerSecond: number, now: number): boolean {
     if (!this.enabled) return true
-    const rate = this.overrides[route] ?? ratePerSecond
+    const rate = this.overrides[route] ?? this.overrides[route.slice(route.indexOf(' ') + 1)] ?? ratePerSecond
     const key = `${project}\u0000${route}`
     let bucket = this.buckets.get(key)
     if (bucket === undefined) {

@@ -78,3 +78,10 @@ describe('rate limits (leaky bucket, one second of capacity)', () => {
     expect(answers.filter((a) => a.status === 429)).toHaveLength(2)
   })
 })
+
+test('GET and DELETE of the same documented path have separate buckets', async () => {
+  s = testSandbox({ rateLimits: true, rateLimitOverrides: { 'GET /api/users/{email}': 1 } })
+  expect((await s.get('/api/users/a@example.com')).status).toBe(200)
+  expect((await s.get('/api/users/a@example.com')).status).toBe(429)
+  expect((await s.del('/api/users/a@example.com')).status).toBe(200)
+})
