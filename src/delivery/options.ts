@@ -21,6 +21,8 @@ export interface DeliveryOptions {
   singleClaimLimit: number
   /** Requests in flight at once per queue (default 8). */
   concurrency: number
+  /** Workers per bulk queue: bulk requests in flight at once per (destination, endpoint) (default 2). */
+  bulkConcurrency: number
   /** Apply Iterable's per-endpoint rate limits (default true; the benchmark turns them off). */
   rateLimits: boolean
   /** Per-endpoint overrides in requests per second, keyed by path (e.g. `/api/events/trackBulk`). */
@@ -45,6 +47,7 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   reclaimEveryMs: 30_000,
   singleClaimLimit: 100,
   concurrency: 8,
+  bulkConcurrency: 2,
   rateLimits: true,
   rateLimitOverrides: {},
   shutdownTimeoutMs: 10_000,

@@ -12,7 +12,7 @@ import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
 import { RateLimiterRegistry } from './rate-limiter.js'
 import { Router, userKeyOf, type RouterCompileProblem, type RouterDestination } from './router.js'
-import { QueueWorker } from './worker.js'
+import { QueueWorker, isBulkEndpoint } from './worker.js'
 
 export interface DeliveryServiceOptions {
   store: Store
@@ -243,18 +243,24 @@ export class DeliveryService {
   }
 
   #ensureWorker(queue: QueueKey): void {
-    const key = keyOf(queue)
-    if (this.#workers.has(key) || this.#stopping) return
-    const worker = new QueueWorker(queue, {
-      store: this.store,
-      options: this.options,
-      workerId: this.workerId,
-      logger: this.logger,
-      observer: this.observer,
-      destination: (id) => this.#runtimes.get(id),
-    })
-    const done = worker.run()
-    this.#workers.set(key, { worker, done })
+    if (this.#stopping) return
+    // Bulk queues get several workers: with Iterable's latency one request at a time would stay far
+    // below the endpoint's rate limit. Barriers live in the store, so identify-first still holds.
+    const lanes = isBulkEndpoint(queue.endpoint) ? Math.max(1, this.options.bulkConcurrency) : 1
+    for (let lane = 0; lane < lanes; lane++) {
+      const key = `${keyOf(queue)}\u0000${lane}`
+      if (this.#workers.has(key)) continue
+      const worker = new QueueWorker(queue, {
+        store: this.store,
+        options: this.options,
+        workerId: this.workerId,
+        logger: this.logger,
+        observer: this.observer,
+        destination: (id) => this.#runtimes.get(id),
+      })
+      const done = worker.run()
+      this.#workers.set(key, { worker, done })
+    }
   }
 
   /** Clears a destination's pause (e.g. after its API key changed) and reloads. */

@@ -2,7 +2,6 @@
 // per-job outcome (complete, reschedule, dead letter) or pause the destination on a 401.
 import type { Logger } from 'pino'
 import { actions } from '../iterable/actions/index.js'
-import type { JsonObject } from '../iterable/actions/types.js'
 import { MAX_BULK_BYTES } from '../iterable/bulk.js'
 import { bulkOutcomes, type BulkItemOutcome, type IterableOutcome } from '../iterable/client/index.js'
 import type { Job, QueueKey, Store } from '../store/types.js'
@@ -18,6 +17,10 @@ const BULK_PATHS: ReadonlySet<string> = new Set(
     .map((a) => a.bulkEndpoint)
     .filter((p): p is string => p !== undefined),
 )
+
+export function isBulkEndpoint(endpoint: string): boolean {
+  return BULK_PATHS.has(endpoint)
+}
 
 /** Single-request answers meaning "this user does not exist (yet)": retried for the short window. */
 const USER_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['UnknownEmailError', 'UnknownUserIdError'])
@@ -36,6 +39,8 @@ export interface WorkerContext {
 interface Claimed {
   job: Job
   payload: JobPayload
+  /** The item serialised once (bulk size accounting and the body share it). */
+  itemJson?: string
 }
 
 interface Failure {
@@ -201,8 +206,9 @@ export class QueueWorker {
     const first = entries[0].payload
     const listKey = first.k ?? 'events'
     const items = entries.map((e) => e.payload.i)
-    const body: JsonObject = { ...(first.v ?? {}), [listKey]: items }
-    const json = JSON.stringify(body)
+    const head = JSON.stringify({ ...(first.v ?? {}), [listKey]: [] })
+    const json =
+      head.slice(0, -2) + entries.map((e) => (e.itemJson ??= JSON.stringify(e.payload.i))).join(',') + ']}'
     const path = this.queue.endpoint
     const response = await destination.client.send({
       method: 'POST',
@@ -332,11 +338,11 @@ export class QueueWorker {
           failure = null
           break
         }
-        const missing = USER_NOT_FOUND_CODES.has(outcome.iterableCode ?? outcome.code)
-        // The user of a bulkUpdate may not exist yet: retry such a follow-up for the short window.
-        failure = { outcome, notFound: missing && followUp.retryWhileUserMissing === true }
-        if (missing && followUp.retryWhileUserMissing === true)
-          failure = { outcome: asRetry(outcome), notFound: true }
+        // After a bulk update Iterable may not have created the user yet: retry for the short window.
+        const waitForUser =
+          followUp.retryWhileUserMissing === true &&
+          USER_NOT_FOUND_CODES.has(outcome.iterableCode ?? outcome.code)
+        failure = waitForUser ? { outcome: asRetry(outcome), notFound: true } : { outcome, notFound: false }
         break
       }
       if (failure !== null) await this.#settleFailure([entry], failure)
@@ -496,7 +502,8 @@ function chunkBulk(group: Claimed[]): BulkChunk[] {
   let current: Claimed[] = []
   let bytes = frame
   for (const entry of group) {
-    const size = Buffer.byteLength(JSON.stringify(entry.payload.i))
+    entry.itemJson ??= JSON.stringify(entry.payload.i)
+    const size = Buffer.byteLength(entry.itemJson)
     if (frame + size > MAX_BULK_BYTES) {
       chunks.push({ entries: [entry], oversized: true })
       continue

@@ -83,7 +83,8 @@ describe('rate limits', () => {
     }
     await harness.waitFor(() => emptyQueues(harness!), 15_000)
     expect(harness.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted).toBe(200)
-    expect(count(requestsTo(harness.sandbox, '/api/events/trackBulk'))).toBeLessThanOrEqual(3)
+    // 20 bursts, 1 request/s: a handful of requests (one per lane and second), not one per burst
+    expect(count(requestsTo(harness.sandbox, '/api/events/trackBulk'))).toBeLessThanOrEqual(5)
   })
 })
 
