@@ -253,6 +253,38 @@ describe('routing, deliveries, events', () => {
     expect(replayed.json).toEqual({ replayed: 1 })
   })
 
+  it('shows the pause after a 401 from Iterable and lifts it when the key is fixed', async () => {
+    const url = `${A}/destinations/${h.destination.id}`
+    await h.api('PATCH', url, { settings: { apiKey: 'wrong-key-for-the-sandbox-0000' } })
+    expect(await h.track(signedUp('paused-1', 'user-paused'))).toBe(200)
+    await waitFor(async () => (await h.api('GET', url)).json.state === 'paused')
+    const paused = await h.api('GET', url)
+    expect(paused.json.paused).toMatchObject({ reason: expect.any(String), since: expect.any(Number) })
+    expect((await h.api('GET', `${A}/destinations`)).json.items).toEqual([
+      expect.objectContaining({ state: 'paused' }),
+    ])
+
+    const fixed = await h.api('PATCH', url, { settings: { apiKey: API_KEY } })
+    expect(fixed.json).toMatchObject({ state: 'delivering', paused: null })
+    await waitFor(async () =>
+      (await h.store.lookupEvent('paused-1')).outcomes.some((o) => o.outcome === 'delivered'),
+    )
+    const pausedUser = await h.api('GET', `${A}/events?userId=user-paused`)
+    expect((pausedUser.json.items as Array<{ messageId: string }>).map((e) => e.messageId)).toEqual(['paused-1'])
+  })
+
+  it('returns trigger warnings on save', async () => {
+    const created = await h.api('POST', `${A}/mappings`, {
+      preset: 'Track Calls',
+      name: 'mixed',
+      enabled: false,
+      trigger: 'type = "track" and event = "A" or event = "B"',
+    })
+    expect(created.status).toBe(201)
+    expect(created.json.warnings).toEqual([expect.stringMatching(/mixed without parentheses/)])
+    await h.api('DELETE', `${A}/mappings/${created.json.id as string}`)
+  })
+
   it('never returned the API key', () => {
     for (const body of h.bodies) expect(body).not.toContain(API_KEY)
   })
