@@ -167,8 +167,14 @@ export class DeliveryService {
       route: (accepted) => (routing = router.route(events, accepted, received)),
     })
     this.observer.received?.(sourceId, result.accepted.length)
-    if (routing !== undefined) this.#countRouting(routing)
-    if (result.jobCount > 0) this.wakeAll()
+    if (routing !== undefined) {
+      this.#countRouting(routing)
+      if (result.jobCount > 0 && this.#running) {
+        // New queues get their workers now (no query); known ones are woken.
+        for (const job of routing.jobs) this.#ensureWorker(job)
+        for (const { worker } of this.#workers.values()) worker.wake()
+      }
+    }
     return result
   }
 
@@ -246,18 +252,23 @@ export class DeliveryService {
     if (this.#stopping) return
     // Bulk queues get several workers: with Iterable's latency one request at a time would stay far
     // below the endpoint's rate limit. Barriers live in the store, so identify-first still holds.
+    const base = keyOf(queue)
+    if (this.#workers.has(base + '\u00000')) return
     const lanes = isBulkEndpoint(queue.endpoint) ? Math.max(1, this.options.bulkConcurrency) : 1
     for (let lane = 0; lane < lanes; lane++) {
-      const key = `${keyOf(queue)}\u0000${lane}`
+      const key = `${base}\u0000${lane}`
       if (this.#workers.has(key)) continue
-      const worker = new QueueWorker(queue, {
-        store: this.store,
-        options: this.options,
-        workerId: this.workerId,
-        logger: this.logger,
-        observer: this.observer,
-        destination: (id) => this.#runtimes.get(id),
-      })
+      const worker = new QueueWorker(
+        { destinationId: queue.destinationId, endpoint: queue.endpoint },
+        {
+          store: this.store,
+          options: this.options,
+          workerId: this.workerId,
+          logger: this.logger,
+          observer: this.observer,
+          destination: (id) => this.#runtimes.get(id),
+        },
+      )
       const done = worker.run()
       this.#workers.set(key, { worker, done })
     }
