@@ -378,5 +378,7 @@ describe('secrets', () => {
     expect(h.bodies.length).toBeGreaterThan(100)
     for (const body of h.bodies) expect(body).not.toContain(API_KEY)
     for (const body of h.bodies) expect(body).not.toContain('another-key-that-is-long-9999')
+    // The initial write key was never created over the API, so no response may show it.
+    for (const body of h.bodies) expect(body).not.toContain(WRITE_KEY)
   })
 })
