@@ -10,8 +10,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 const SERVICE_PREFIXES = ['/v1/', '/api/', '/healthz', '/readyz', '/metrics', '/assets/'] as const
 
 export interface UiOptions {
-  /** The built UI (a folder holding index.html); default: dist/web next to this module's build. */
-  root?: string
+  /** The built UI (a folder holding index.html); default: dist/web next to this module's build; null: none. */
+  root?: string | null
 }
 
 /** dist/web from dist/server/ui.js, or from src/server/ui.ts (tests run the sources). */
@@ -34,7 +34,7 @@ const NOT_BUILT =
   '<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>'
 
 export async function registerUi(app: FastifyInstance, options: UiOptions = {}): Promise<void> {
-  const root = options.root ?? findUiRoot()
+  const root = options.root === undefined ? findUiRoot() : options.root
   if (root === null) {
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT))
     return
