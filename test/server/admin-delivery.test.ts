@@ -205,6 +205,14 @@ describe('routing, deliveries, events', () => {
     expect(entry.matchesNow.map((m) => m.mapping)).toEqual(['Track Calls'])
     expect(entry.matchesNow[0].requests).toHaveLength(1)
 
+    const recent = await h.api('GET', `${A}/recent-events?limit=5`)
+    const recentIds = (recent.json.items as Array<{ messageId: string; event: { type: string } }>).map(
+      (e) => e.messageId,
+    )
+    expect(recentIds).toEqual(expect.arrayContaining(['route-1', 'route-2']))
+    expect(recentIds.length).toBeLessThanOrEqual(5)
+    expect(new Set(recentIds).size).toBe(recentIds.length)
+
     const byUser = await h.api('GET', `${A}/events?userId=user-1`)
     const ids = (byUser.json.items as Array<{ messageId: string }>).map((i) => i.messageId)
     expect(ids).toEqual(expect.arrayContaining(['route-1', 'route-2']))
@@ -270,7 +278,9 @@ describe('routing, deliveries, events', () => {
       (await h.store.lookupEvent('paused-1')).outcomes.some((o) => o.outcome === 'delivered'),
     )
     const pausedUser = await h.api('GET', `${A}/events?userId=user-paused`)
-    expect((pausedUser.json.items as Array<{ messageId: string }>).map((e) => e.messageId)).toEqual(['paused-1'])
+    expect((pausedUser.json.items as Array<{ messageId: string }>).map((e) => e.messageId)).toEqual([
+      'paused-1',
+    ])
   })
 
   it('returns trigger warnings on save', async () => {

@@ -118,8 +118,45 @@ async function lookupMany(store: Store, events: readonly StoredEvent[]): Promise
   return outcomes
 }
 
+const RecentQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+})
+
 export const eventsResource: Resource = (app, context) => {
   const { store } = context
+
+  app.get<{ Querystring: Static<typeof RecentQuery> }>(
+    '/recent-events',
+    {
+      schema: {
+        summary: 'Recent events that reached a mapping (found through the newest outcomes), for test mapping',
+        tags: ['events'],
+        querystring: RecentQuery,
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 20
+      // The store keeps no index of events by time; the newest outcomes name the newest routed events.
+      const messageIds = new Set<string>()
+      for (const outcome of await store.listOutcomes({ limit: limit * 10 })) {
+        if (messageIds.size >= limit) break
+        messageIds.add(outcome.messageId)
+      }
+      const items = []
+      for (const messageId of messageIds) {
+        const [event] = (await store.lookupEvent(messageId)).events
+        if (event === undefined) continue
+        items.push({
+          id: event.id,
+          messageId,
+          receivedAt: event.receivedAt,
+          userKey: event.userKey,
+          event: JSON.parse(event.body) as unknown,
+        })
+      }
+      return { items }
+    },
+  )
 
   app.get<{ Params: Static<typeof MessageParams> }>(
     '/events/:messageId',
