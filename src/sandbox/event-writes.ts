@@ -117,7 +117,7 @@ export class EventWriteBatch {
       templateId: input.templateId,
       owner: resolved.user,
     }
-    project.putEvent(event, behaviour.maxEventsPerUser)
+    project.putEvent(event, behaviour)
     if (resolved.created) project.touch(resolved.user, now)
     return { ok: true, event }
   }

@@ -53,6 +53,8 @@ export interface BehaviourOptions {
   /** Single events/track for an unknown user where tracking cannot create one: 400 error or silent drop. */
   unknownUserTrack: 'error' | 'drop'
   maxEventsPerUser: number
+  /** Events and purchases kept per project; beyond it every user's oldest are dropped. */
+  maxStoredEvents: number
   maxDevicesPerUser: number
   maxBrowserTokensPerUser: number
   getEventsDefaultLimit: number
@@ -73,6 +75,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourOptions = {
   oversizeStatus: 413,
   unknownUserTrack: 'error',
   maxEventsPerUser: 1000,
+  maxStoredEvents: 1_000_000,
   maxDevicesPerUser: 500,
   maxBrowserTokensPerUser: 500,
   getEventsDefaultLimit: 30,

@@ -224,8 +224,12 @@ export class ProjectState {
     return this.eventsById.get(eventKey(type, id))
   }
 
-  /** Adds or replaces (same type and id: upsert) an event on its owner. */
-  putEvent(event: EventRecord, maxPerUser: number): void {
+  /**
+   * Adds or replaces (same type and id: upsert) an event on its owner. Memory is bounded: at most
+   * `maxEventsPerUser` per user and `maxStoredEvents` per project (oldest dropped first).
+   */
+  putEvent(event: EventRecord, limits: { maxEventsPerUser: number; maxStoredEvents: number }): void {
+    const maxPerUser = limits.maxEventsPerUser
     const key = eventKey(event.eventType, event.id)
     const existing = this.eventsById.get(key)
     if (existing !== undefined) {
@@ -245,6 +249,25 @@ export class ProjectState {
       }
     }
     this.sink.eventChanged(this, event)
+    if (this.eventsById.size > limits.maxStoredEvents) this.trimStoredEvents(limits.maxStoredEvents)
+  }
+
+  /**
+   * Drops the project's oldest events (by sequence number) down to 3/4 of the cap. Sequence
+   * numbers grow with every new event, so the newest `target` events have seq ≥ next − target.
+   */
+  private trimStoredEvents(maxStored: number): void {
+    const cutoff = this.nextEventSeq - Math.floor(maxStored * 0.75)
+    for (const user of this.users.values()) {
+      const list = user.events
+      let drop = 0
+      while (drop < list.length && list[drop].seq < cutoff) drop++
+      if (drop === 0) continue
+      for (const old of list.splice(0, drop)) {
+        this.eventsById.delete(eventKey(old.eventType, old.id))
+        this.sink.eventDeleted(this, old)
+      }
+    }
   }
 
   restoreEvent(event: EventRecord): void {

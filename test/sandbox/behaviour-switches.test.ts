@@ -82,3 +82,31 @@ describe('behaviour switches and quirks', () => {
     ).toBe(400)
   })
 })
+
+describe('stored events are bounded', () => {
+  test('per user (maxEventsPerUser) and per project (maxStoredEvents), oldest dropped first', async () => {
+    s = testSandbox({ behaviour: { maxEventsPerUser: 4, maxStoredEvents: 12 } })
+    const events = Array.from({ length: 10 }, (_, i) => ({
+      email: 'one@example.com',
+      eventName: 'E',
+      id: `a${i}`,
+    }))
+    await s.post('/api/events/trackBulk', { events })
+    const mine = (await s.get('/api/events/one@example.com')).body.events.map((e: { id: string }) => e.id)
+    // Trimmed in chunks: never more than 4 + 4/4 kept, the newest ones.
+    expect(mine.length).toBeLessThanOrEqual(5)
+    expect(mine[0]).toBe('a9')
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      email: `u${i}@example.com`,
+      eventName: 'E',
+      id: `b${i}`,
+    }))
+    await s.post('/api/events/trackBulk', { events: many })
+    const project = s.sandbox.state.project()
+    let stored = 0
+    for (const user of project.users.values()) stored += user.events.length
+    expect(stored).toBeLessThanOrEqual(12)
+    expect(project.findEvent('customEvent', 'b19')).toBeDefined()
+    expect(project.findEvent('customEvent', 'a0')).toBeUndefined()
+  })
+})

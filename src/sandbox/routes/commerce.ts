@@ -71,7 +71,7 @@ function trackPurchase(input: HandlerInput): unknown {
     total,
     owner: user,
   }
-  project.putEvent(purchase, behaviour.maxEventsPerUser)
+  project.putEvent(purchase, behaviour)
   delete user.dataFields.shoppingCartItems
   project.touch(user, now)
   input.ctx.tally.accepted++
