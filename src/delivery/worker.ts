@@ -295,8 +295,13 @@ export class QueueWorker {
     } else if (outcome.policy === 'pause') {
       await this.#pause(destination, [entry], outcome)
     } else {
+      // A custom event for a user that does not exist yet (email-based project): its identify may
+      // still be on its way, so a short retry instead of a dead letter.
       const notFound = USER_NOT_FOUND_CODES.has(outcome.iterableCode ?? outcome.code)
-      await this.#settleFailure([entry], { outcome, notFound })
+      await this.#settleFailure(
+        [entry],
+        notFound ? { outcome: asRetry(outcome), notFound } : { outcome, notFound },
+      )
     }
   }
 
