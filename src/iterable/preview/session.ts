@@ -1,11 +1,12 @@
 // A preview run over NDJSON input: one output line per input line, in order (`--batch`: plus one
 // line per bulk request, written when its group is full and at the end). Pure: strings in, strings out.
 import type { LoadedConfig, LoadedDestination } from '../../config/load.js'
-import { normalizeEvent, validateEvent } from '../../engine/event/index.js'
+import { normalizeEvent, validateEvent, type SegmentEvent } from '../../engine/event/index.js'
 import type { PlannedDelivery } from '../actions/types.js'
 import { buildBulkRequests } from '../bulk.js'
 import type { CompiledMapping } from '../mappings.js'
 import { enabledDestinations, previewResults, type BulkSink } from './preview-event.js'
+import { LineWriter } from './line-writer.js'
 import { renderFollowUps, renderRequest } from './render.js'
 import type { PreviewBulkLine, PreviewInputError, PreviewLine, PreviewResult } from './types.js'
 
@@ -32,6 +33,7 @@ export class PreviewSession {
   readonly #now: number
   readonly #named: boolean
   readonly #destinations: readonly LoadedDestination[]
+  readonly #writer = new LineWriter()
   readonly #groups = new Map<string, BulkGroup>()
   #pending: string[] = []
   /** Whether the event being processed went into a bulk group. */
@@ -78,10 +80,7 @@ export class PreviewSession {
         ),
       ]
     }
-    const receivedAt = Date.parse(String(checked.event.receivedAt ?? ''))
-    const event = normalizeEvent(checked.event, {
-      receivedAt: new Date(Number.isNaN(receivedAt) ? this.#now : receivedAt),
-    })
+    const event = this.#normalized(checked.event)
     this.#currentMessageId = event.messageId
     this.#matchedBulk = false
     const results = previewResults(
@@ -94,13 +93,33 @@ export class PreviewSession {
     const out: string[] = []
     // An event that only went into bulk requests is shown by their lines.
     if (!(this.#matchedBulk && results.length === 0)) {
-      out.push(JSON.stringify({ messageId: event.messageId, results } satisfies PreviewLine))
+      out.push(this.#writer.line(event.messageId, results))
     }
     if (this.#pending.length > 0) {
       out.push(...this.#pending)
       this.#pending = []
     }
     return out
+  }
+
+  /**
+   * The ingest-time fill-ins (messageId, timestamp, receivedAt). An event that already carries all
+   * three in canonical form would come out equal, so it is used as is (no copy on the hot path).
+   */
+  #normalized(event: SegmentEvent): SegmentEvent & { messageId: string } {
+    const { messageId, timestamp, receivedAt } = event
+    const receivedMs = typeof receivedAt === 'string' ? Date.parse(receivedAt) : NaN
+    if (
+      typeof messageId === 'string' &&
+      messageId !== '' &&
+      typeof timestamp === 'string' &&
+      timestamp !== '' &&
+      !Number.isNaN(receivedMs) &&
+      new Date(receivedMs).toISOString() === receivedAt
+    ) {
+      return event as SegmentEvent & { messageId: string }
+    }
+    return normalizeEvent(event, { receivedAt: new Date(Number.isNaN(receivedMs) ? this.#now : receivedMs) })
   }
 
   /** The bulk requests still open (`--batch`); call once at the end of the input. */
