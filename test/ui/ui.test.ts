@@ -115,8 +115,11 @@ describe('admin UI in the browser', () => {
   })
 
   it('shows the destination with the API key masked and tests the connection', async () => {
-    await link('Destination').click()
+    // Keyboard: links are real links; after navigation the focus lands on the page heading.
+    await link('Destination').focus()
+    await page.keyboard.press('Enter')
     await heading('Destination').waitFor()
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Destination')
     await page.getByText(/A key is set/).waitFor()
     expect(await page.getByLabel('API key').inputValue()).toBe('')
     expect(await page.content()).not.toContain(service.sandbox?.apiKey ?? 'no-key')
@@ -159,7 +162,9 @@ describe('admin UI in the browser', () => {
     await page.getByRole('button', { name: 'Save mapping' }).click()
     await eventId.getByRole('alert').filter({ hasText: 'Event ID has an invalid directive: @foo' }).waitFor()
     await eventId.getByLabel('Path from event').check()
-    await page.getByLabel('Event ID', { exact: true }).fill('$.messageId')
+    await page.getByLabel('Event ID', { exact: true }).fill('')
+    await eventId.getByLabel(/^Pick a path for Event ID/).selectOption('$.messageId')
+    expect(await page.getByLabel('Event ID', { exact: true }).inputValue()).toBe('$.messageId')
 
     await trigger.fill('type = "track" and event = "UI Test"')
     await page.getByTestId('trigger-ok').waitFor()
