@@ -54,6 +54,32 @@ describe('auth', () => {
     expect(doc.paths[`${A}/openapi.json`].get.security).toEqual([])
   })
 
+  it('describes every admin route the server has', async () => {
+    const doc = (await h.api('GET', `${A}/openapi.json`, undefined, {})).json as unknown as OpenApiDoc
+    const described = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    )
+    // printRoutes draws a radix tree: a line's depth is where its "── " starts; paths are prefix + segment.
+    const registered: string[] = []
+    const stack: string[] = []
+    for (const line of h.app.printRoutes({ commonPrefix: false }).split('\n')) {
+      const marker = line.indexOf('── ')
+      const match = /── (\S+) \(([^)]+)\)/.exec(line)
+      if (marker < 0 || match === null) continue
+      const depth = Math.round(marker / 4)
+      const path = (depth === 0 ? '' : stack[depth - 1]) + match[1]
+      stack[depth] = path
+      if (!path.startsWith('/api/admin')) continue
+      for (const method of match[2].split(', ')) {
+        if (method !== 'HEAD') registered.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`)
+      }
+    }
+    expect(registered.length).toBeGreaterThan(30)
+    expect(registered.filter((r) => !described.has(r))).toEqual([])
+  })
+
   it('answers 401 on every other route without a token or with a wrong one', async () => {
     const doc = (await h.api('GET', `${A}/openapi.json`, undefined, {})).json as unknown as OpenApiDoc
     let checked = 0
