@@ -75,7 +75,8 @@ beforeAll(async () => {
   })
   session = await openBrowser()
   page = session.page
-  page.setDefaultTimeout(10_000)
+  // Generous: CI runs this beside the rest of the suite.
+  page.setDefaultTimeout(20_000)
 }, 120_000)
 
 afterAll(async () => {
@@ -84,7 +85,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('admin UI in the browser', () => {
+describe('admin UI in the browser', { timeout: 90_000 }, () => {
   it('signs in with the admin token (a wrong one is explained) and stays signed in', async () => {
     await page.goto(service.url + '/')
     const token = page.getByLabel('Admin token', { exact: true })
