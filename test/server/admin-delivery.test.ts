@@ -110,6 +110,34 @@ describe('test mapping', () => {
   })
 })
 
+describe('test mapping against a refusing project', () => {
+  it("returns Iterable's error answer and stops there", async () => {
+    const wrongKey = 'not-a-sandbox-key-1234567890'
+    const other = await h.store.createDestination({
+      name: 'other',
+      kind: 'iterable',
+      settings: { dataCenterLocation: 'united_states' },
+      apiKey: wrongKey,
+      enabled: false,
+    })
+    const response = await h.api('POST', `${A}/test-mapping`, {
+      destinationId: other.id,
+      event: { type: 'identify', userId: 'u-401', messageId: 'm-401', traits: { email: 'new@example.com' } },
+      mapping: {
+        trigger: 'type = "identify"',
+        action: 'updateUser',
+        fields: { userId: { '@path': '$.userId' } },
+      },
+      send: true,
+    })
+    const [result] = response.json.results as TestResult[]
+    expect(result.responses).toHaveLength(1)
+    expect(result.responses?.[0]).toMatchObject({ status: 401, ok: false })
+    expect(response.body).not.toContain(wrongKey)
+    await h.store.deleteDestination(other.id)
+  })
+})
+
 describe('routing, deliveries, events', () => {
   it('routes through a mapping created over the API at once, and stops when it is disabled', async () => {
     const created = await h.api('POST', `${A}/mappings`, {
