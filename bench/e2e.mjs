@@ -315,8 +315,14 @@ async function main() {
 
     const firstRequestAt = performance.now()
     const sent = await sendAll(serviceUrl, bodies, (index) => {
-      if (BACKLOG > 0 && (index + 1) % Math.ceil(bodies.length / 4) === 0)
-        rssAtQuarter.push(memoryOf(pid).rss)
+      if (BACKLOG === 0) return
+      if ((index + 1) % Math.ceil(bodies.length / 4) === 0) rssAtQuarter.push(memoryOf(pid).rss)
+      if ((index + 1) % Math.ceil(bodies.length / 10) === 0) {
+        const seconds = (performance.now() - firstRequestAt) / 1000
+        log(
+          `queued ${(index + 1) * BATCH} events in ${seconds.toFixed(0)} s, RSS ${memoryOf(pid).rss.toFixed(0)} MB`,
+        )
+      }
     })
     const ingestDoneAt = performance.now()
     const ingestSeconds = (ingestDoneAt - firstRequestAt) / 1000
