@@ -118,7 +118,7 @@ describe('iterable-actions sandbox (built CLI)', () => {
   ])('bad flags %j get a clear message and a non-zero exit', (args, message) => {
     const r = spawnSync(process.execPath, [CLI, 'sandbox', '--port', '0', ...args], {
       encoding: 'utf8',
-      timeout: 10_000,
+      timeout: 25_000,
     })
     expect(r.status).not.toBe(0)
     expect(r.stderr).toMatch(message)
