@@ -245,6 +245,23 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     expect(await row.textContent()).toContain('5 / 0 / 0')
   })
 
+  it('picks a recent event in Test mapping and previews it', async () => {
+    await link('Test mapping').click()
+    await heading('Test mapping').waitFor()
+    const recent = page.getByLabel('Pick a recent event')
+    await page.locator('#recent-event option', { hasText: 'ui-count-4' }).waitFor({ state: 'attached' })
+    const value = await page.locator('#recent-event option', { hasText: 'ui-count-4' }).getAttribute('value')
+    await recent.selectOption(value ?? '')
+    expect(JSON.parse(await page.getByLabel(/^Event \(JSON/).inputValue())).toMatchObject({
+      messageId: 'ui-count-4',
+      userId: 'ui-user-4',
+    })
+    await page.getByRole('button', { name: 'Show payload and requests' }).click()
+    // No mapping chosen: every enabled mapping whose trigger matches (the default Track Calls and ours).
+    await page.getByTestId('test-result').nth(1).waitFor()
+    expect(await page.getByTestId('test-result').count()).toBe(2)
+  })
+
   it('lists a dead letter, inspects it and replays it', async () => {
     service.sandbox?.setFaults({ outageSeconds: 60 })
     await ingest([{ type: 'track', event: 'Dead Soon', userId: 'ui-dead', messageId: 'ui-dead-1' }])

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { TestResultView } from '../components/TestResultView'
 import { pretty } from '../format'
 import { SAMPLE_EVENT } from '../sample-event'
-import type { LookedUpEvent, Mapping, Outcome, TestResult } from '../types'
+import type { Mapping, TestResult } from '../types'
 import { useLoad } from '../use-load'
 
 interface TestAnswer {
@@ -14,15 +14,25 @@ interface TestAnswer {
   results: TestResult[]
 }
 
-async function loadChoices(): Promise<{ mappings: Mapping[]; recent: string[] }> {
-  const [mappings, outcomes] = await Promise.all([
+interface RecentEvent {
+  id: number
+  messageId: string
+  receivedAt: number
+  event: Record<string, unknown>
+}
+
+async function loadChoices(): Promise<{ mappings: Mapping[]; recent: RecentEvent[] }> {
+  const [mappings, recent] = await Promise.all([
     get<{ items: Mapping[] }>('/mappings'),
-    get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ limit: 100 })}`),
+    get<{ items: RecentEvent[] }>(`/recent-events${query({ limit: 20 })}`),
   ])
-  return {
-    mappings: mappings.items,
-    recent: [...new Set(outcomes.items.map((o) => o.messageId))].slice(0, 20),
-  }
+  return { mappings: mappings.items, recent: recent.items }
+}
+
+/** "Order Completed · 10:31:02 · msg-1": what a person recognises an event by. */
+function describeEvent(item: RecentEvent): string {
+  const name = typeof item.event.event === 'string' ? item.event.event : String(item.event.type ?? 'event')
+  return `${name} · ${new Date(item.receivedAt).toLocaleTimeString()} · ${item.messageId}`
 }
 
 export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
@@ -36,15 +46,11 @@ export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
 
   useEffect(() => setChosen(mappingId ?? ''), [mappingId])
 
-  const pickRecent = async (messageId: string): Promise<void> => {
-    if (messageId === '') return
+  const pickRecent = (id: string): void => {
+    const picked = data?.recent.find((r) => String(r.id) === id)
+    if (picked === undefined) return
     setEventError(null)
-    try {
-      const found = await get<{ items: LookedUpEvent[] }>(`/events/${encodeURIComponent(messageId)}`)
-      setEventText(pretty(found.items[0]?.event ?? {}))
-    } catch (failure) {
-      setEventError(failure as ApiError)
-    }
+    setEventText(pretty(picked.event))
   }
 
   const run = async (send: boolean): Promise<void> => {
@@ -91,13 +97,13 @@ export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
           ))}
         </select>
         <label for="recent-event">Pick a recent event</label>
-        <select id="recent-event" value="" onChange={(e) => void pickRecent(e.currentTarget.value)}>
+        <select id="recent-event" value="" onChange={(e) => pickRecent(e.currentTarget.value)}>
           <option value="">
             {data !== null && data.recent.length === 0 ? 'No recent events yet' : 'Choose a message ID…'}
           </option>
-          {data?.recent.map((id) => (
-            <option key={id} value={id}>
-              {id}
+          {data?.recent.map((item) => (
+            <option key={item.id} value={String(item.id)}>
+              {describeEvent(item)}
             </option>
           ))}
         </select>
