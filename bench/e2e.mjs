@@ -74,6 +74,11 @@ function start(name, argv, env = {}) {
 }
 
 let stopping = false
+/** The temporary folder (corpus, data), removed on every way out. */
+let tempDir
+const removeTemp = () => {
+  if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
+}
 async function stopAll() {
   stopping = true
   for (const child of children) {
@@ -236,6 +241,7 @@ function table(rows) {
 async function main() {
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first')
   const dir = mkdtempSync(path.join(tmpdir(), 'iterable-actions-bench-'))
+  tempDir = dir
   try {
     const corpusFile = path.join(dir, 'corpus.ndjson')
     const corpusN = Math.min(N, 10_000)
@@ -422,7 +428,10 @@ async function main() {
 const watchdog = setTimeout(
   () => {
     log('watchdog: giving up')
-    void stopAll().then(() => process.exit(1))
+    void stopAll().then(() => {
+      removeTemp()
+      process.exit(1)
+    })
   },
   (TIMEOUT_S + DRAIN_TIMEOUT_S + 300) * 1000,
 )
@@ -431,5 +440,6 @@ watchdog.unref()
 main().catch(async (error) => {
   log(`failed: ${error.message}`)
   await stopAll()
+  removeTemp()
   process.exit(1)
 })
