@@ -1,16 +1,6 @@
 // Typed errors of the destination. Each carries a stable `code`; callers decide policy from the
 // class/code, never from the message text.
 
-/** A payload that cannot be sent (reference: `PayloadValidationError`, status 400): drop, do not retry. */
-export class PayloadValidationError extends Error {
-  readonly code = 'PAYLOAD_VALIDATION_FAILED'
-  readonly status = 400
-  constructor(message: string) {
-    super(message)
-    this.name = 'PayloadValidationError'
-  }
-}
-
 /** Destination settings that cannot be used (unknown region, missing API key …). */
 export class SettingsValidationError extends Error {
   readonly code = 'INVALID_SETTINGS'

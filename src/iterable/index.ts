@@ -9,6 +9,7 @@ export type {
   JsonObject,
   PlanContext,
   PlannedDelivery,
+  PlanRejection,
 } from './actions/types.js'
 export { PRESETS, AUTOMATIC_PRESETS, SPECIFIC_EVENT_PRESETS, findPreset, defaultMapping } from './presets.js'
 export type { Preset, AutomaticPreset, SpecificEventPreset } from './presets.js'
@@ -16,7 +17,7 @@ export { settingsDefinition, validateSettings, PROJECT_TYPES } from './settings.
 export type { IterableSettings, ProjectType, ValidateSettingsOptions } from './settings.js'
 export { DATA_CENTERS, ENDPOINTS, baseUrl, regionalEndpoint, isDataCenterLocation } from './regions.js'
 export type { DataCenterLocation, EndpointName } from './regions.js'
-export { PayloadValidationError, SettingsValidationError, MappingLimitError } from './errors.js'
+export { SettingsValidationError, MappingLimitError } from './errors.js'
 export { compileMappingConfig, checkMappingLimit, MappingConfigError, MAX_MAPPINGS } from './mappings.js'
 export type { CompiledMapping, MappingConfig, MappingBatching } from './mappings.js'
 export { planEvent } from './plan.js'

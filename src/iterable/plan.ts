@@ -59,13 +59,14 @@ export function planEvent(
   const receivedAtMs = toMillis(options.receivedAt) ?? toMillis(source?.receivedAt) ?? Date.now()
   const messageId = typeof source?.messageId === 'string' ? source.messageId : undefined
   try {
-    const deliveries = mapping.action.plan(validated.payload as JsonObject, {
+    const planned = mapping.action.plan(validated.payload as JsonObject, {
       settings,
       batching: (options.batching ?? true) && mapping.batching.enabled,
       messageId,
       receivedAtMs,
     })
-    return { ok: true, deliveries }
+    if (Array.isArray(planned)) return { ok: true, deliveries: planned }
+    return { ok: false, error: { message: planned.rejected.message, code: planned.rejected.code } }
   } catch (error) {
     return { ok: false, error: errorOf(error) }
   }

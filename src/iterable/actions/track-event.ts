@@ -14,7 +14,7 @@ import {
 import { toUnixSeconds } from '../transforms/created-at.js'
 import { convertDatesInObject } from '../transforms/dates.js'
 import { checkIdentifiers, userKeyOf } from './identifiers.js'
-import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery } from './types.js'
+import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const trackEventFields = defineFields({
   email: EMAIL_FIELD,
@@ -41,9 +41,10 @@ export const trackEventFields = defineFields({
   batch_size: BATCH_SIZE_FIELD,
 })
 
-function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] {
+function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | PlanRejection {
   const { email, userId } = payload
-  checkIdentifiers(email, userId, context.settings.projectType)
+  const rejection = checkIdentifiers(email, userId, context.settings.projectType)
+  if (rejection) return rejection
   const event: JsonObject = {}
   for (const key in payload) {
     if (key !== 'enable_batching' && key !== 'batch_size') event[key] = payload[key]

@@ -13,7 +13,7 @@ import { convertDatesInObject } from '../transforms/dates.js'
 import { transformItems } from '../transforms/items.js'
 import { buildCommerceUser, PURCHASE_USER_FIELD } from './commerce-user.js'
 import { checkIdentifiers, userKeyOf } from './identifiers.js'
-import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery } from './types.js'
+import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const trackPurchaseFields = defineFields({
   id: {
@@ -48,9 +48,10 @@ function eventDataFields(mapped: JsonObject | undefined): JsonObject {
   return convertDatesInObject(fields)
 }
 
-function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] {
+function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | PlanRejection {
   const user = payload.user as JsonObject
-  checkIdentifiers(user.email, user.userId, context.settings.projectType)
+  const rejection = checkIdentifiers(user.email, user.userId, context.settings.projectType)
+  if (rejection) return rejection
   const body: JsonObject = { ...payload }
   if (!body.id && context.messageId) body.id = context.messageId // D13
   body.user = buildCommerceUser(user)

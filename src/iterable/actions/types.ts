@@ -51,6 +51,11 @@ export interface PlannedDelivery {
   followUps?: FollowUpRequest[]
 }
 
+/** A payload the action refuses to send, with the reason. */
+export interface PlanRejection {
+  rejected: { message: string; code: string }
+}
+
 export interface ActionDefinition<F extends FieldDefinitions = FieldDefinitions> {
   key: ActionKey
   title: string
@@ -59,6 +64,6 @@ export interface ActionDefinition<F extends FieldDefinitions = FieldDefinitions>
   fields: F
   /** Path of the bulk endpoint, for actions that can batch. */
   bulkEndpoint?: string
-  /** Builds the deliveries for one validated payload; throws PayloadValidationError. */
-  plan(payload: JsonObject, context: PlanContext): PlannedDelivery[]
+  /** Builds the deliveries for one validated payload, or says why it cannot be sent. */
+  plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | PlanRejection
 }

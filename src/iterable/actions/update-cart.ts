@@ -5,16 +5,17 @@ import { ITEMS_FIELD } from '../shared-fields.js'
 import { transformItems } from '../transforms/items.js'
 import { buildCommerceUser, CART_USER_FIELD } from './commerce-user.js'
 import { checkIdentifiers, userKeyOf } from './identifiers.js'
-import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery } from './types.js'
+import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const updateCartFields = defineFields({
   user: CART_USER_FIELD,
   items: ITEMS_FIELD,
 })
 
-function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] {
+function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | PlanRejection {
   const user = payload.user as JsonObject
-  checkIdentifiers(user.email, user.userId, context.settings.projectType)
+  const rejection = checkIdentifiers(user.email, user.userId, context.settings.projectType)
+  if (rejection) return rejection
   const body: JsonObject = {
     user: buildCommerceUser(user),
     items: transformItems(payload.items as JsonObject[]),

@@ -12,7 +12,14 @@ import {
 } from '../shared-fields.js'
 import { userDataFields } from '../transforms/phone.js'
 import { checkIdentifiers, userKeyOf } from './identifiers.js'
-import type { ActionDefinition, FollowUpRequest, JsonObject, PlanContext, PlannedDelivery } from './types.js'
+import type {
+  ActionDefinition,
+  FollowUpRequest,
+  JsonObject,
+  PlanContext,
+  PlannedDelivery,
+  PlanRejection,
+} from './types.js'
 
 export const updateUserFields = defineFields({
   email: { ...EMAIL_FIELD, default: { '@path': '$.traits.email' } },
@@ -66,9 +73,10 @@ function newEmailVia(context: PlanContext): 'updateEmail' | 'dataFields' {
   return context.batching ? 'dataFields' : 'updateEmail' // not set: the reference's behaviour
 }
 
-function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] {
+function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | PlanRejection {
   const { email, userId, newEmail } = payload
-  checkIdentifiers(email, userId, context.settings.projectType)
+  const rejection = checkIdentifiers(email, userId, context.settings.projectType)
+  if (rejection) return rejection
   const user = buildUser(payload)
   let followUps: FollowUpRequest[] | undefined
   if (newEmail) {

@@ -4,7 +4,8 @@ import type { PreviewRequest, PreviewResult } from './types.js'
 
 export class LineWriter {
   readonly #requestPrefixes = new Map<string, string>()
-  readonly #resultPrefixes = new Map<string, string>()
+  /** By mapping name, then action (and destination when named): no key string built per event. */
+  readonly #resultPrefixes = new Map<string, Map<string, string>>()
 
   #requestPrefix(request: PreviewRequest): string {
     let prefix = this.#requestPrefixes.get(request.url)
@@ -17,15 +18,21 @@ export class LineWriter {
   }
 
   #resultPrefix(result: PreviewResult): string {
-    const key = `${result.destination ?? ''}\u0000${result.mapping}\u0000${result.action}`
-    let prefix = this.#resultPrefixes.get(key)
+    let byAction = this.#resultPrefixes.get(result.mapping)
+    if (byAction === undefined) {
+      byAction = new Map()
+      this.#resultPrefixes.set(result.mapping, byAction)
+    }
+    const key =
+      result.destination === undefined ? result.action : `${result.action}\u0000${result.destination}`
+    let prefix = byAction.get(key)
     if (prefix === undefined) {
       const head =
         result.destination === undefined
           ? { mapping: result.mapping, action: result.action }
           : { destination: result.destination, mapping: result.mapping, action: result.action }
       prefix = JSON.stringify(head).slice(0, -1) + ',"requests":['
-      this.#resultPrefixes.set(key, prefix)
+      byAction.set(key, prefix)
     }
     return prefix
   }
