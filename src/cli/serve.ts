@@ -282,6 +282,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
 export function banner(service: RunningService): string {
   const lines: string[] = []
   lines.push(`iterable-actions is listening on ${service.url}`)
+  lines.push(`  web UI: ${service.url}/  (sign in with the admin token)`)
   lines.push(`  ingest (Segment HTTP API): ${service.url}/v1/track, /v1/identify, /v1/batch …`)
   lines.push(
     `  health: ${service.url}/healthz  ready: ${service.url}/readyz  metrics: ${service.url}/metrics`,
