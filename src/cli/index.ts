@@ -1,22 +1,31 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
-import { registerSandbox } from './sandbox.js'
-import { registerPreview } from './preview.js'
-import { registerServe } from './serve.js'
-import { registerSend } from './send.js'
-import { registerApply } from './apply.js'
-import { registerExport } from './export.js'
+
+type Register = (program: Command) => void
+
+// Each command lives in its own file under src/cli/ and registers itself. Only the invoked
+// command's module is loaded (the service's modules take a second to import), so a short
+// command starts fast; help and unknown commands load them all.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  preview: async () => (await import('./preview.js')).registerPreview,
+  sandbox: async () => (await import('./sandbox.js')).registerSandbox,
+  serve: async () => (await import('./serve.js')).registerServe,
+  send: async () => (await import('./send.js')).registerSend,
+  apply: async () => (await import('./apply.js')).registerApply,
+  export: async () => (await import('./export.js')).registerExport,
+}
 
 const program = new Command()
 program.name('iterable-actions').description('Self-hosted Iterable (Actions) destination').version(VERSION)
 
-// Each command lives in its own file under src/cli/ and registers itself here.
-registerPreview(program)
-registerSandbox(program)
-registerServe(program)
-registerSend(program)
-registerApply(program)
-registerExport(program)
+const invoked = process.argv[2]
+const names =
+  invoked === '--version' || invoked === '-V'
+    ? []
+    : invoked !== undefined && Object.hasOwn(COMMANDS, invoked)
+      ? [invoked]
+      : Object.keys(COMMANDS)
+for (const name of names) (await COMMANDS[name]())(program)
 
 await program.parseAsync(process.argv)
