@@ -41,7 +41,13 @@ export {
   validateSettings,
   testAuthentication,
 } from './iterable/index.js'
-export type { PlannedDelivery, PreviewLine, PreviewResult, IterableSettings, MappingConfig } from './iterable/index.js'
+export type {
+  PlannedDelivery,
+  PreviewLine,
+  PreviewResult,
+  IterableSettings,
+  MappingConfig,
+} from './iterable/index.js'
 export { previewConfig } from './iterable/preview/compiled-config.js'
 export { loadConfig, parseConfig, defaultConfig, ConfigError } from './config/index.js'
 export type { LoadedConfig } from './config/index.js'
