@@ -5,4 +5,4 @@ export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version
 
-export const USER_AGENT = `iterable-actions/${VERSION} (+https://www.npmjs.com/package/iterable-actions)`
+export const USER_AGENT = `iterable-actions/${VERSION}`
