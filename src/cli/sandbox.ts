@@ -2,6 +2,7 @@
 
 import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
+import { pickDefined } from '../util/pick-defined.js'
 import {
   loadProjectsFile,
   parseDataCenter,
@@ -106,16 +107,17 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
       },
     ]
   }
-  const faults: FaultUpdate = {}
-  if (flags.failRate !== undefined) faults.failRate = flags.failRate
-  if (flags.failStatus !== undefined) faults.failStatus = flags.failStatus
-  if (flags.latencyMs !== undefined) faults.latencyMs = flags.latencyMs
-  if (flags.latencyJitterMs !== undefined) faults.latencyJitterMs = flags.latencyJitterMs
-  if (flags.timeoutRate !== undefined) faults.timeoutRate = flags.timeoutRate
-  if (flags.timeoutHoldMs !== undefined) faults.timeoutHoldMs = flags.timeoutHoldMs
-  if (flags.outageSeconds !== undefined) faults.outageSeconds = flags.outageSeconds
-  if (flags.throttleRate !== undefined) faults.throttleRate = flags.throttleRate
-  if (flags.throttleSeconds !== undefined) faults.throttleSeconds = flags.throttleSeconds
+  const faults: FaultUpdate = pickDefined(flags, [
+    'failRate',
+    'failStatus',
+    'latencyMs',
+    'latencyJitterMs',
+    'timeoutRate',
+    'timeoutHoldMs',
+    'outageSeconds',
+    'throttleRate',
+    'throttleSeconds',
+  ])
   return {
     port: flags.port,
     host: flags.host,

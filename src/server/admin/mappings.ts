@@ -13,6 +13,7 @@ import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
 import { validateMappingDraft, type MappingDraft } from './mapping-validation.js'
 import { AnyObject, IdParams, TimeParam } from './schemas.js'
+import { pickDefined } from '../../util/pick-defined.js'
 
 const Batching = Type.Union([
   Type.Object(
@@ -295,15 +296,15 @@ export const mappingsResource: Resource = (app, context) => {
     },
     async (request) => {
       const current = await requireMapping(store, request.params.id)
-      const patch: MappingPatch = {}
-      const body = request.body
-      if (body.name !== undefined) patch.name = body.name
-      if (body.trigger !== undefined) patch.trigger = body.trigger
-      if (body.action !== undefined) patch.action = body.action
-      if (body.fields !== undefined) patch.fields = body.fields
-      if (body.enabled !== undefined) patch.enabled = body.enabled
-      if (body.batching !== undefined) patch.batching = body.batching
-      if (body.position !== undefined) patch.position = body.position
+      const patch: MappingPatch = pickDefined(request.body, [
+        'name',
+        'trigger',
+        'action',
+        'fields',
+        'enabled',
+        'batching',
+        'position',
+      ])
       const compiled = validateMappingDraft({ ...draftOf(current), ...patch } as MappingDraft)
       const updated = (await store.updateMapping(current.id, patch)) as Mapping
       await delivery.reload()
