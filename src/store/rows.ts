@@ -5,6 +5,7 @@ import type {
   DeadLetter,
   Destination,
   Job,
+  QueuedWork,
   JsonInput,
   Mapping,
   Outcome,
@@ -69,7 +70,7 @@ export function rowToMapping(r: Row): Mapping {
   }
 }
 
-export function rowToJob(r: Row): Job {
+function rowToQueuedWork(r: Row): QueuedWork {
   return {
     id: num(r.id),
     destinationId: String(r.destination_id),
@@ -83,11 +84,17 @@ export function rowToJob(r: Row): Job {
     batchKey: strOrNull(r.batch_key),
     payload: String(r.payload),
     attempts: num(r.attempts),
-    runAt: num(r.run_at),
     firstEnqueuedAt: num(r.first_enqueued_at),
+    lastError: strOrNull(r.last_error),
+  }
+}
+
+export function rowToJob(r: Row): Job {
+  return {
+    ...rowToQueuedWork(r),
+    runAt: num(r.run_at),
     lockedBy: strOrNull(r.locked_by),
     lockedUntil: numOrNull(r.locked_until),
-    lastError: strOrNull(r.last_error),
   }
 }
 
@@ -161,21 +168,8 @@ export function rowToAttempt(r: Row): Attempt {
 
 export function rowToDeadLetter(r: Row): DeadLetter {
   return {
-    id: num(r.id),
+    ...rowToQueuedWork(r),
     jobId: num(r.job_id),
-    destinationId: String(r.destination_id),
-    endpoint: String(r.endpoint),
-    mappingId: strOrNull(r.mapping_id),
-    eventId: numOrNull(r.event_id),
-    messageId: String(r.message_id),
-    action: String(r.action),
-    orderingKey: strOrNull(r.ordering_key),
-    isBarrier: Boolean(r.is_barrier),
-    batchKey: strOrNull(r.batch_key),
-    payload: String(r.payload),
-    attempts: num(r.attempts),
-    firstEnqueuedAt: num(r.first_enqueued_at),
-    lastError: strOrNull(r.last_error),
     reason: String(r.reason),
     code: String(r.code),
     statusCode: numOrNull(r.status_code),

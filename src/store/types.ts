@@ -177,7 +177,8 @@ export interface QueueKey {
   endpoint: string
 }
 
-export interface Job {
+/** What a queued job and its dead letter share: the delivery work itself and its history. */
+export interface QueuedWork {
   id: number
   destinationId: string
   endpoint: string
@@ -192,12 +193,15 @@ export interface Job {
   payload: string
   /** Number of times the job was claimed (incremented by `claim`). */
   attempts: number
-  runAt: number
   /** When the job was first enqueued (or replayed): the start of its retry window. */
   firstEnqueuedAt: number
+  lastError: string | null
+}
+
+export interface Job extends QueuedWork {
+  runAt: number
   lockedBy: string | null
   lockedUntil: number | null
-  lastError: string | null
 }
 
 export interface ClaimRequest extends QueueKey {
@@ -330,22 +334,8 @@ export interface AttemptQuery {
 
 // ---------------------------------------------------------------- dead letters
 
-export interface DeadLetter {
-  id: number
+export interface DeadLetter extends QueuedWork {
   jobId: number
-  destinationId: string
-  endpoint: string
-  mappingId: string | null
-  eventId: number | null
-  messageId: string
-  action: string
-  orderingKey: string | null
-  isBarrier: boolean
-  batchKey: string | null
-  payload: string
-  attempts: number
-  firstEnqueuedAt: number
-  lastError: string | null
   reason: string
   code: string
   statusCode: number | null
