@@ -136,6 +136,17 @@ async function sandboxItems(sandboxUrl) {
   return total
 }
 
+/** Requests the sandbox answered, per endpoint and HTTP status (e.g. `trackBulk 200×9 400×3`). */
+async function sandboxRequests(sandboxUrl) {
+  const { json } = await getJson(`${sandboxUrl}/_sandbox/stats`)
+  return Object.entries(json.endpoints)
+    .map(([endpoint, entry]) => {
+      const statuses = Object.entries(entry.requests).map(([status, n]) => `${status}×${n}`)
+      return `${endpoint.replace(/^\/api\//, '')} ${statuses.join(' ')}`
+    })
+    .join(', ')
+}
+
 /** Sums of the service's Prometheus series by metric name (labels summed away). */
 async function serviceMetrics(serviceUrl) {
   const response = await request(`${serviceUrl}/metrics`)
@@ -385,6 +396,7 @@ async function main() {
         `${metrics.iterable_actions_jobs_delivered_total ?? '?'} / ${metrics.iterable_actions_jobs_dead_lettered_total ?? '?'} / ${metrics.iterable_actions_jobs_retried_total ?? '?'} jobs`,
       ],
       ['dead letters by code (first 1000)', await deadLetterCodes(serviceUrl)],
+      ['sandbox requests by endpoint', await sandboxRequests(sandboxUrl)],
       ['failed ingest requests', String(sent.failed)],
       ['events rejected at ingest', String(sent.rejected)],
       ['ingest time', `${ingestSeconds.toFixed(2)} s (${Math.round(N / ingestSeconds)} events/s)`],

@@ -9,7 +9,6 @@ export type { DeliveryObserver } from './observer.js'
 export { backoffDelay, decideRetry } from './retry.js'
 export type { RetryDecision, RetryInput } from './retry.js'
 export {
-  DEFAULT_RATE_LIMIT,
   ITERABLE_RATE_LIMITS,
   ProjectRateLimiter,
   RateLimiterRegistry,

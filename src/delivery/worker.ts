@@ -3,7 +3,13 @@
 import type { Logger } from 'pino'
 import { actions } from '../iterable/actions/index.js'
 import { MAX_BULK_BYTES } from '../iterable/bulk.js'
-import { bulkOutcomes, type BulkItemOutcome, type IterableOutcome } from '../iterable/client/index.js'
+import {
+  bulkOutcomes,
+  type BulkItemOutcome,
+  type HttpMethod,
+  type IterableOutcome,
+  type IterableResponse,
+} from '../iterable/client/index.js'
 import type { Job, QueueKey, Store } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import { decodePayload, type JobPayload } from './job-payload.js'
@@ -210,22 +216,7 @@ export class QueueWorker {
     const json =
       head.slice(0, -2) + entries.map((e) => (e.itemJson ??= JSON.stringify(e.payload.i))).join(',') + ']}'
     const path = this.queue.endpoint
-    const response = await destination.client.send({
-      method: 'POST',
-      path,
-      body: json,
-      signal: this.abort.signal,
-    })
-    this.#ctx.observer.request?.(path, response.status, response.durationMs)
-    await this.#recordAttempt(
-      path,
-      json,
-      response.status,
-      response.body,
-      response.durationMs,
-      entries.length,
-      response.outcome,
-    )
+    const response = await this.#call(destination, 'POST', path, json, entries.length)
     if (response.outcome.policy === 'pause') {
       await this.#pause(destination, entries, response.outcome)
       return
@@ -273,22 +264,8 @@ export class QueueWorker {
     }
     const path = entry.payload.p
     await destination.limiter.take(path)
-    const response = await destination.client.send({
-      method: 'POST',
-      path,
-      body: entry.payload.i,
-      signal: this.abort.signal,
-    })
-    this.#ctx.observer.request?.(path, response.status, response.durationMs)
-    await this.#recordAttempt(
-      path,
-      JSON.stringify(entry.payload.i),
-      response.status,
-      response.body,
-      response.durationMs,
-      1,
-      response.outcome,
-    )
+    const body = JSON.stringify(entry.payload.i)
+    const response = await this.#call(destination, 'POST', path, body, 1)
     const outcome = response.outcome
     if (outcome.policy === 'deliver') {
       await this.#settleDelivered(destination, [entry], response.status)
@@ -320,22 +297,8 @@ export class QueueWorker {
       let failure: Failure | null = null
       for (const followUp of followUps) {
         await destination.limiter.take(followUp.path)
-        const response = await destination.client.send({
-          method: followUp.method,
-          path: followUp.path,
-          body: followUp.body,
-          signal: this.abort.signal,
-        })
-        this.#ctx.observer.request?.(followUp.path, response.status, response.durationMs)
-        await this.#recordAttempt(
-          followUp.path,
-          JSON.stringify(followUp.body),
-          response.status,
-          response.body,
-          response.durationMs,
-          1,
-          response.outcome,
-        )
+        const body = JSON.stringify(followUp.body)
+        const response = await this.#call(destination, followUp.method, followUp.path, body, 1)
         const outcome = response.outcome
         if (outcome.policy === 'deliver') continue
         if (outcome.policy === 'pause') {
@@ -450,6 +413,32 @@ export class QueueWorker {
 
   #forget(ids: readonly number[]): void {
     for (const id of ids) this.inFlight.delete(id)
+  }
+
+  /**
+   * One request to Iterable (the caller has taken the rate-limit token): metrics, the attempts log,
+   * and a 429 slows the project's budget for this endpoint.
+   */
+  async #call(
+    destination: DestinationRuntime,
+    method: HttpMethod,
+    path: string,
+    body: string,
+    jobCount: number,
+  ): Promise<IterableResponse> {
+    const response = await destination.client.send({ method, path, body, signal: this.abort.signal })
+    this.#ctx.observer.request?.(path, response.status, response.durationMs)
+    if (response.status === 429) destination.limiter.throttled(path, response.outcome.retryAfterMs)
+    await this.#recordAttempt(
+      path,
+      body,
+      response.status,
+      response.body,
+      response.durationMs,
+      jobCount,
+      response.outcome,
+    )
+    return response
   }
 
   async #recordAttempt(
