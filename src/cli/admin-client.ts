@@ -12,7 +12,7 @@ export class AdminApiError extends Error {
     message: string,
     readonly status: number | undefined,
     readonly code: string | undefined,
-    /** The answer's body when it was JSON (validation details, for instance). */
+    /** The answer's body when it was JSON (`{ error: { code, message, path?, details? } }`). */
     readonly body: unknown,
   ) {
     super(message)
@@ -49,17 +49,18 @@ export function resolveTarget(flags: { url?: string; adminToken?: string }, env 
   return { url, token }
 }
 
+/** The admin API's error shape: `{ error: { code, message, path?, details? } }`. */
 function errorText(
   status: number,
   body: unknown,
   text: string,
 ): { message: string; code: string | undefined } {
-  if (body !== null && typeof body === 'object') {
-    const b = body as Record<string, unknown>
-    const code = typeof b.code === 'string' ? b.code : undefined
-    const message =
-      typeof b.error === 'string' ? b.error : typeof b.message === 'string' ? b.message : undefined
-    if (message !== undefined) return { message, code }
+  const error = (body as { error?: unknown } | null | undefined)?.error
+  if (error !== null && typeof error === 'object') {
+    const e = error as Record<string, unknown>
+    if (typeof e.message === 'string') {
+      return { message: e.message, code: typeof e.code === 'string' ? e.code : undefined }
+    }
   }
   return { message: text.slice(0, 300) || `HTTP ${status}`, code: undefined }
 }
@@ -108,7 +109,7 @@ export class AdminClient {
     const hint =
       status === 401 || status === 403
         ? ' (check --admin-token / ADMIN_TOKEN)'
-        : status === 404
+        : status === 404 && code !== 'not_found'
           ? ' (is --url the iterable-actions service, and is it up to date?)'
           : ''
     throw new AdminApiError(`${method} ${path}: HTTP ${status}: ${message}${hint}`, status, code, parsed)

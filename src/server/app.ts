@@ -3,8 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { DeliveryService } from '../delivery/service.js'
 import type { Store } from '../store/types.js'
-import { ADMIN_PREFIX, adminCore } from './admin-core.js'
-import { adminApi } from './admin/index.js'
+import { ADMIN_PREFIX, adminApi } from './admin/index.js'
 import { registerHealth } from './health.js'
 import { ingestRoutes, type IngestLimits } from './ingest/index.js'
 import { registerMetrics, type Metrics } from './metrics.js'
@@ -59,7 +58,6 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
 
   registerHealth(app, { store, ...(options.ready ? { ready: options.ready } : {}) })
   registerMetrics(app, options.metrics)
-  await app.register(adminCore, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
   await app.register(adminApi, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
 
   await registerUi(app)

@@ -1,5 +1,6 @@
 // Serves the built admin UI (web/ → dist/web) at `/`: hashed assets with long caching, index.html for
-// every client route (SPA fallback), never for the API, ingest, health or metrics paths.
+// every client route (SPA fallback, as the root 404 handler), never for the API, ingest, health or
+// metrics paths.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,9 +54,15 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
     reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false })
 
   app.get('/', async (_request, reply) => sendIndex(reply))
-  app.get('/*', async (request, reply) => {
+  // The SPA fallback is the root 404 handler rather than a `/*` route, so that plugins' own 404
+  // handlers (the admin API's, under /api/admin) still answer for their paths.
+  app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0]
-    if (isServicePath(url)) return reply.callNotFound()
+    if (isServicePath(url) || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      return reply
+        .code(404)
+        .send({ message: `Route ${request.method}:${url} not found`, error: 'Not Found', statusCode: 404 })
+    }
     return sendIndex(reply)
   })
 }

@@ -159,8 +159,28 @@ describe('apply and export', () => {
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AdminApiError)
     expect((error as AdminApiError).status).toBe(401)
-    expect((error as AdminApiError).message).toMatch(/--admin-token/)
+    expect((error as AdminApiError).code).toBe('unauthorized')
+    expect((error as AdminApiError).message).toMatch(/Admin token required.*--admin-token/)
     expect((error as AdminApiError).message).not.toContain('wrong-token-xyz')
+  })
+
+  it("reports the service's own refusal (code, message with the path) from the one error shape", async () => {
+    // --server-env leaves ${WEB_WRITE_KEY} for the service, whose environment does not have it.
+    delete process.env.WEB_WRITE_KEY
+    const error = await runApply({
+      file: file('server-env.yaml', CONFIG),
+      target: { url, token: TOKEN },
+      env,
+      serverEnv: true,
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AdminApiError)
+    const refused = error as AdminApiError
+    expect(refused.status).toBe(400)
+    expect(refused.code).toBe('MISSING_ENV')
+    expect(refused.message).toMatch(
+      /^PUT \/api\/admin\/config: HTTP 400: sources\[0\]\.writeKey: .*WEB_WRITE_KEY/,
+    )
+    expect(refused.body).toMatchObject({ error: { code: 'MISSING_ENV', path: 'body.sources[0].writeKey' } })
   })
 
   it('takes the URL and token from the environment, and says which is missing', () => {

@@ -223,7 +223,11 @@ describe('serve with the sandbox', () => {
       payload: { destinations: [{ name: 'x', settings: { dataCenterLocation: 'mars' }, mappings: [] }] },
     })
     expect(invalid.statusCode).toBe(400)
-    expect(invalid.json().error).toMatch(/destinations\[0\]\.settings/)
+    expect(invalid.json().error).toMatchObject({
+      code: 'INVALID_SETTINGS',
+      path: expect.stringMatching(/^body\.destinations\[0\]\.settings/),
+      message: expect.stringMatching(/^destinations\[0\]\.settings/),
+    })
 
     expect(lines.join('')).not.toContain('very-secret-api-key')
   })

@@ -18,25 +18,23 @@ export class ApiError extends Error {
   }
 }
 
+/** The admin API's one error shape: `{ error: { code, message, path?, details? } }`. */
 interface ErrorShape {
-  error?: string | { code?: string; message?: string; path?: string; details?: Record<string, unknown> }
-  code?: string
+  error?: { code?: string; message?: string; path?: string; details?: Record<string, unknown> }
 }
 
 function toApiError(status: number, body: unknown): ApiError {
-  const shape = (body ?? {}) as ErrorShape
-  if (typeof shape.error === 'object' && shape.error !== null) {
-    const e = shape.error
-    return new ApiError(
-      status,
-      e.code ?? 'error',
-      e.message ?? `Request failed (${status}).`,
-      e.path,
-      e.details,
-    )
+  const e = (body as ErrorShape | null)?.error
+  if (typeof e !== 'object' || e === null) {
+    return new ApiError(status, 'error', `The service answered with an error (HTTP ${status}).`)
   }
-  const message = typeof shape.error === 'string' ? shape.error : `Request failed (HTTP ${status}).`
-  return new ApiError(status, shape.code ?? 'error', message)
+  return new ApiError(
+    status,
+    e.code ?? 'error',
+    e.message ?? `The service answered with an error (HTTP ${status}).`,
+    e.path,
+    e.details,
+  )
 }
 
 /** Calls `/api/admin<path>`; a 401 signs out (the token is wrong or was changed). */

@@ -12,16 +12,25 @@ export interface AdminContext {
 
 export type Resource = (app: FastifyInstance, context: AdminContext) => void
 
-/** Epoch ms from a query value (epoch ms digits or an ISO date); undefined when absent. */
-export function parseTime(value: string | undefined, name: string): number | undefined {
+/**
+ * Epoch ms from a request value (epoch ms as a number or digits, or an ISO date); undefined when
+ * absent. `where` is the error path's prefix (`querystring.from`, `body.filter.from`).
+ */
+export function parseTime(
+  value: unknown,
+  name: string,
+  where = 'querystring',
+  code = 'validation_failed',
+): number | undefined {
   if (value === undefined || value === '') return undefined
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  const text = String(value)
+  const ms = typeof value === 'number' ? value : /^\d+$/.test(text) ? Number(text) : Date.parse(text)
   if (!Number.isFinite(ms)) {
     throw new AdminApiError(
       400,
-      'validation_failed',
-      `${name} must be epoch milliseconds or an ISO date.`,
-      `querystring.${name}`,
+      code,
+      `${name} must be epoch milliseconds or an ISO date (got "${text.slice(0, 60)}").`,
+      `${where}.${name}`,
     )
   }
   return ms

@@ -1,11 +1,138 @@
-// Dead letters, inspecting one (list, replay and discard are in admin-core).
+// Dead letters: list with a filter, inspect one, replay or discard a selection.
 import { Type, type Static } from '@sinclair/typebox'
-import type { Resource } from './context.js'
-import { notFound } from './errors.js'
+import type { DeadLetterFilter, ReplaySelector } from '../../store/types.js'
+import { parseTime, type Resource } from './context.js'
+import { AdminApiError, notFound } from './errors.js'
 
 const DeadLetterParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
-export const deadLettersResource: Resource = (app, { store }) => {
+// Plain strings: the values are checked below with their own codes (invalid_filter, invalid_limit).
+const ListQuery = Type.Object({
+  destination: Type.Optional(Type.String({ description: 'Destination id' })),
+  mapping: Type.Optional(Type.String({ description: 'Mapping id' })),
+  from: Type.Optional(Type.String({ description: 'Dead since (epoch ms or ISO date)' })),
+  to: Type.Optional(Type.String({ description: 'Dead before (epoch ms or ISO date)' })),
+  code: Type.Optional(Type.String({ description: 'Failure code, e.g. HTTP_503' })),
+  reason: Type.Optional(Type.String({ description: 'Text the reason contains' })),
+  includeReplayed: Type.Optional(Type.String({ description: '"true" to list replayed ones too' })),
+  after: Type.Optional(Type.String({ description: 'Page cursor (nextCursor of the previous page)' })),
+  limit: Type.Optional(Type.String({ description: '1..1000, default 100' })),
+})
+
+const SELECTOR_DESCRIPTION =
+  'JSON body: { "ids": [1, 2] }, or { "filter": { destination?, mapping?, from?, to?, code?, reason?, includeReplayed? } }, or { "all": true }.'
+
+/** Filter from the query string or a body's `filter`; `where` is the error path's prefix. */
+function readFilter(input: Record<string, unknown>, where: string): DeadLetterFilter {
+  const filter: DeadLetterFilter = {}
+  const text = (key: string): string | undefined => {
+    const value = input[key]
+    return typeof value === 'string' && value !== '' ? value : undefined
+  }
+  const destination = text('destination')
+  const mapping = text('mapping')
+  const code = text('code')
+  const reason = text('reason')
+  const from = parseTime(input.from, 'from', where, 'invalid_filter')
+  const to = parseTime(input.to, 'to', where, 'invalid_filter')
+  if (destination !== undefined) filter.destinationId = destination
+  if (mapping !== undefined) filter.mappingId = mapping
+  if (from !== undefined) filter.from = from
+  if (to !== undefined) filter.to = to
+  if (code !== undefined) filter.code = code
+  if (reason !== undefined) filter.reasonContains = reason
+  if (input.includeReplayed === true || input.includeReplayed === 'true') filter.includeReplayed = true
+  return filter
+}
+
+function readSelector(body: unknown): ReplaySelector {
+  const b = (body ?? {}) as Record<string, unknown>
+  if (Array.isArray(b.ids)) {
+    if (!b.ids.every((id) => Number.isInteger(id))) {
+      throw new AdminApiError(
+        400,
+        'invalid_ids',
+        '"ids" must be a list of dead letter ids (integers).',
+        'body.ids',
+      )
+    }
+    return { ids: b.ids as number[] }
+  }
+  const nested = typeof b.filter === 'object' && b.filter !== null
+  const filter = readFilter(
+    (nested ? b.filter : b) as Record<string, unknown>,
+    nested ? 'body.filter' : 'body',
+  )
+  if (Object.keys(filter).length === 0 && b.all !== true) {
+    throw new AdminApiError(
+      400,
+      'selector_required',
+      'Say which dead letters: give "ids", a "filter", or "all": true.',
+      'body',
+    )
+  }
+  return { filter }
+}
+
+function readInteger(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new AdminApiError(
+      400,
+      `invalid_${name}`,
+      `${name} must be a whole number from ${min} to ${max} (got "${value.slice(0, 30)}").`,
+      `querystring.${name}`,
+    )
+  }
+  return n
+}
+
+export const deadLettersResource: Resource = (app, { store, delivery }) => {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/dead-letters',
+    {
+      schema: {
+        summary: 'List dead letters, oldest first, with a filter; page with after + limit',
+        tags: ['dead letters'],
+        querystring: ListQuery,
+      },
+    },
+    async (request) => {
+      const query = request.query
+      const limit = readInteger(query.limit, 'limit', 1, 1000) ?? 100
+      const after = readInteger(query.after, 'after', 0, Number.MAX_SAFE_INTEGER)
+      return store.listDeadLetters(readFilter(query, 'querystring'), {
+        limit,
+        ...(after !== undefined ? { after } : {}),
+      })
+    },
+  )
+
+  app.post(
+    '/dead-letters/replay',
+    {
+      schema: {
+        summary: 'Replay dead letters (new jobs; the dead letters are marked replayed)',
+        description: SELECTOR_DESCRIPTION,
+        tags: ['dead letters'],
+      },
+    },
+    async (request) => {
+      const replayed = await store.replayDeadLetters(readSelector(request.body))
+      if (replayed > 0) delivery.wakeAll()
+      return { replayed }
+    },
+  )
+
+  app.post(
+    '/dead-letters/discard',
+    {
+      schema: { summary: 'Discard dead letters', description: SELECTOR_DESCRIPTION, tags: ['dead letters'] },
+    },
+    async (request) => ({ discarded: await store.discardDeadLetters(readSelector(request.body)) }),
+  )
+
   app.get<{ Params: Static<typeof DeadLetterParams> }>(
     '/dead-letters/:id',
     {

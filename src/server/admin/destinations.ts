@@ -1,5 +1,5 @@
-// Destinations: settings (API key write-only), enable/disable, the 401 pause, test connection.
-// Resume after a pause: POST /destinations/:id/resume (admin-core).
+// Destinations: settings (API key write-only), enable/disable, the 401 pause and resuming after it,
+// test connection.
 import { Type, type Static } from '@sinclair/typebox'
 import { testAuthentication, AuthenticationError } from '../../iterable/auth.js'
 import type { DestinationPatch } from '../../store/types.js'
@@ -165,6 +165,22 @@ export const destinationsResource: Resource = (app, context) => {
       },
     },
     async (request) => setEnabled(context, request.params.id, false),
+  )
+
+  app.post<Params>(
+    '/destinations/:id/resume',
+    {
+      schema: {
+        summary: 'Resume a destination paused after a 401 from Iterable',
+        tags: ['destinations'],
+        params: IdParams,
+      },
+    },
+    async (request) => {
+      const { id } = await requireDestination(store, request.params.id)
+      await delivery.resume(id)
+      return { resumed: id }
+    },
   )
 
   app.post<Params & { Body: Static<typeof TestConnection> | undefined }>(

@@ -54,6 +54,20 @@ export function errorBody(code: string, message: string, path?: string): AdminEr
   return { error: { code, message, ...(path !== undefined ? { path } : {}) } }
 }
 
+/** Fastify's body parsing errors, in our codes and plain words. */
+const BODY_PROBLEMS: Record<string, [code: string, message: string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [
+    'invalid_json',
+    'The request body is empty but its content-type says JSON; send {} or leave the content-type out.',
+  ],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'unsupported_media_type',
+    'Send the request body as JSON (content-type: application/json).',
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is too large.'],
+}
+
 export function adminErrorHandler(
   error: FastifyError | Error,
   request: FastifyRequest,
@@ -69,6 +83,10 @@ export function adminErrorHandler(
         ? `Unknown property "${first.params.additionalProperty}" (${path}).`
         : `${path}: ${first.message ?? fastifyError.message}.`
     return reply.code(400).send(errorBody('validation_failed', message, path))
+  }
+  const bodyProblem = fastifyError.code === undefined ? undefined : BODY_PROBLEMS[fastifyError.code]
+  if (bodyProblem !== undefined) {
+    return reply.code(fastifyError.statusCode ?? 400).send(errorBody(bodyProblem[0], bodyProblem[1], 'body'))
   }
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,10 +1,11 @@
-// The admin API (docs/admin-api.md): REST resources under /api/admin built on admin-core's token
-// check and dead letters/config routes. One error shape; TypeBox schemas; an OpenAPI description.
+// The admin API (docs/admin-api.md): REST resources under /api/admin behind the admin token. One
+// error shape for every answer (401, 404, validation, …); TypeBox schemas; an OpenAPI description.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DeliveryService } from '../../delivery/service.js'
 import type { Store } from '../../store/types.js'
-import { presentedToken, tokenMatches } from '../admin-core.js'
+import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
 import { catalogResource } from './catalog.js'
+import { configResource } from './config.js'
 import type { AdminContext, Resource } from './context.js'
 import { deadLettersResource } from './dead-letters.js'
 import { deliveriesResource } from './deliveries.js'
@@ -32,6 +33,7 @@ const RESOURCES: readonly Resource[] = [
   deliveriesResource,
   deadLettersResource,
   eventsResource,
+  configResource,
 ]
 
 export const OPENAPI_PATH = '/openapi.json'
@@ -67,9 +69,21 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
           )
       }
     })
+    // Unknown admin paths (after the token check, so they reveal nothing without it).
+    secured.setNotFoundHandler(async (request, reply) =>
+      reply
+        .code(404)
+        .send(
+          errorBody(
+            'route_not_found',
+            `The admin API has no route ${request.method} ${request.url.split('?')[0]}; see ${ADMIN_PREFIX}${OPENAPI_PATH}.`,
+          ),
+        ),
+    )
     for (const resource of RESOURCES) resource(secured, context)
   })
 }
 
 export { AdminApiError } from './errors.js'
 export type { AdminErrorBody } from './errors.js'
+export { ADMIN_PREFIX } from './auth.js'

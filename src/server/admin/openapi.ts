@@ -1,8 +1,7 @@
 // A hand-rolled OpenAPI 3 description built from the admin routes' TypeBox schemas (collected with
-// Fastify's onRoute hook), plus the routes of admin-core, which are described here by hand.
+// Fastify's onRoute hook).
 import type { RouteOptions } from 'fastify'
 import { VERSION } from '../../version.js'
-import { ADMIN_PREFIX } from '../admin-core.js'
 import { ErrorResponse } from './schemas.js'
 
 interface JsonSchemaObject {
@@ -28,56 +27,6 @@ export interface CollectedRoute {
   /** Whether the route needs the admin token. */
   secured: boolean
 }
-
-/** Routes of admin-core (dead letters, config, resume): not built with schemas, described here. */
-const CORE_ROUTES: CollectedRoute[] = [
-  {
-    method: 'GET',
-    url: `${ADMIN_PREFIX}/dead-letters`,
-    secured: true,
-    schema: {
-      summary:
-        'List dead letters (filter: destination, mapping, from, to, code, reason, includeReplayed; page: after, limit)',
-      tags: ['dead letters'],
-    },
-  },
-  {
-    method: 'POST',
-    url: `${ADMIN_PREFIX}/dead-letters/replay`,
-    secured: true,
-    schema: {
-      summary: 'Replay dead letters: { ids } or { filter } or { all: true }',
-      tags: ['dead letters'],
-    },
-  },
-  {
-    method: 'POST',
-    url: `${ADMIN_PREFIX}/dead-letters/discard`,
-    secured: true,
-    schema: {
-      summary: 'Discard dead letters: { ids } or { filter } or { all: true }',
-      tags: ['dead letters'],
-    },
-  },
-  {
-    method: 'GET',
-    url: `${ADMIN_PREFIX}/config`,
-    secured: true,
-    schema: { summary: 'Export the configuration (API keys as ${ITERABLE_API_KEY})', tags: ['config'] },
-  },
-  {
-    method: 'PUT',
-    url: `${ADMIN_PREFIX}/config`,
-    secured: true,
-    schema: { summary: 'Apply a configuration file (JSON)', tags: ['config'] },
-  },
-  {
-    method: 'POST',
-    url: `${ADMIN_PREFIX}/destinations/{id}/resume`,
-    secured: true,
-    schema: { summary: 'Resume a destination paused after a 401', tags: ['destinations'] },
-  },
-]
 
 function parameters(where: 'path' | 'query', schema: JsonSchemaObject | undefined): unknown[] {
   if (schema?.properties === undefined) return []
@@ -145,7 +94,7 @@ export class OpenApiCollector {
 
   document(): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {}
-    for (const route of [...this.routes, ...CORE_ROUTES]) {
+    for (const route of this.routes) {
       const entry = (paths[route.url] ??= {})
       entry[route.method.toLowerCase()] = operation(route)
     }
