@@ -21,6 +21,7 @@ import {
 import { hashWriteKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { BatchInsert } from './batchInsert.js'
+import { GroupCommit } from './group-commit.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
@@ -55,8 +56,8 @@ export class SqliteStore implements T.Store {
   readonly #logs
   readonly #dead
   readonly #prune
-  readonly #ingestTx: (req: T.IngestRequest) => T.IngestResult
-  readonly #claimTx: Database.Transaction<(req: T.ClaimRequest, now: number) => T.Job[]>
+  /** Queue, outcome and attempt writes, and ingest: committed together per event-loop turn. */
+  readonly #group: GroupCommit
   readonly #insertEvents: BatchInsert
   readonly #insertJobRows: BatchInsert
 
@@ -69,14 +70,12 @@ export class SqliteStore implements T.Store {
     this.#queue = prepareAll(db, queueSql)
     this.#queue.SELECT_READY_JOB_IDS.pluck(true)
     this.#queue.SELECT_JOBS_BY_IDS.raw(true)
-    this.#claimTx = db.transaction((req: T.ClaimRequest, now: number) => this.#claimInTransaction(req, now))
     this.#logs = prepareAll(db, logSql)
     this.#dead = prepareAll(db, deadSql)
     this.#prune = prepareAll(db, pruneSql)
     this.#insertEvents = new BatchInsert(db, ingestSql.INSERT_EVENTS_HEAD, ingestSql.EVENT_COLUMNS)
     this.#insertJobRows = new BatchInsert(db, ingestSql.INSERT_JOBS_HEAD, ingestSql.JOB_COLUMNS)
-    const tx = db.transaction((req: T.IngestRequest) => this.#ingestInTransaction(req))
-    this.#ingestTx = (req) => tx.immediate(req)
+    this.#group = new GroupCommit(db)
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
@@ -285,7 +284,7 @@ export class SqliteStore implements T.Store {
   // ------------------------------------------------------------ ingest
 
   async ingest(request: T.IngestRequest): Promise<T.IngestResult> {
-    return this.#ingestTx(request)
+    return this.#group.run(() => this.#ingestInTransaction(request))
   }
 
   #ingestInTransaction(req: T.IngestRequest): T.IngestResult {
@@ -376,7 +375,8 @@ export class SqliteStore implements T.Store {
   }
 
   async claim(req: T.ClaimRequest): Promise<T.Job[]> {
-    return this.#claimTx.immediate(req, req.now ?? Date.now())
+    const now = req.now ?? Date.now()
+    return this.#group.run(() => this.#claimInTransaction(req, now))
   }
 
   #claimInTransaction(req: T.ClaimRequest, now: number): T.Job[] {
@@ -412,7 +412,7 @@ export class SqliteStore implements T.Store {
   async complete(jobIds: number[], info: T.CompleteInfo = {}): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
-    return this.#write(() => {
+    return this.#group.run(() => {
       this.#logJobs(ids, 'delivered', info.at ?? Date.now(), { statusCode: info.statusCode })
       return this.#queue.DELETE_JOBS.run({ ids }).changes
     })
@@ -421,7 +421,7 @@ export class SqliteStore implements T.Store {
   async reschedule(jobIds: number[], info: T.RescheduleInfo): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
-    return this.#write(() => {
+    return this.#group.run(() => {
       this.#logJobs(ids, 'retrying', info.at ?? Date.now(), {
         statusCode: info.statusCode,
         errorCode: info.errorCode,
@@ -433,14 +433,15 @@ export class SqliteStore implements T.Store {
 
   async release(jobIds: number[]): Promise<number> {
     if (jobIds.length === 0) return 0
-    return this.#queue.RELEASE_JOBS.run({ ids: JSON.stringify(jobIds) }).changes
+    const ids = JSON.stringify(jobIds)
+    return this.#group.run(() => this.#queue.RELEASE_JOBS.run({ ids }).changes)
   }
 
   async deadLetter(jobIds: number[], info: T.DeadLetterInfo): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
     const at = info.at ?? Date.now()
-    return this.#write(() => {
+    return this.#group.run(() => {
       this.#logJobs(ids, 'dead', at, {
         statusCode: info.statusCode,
         errorCode: info.code,
@@ -493,7 +494,7 @@ export class SqliteStore implements T.Store {
 
   async recordOutcomes(outcomes: Omit<T.Outcome, 'id'>[]): Promise<void> {
     const insert = this.#ingest.INSERT_OUTCOME
-    this.#write(() => {
+    await this.#group.run(() => {
       for (const o of outcomes) insert.run(o)
     })
   }
@@ -542,7 +543,7 @@ export class SqliteStore implements T.Store {
     const max = this.limits.maxAttemptBodyBytes
     const requestBody = truncateBody(a.requestBody, max)
     const responseBody = a.responseBody === null ? null : truncateBody(a.responseBody, max)
-    const result = this.#logs.INSERT_ATTEMPT.run({
+    const row = {
       at: a.at ?? Date.now(),
       destinationId: a.destinationId,
       endpoint: a.endpoint,
@@ -553,8 +554,8 @@ export class SqliteStore implements T.Store {
       jobCount: a.jobCount,
       error: a.error ?? null,
       bytes: Buffer.byteLength(requestBody) + (responseBody ? Buffer.byteLength(responseBody) : 0),
-    })
-    return Number(result.lastInsertRowid)
+    }
+    return this.#group.run(() => Number(this.#logs.INSERT_ATTEMPT.run(row).lastInsertRowid))
   }
 
   async listAttempts(q: T.AttemptQuery = {}): Promise<T.Attempt[]> {
@@ -662,6 +663,7 @@ export class SqliteStore implements T.Store {
   }
 
   async close(): Promise<void> {
+    this.#group.flush()
     if (this.#db.open) this.#db.close()
   }
 }
