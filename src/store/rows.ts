@@ -136,6 +136,7 @@ export function rowToOutcome(r: Row): Outcome {
     statusCode: numOrNull(r.status_code),
     errorCode: strOrNull(r.error_code),
     errorMessage: strOrNull(r.error_message),
+    payload: strOrNull(r.payload),
   }
 }
 

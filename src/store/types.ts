@@ -259,6 +259,11 @@ export interface Outcome {
   statusCode: number | null
   errorCode: string | null
   errorMessage: string | null
+  /**
+   * What the job sends (its payload, JSON text as in `NewJob.payload`), copied when the job's outcome
+   * is logged; null for outcomes without a job (routing failures) and rows from before schema 2.
+   */
+  payload: string | null
 }
 
 export interface OutcomeCountQuery {
@@ -452,7 +457,7 @@ export interface Store {
 
   // outcomes, events, attempts
   /** Adds outcome rows directly (e.g. per-event results a bulk response reports). */
-  recordOutcomes(outcomes: Omit<Outcome, 'id'>[]): Promise<void>
+  recordOutcomes(outcomes: Omit<Outcome, 'id' | 'payload'>[]): Promise<void>
   outcomeCounts(query: OutcomeCountQuery): Promise<OutcomeCount[]>
   /** The stored event(s) with this messageId and their outcomes; empty once the event is pruned. */
   lookupEvent(messageId: string): Promise<EventLookup>

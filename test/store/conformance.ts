@@ -9,6 +9,8 @@ export interface StoreHarness {
   open(limits?: Partial<StoreLimits>): Promise<Store>
   /** Everything the database holds at rest, as text (files or table dumps), for secret checks. */
   rawContents(): Promise<string>
+  /** Runs SQL statements directly on the database (no store open), e.g. to recreate an old schema. */
+  execute(sql: string): Promise<void>
   /** Removes the database. */
   destroy(): Promise<void>
 }
@@ -70,6 +72,34 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         await reopen()
         expect((await store.getSource('src'))?.name).toBe('Web')
         expect(await store.listSources()).toHaveLength(1)
+      })
+
+      it('upgrades a schema 1 database: old outcome rows have no payload, new ones keep what was sent', async () => {
+        await store.close()
+        // Back to schema 1 (before the outcome log kept payloads), with one outcome row of that time.
+        await harness.execute(`
+          ALTER TABLE outcomes DROP COLUMN payload;
+          DELETE FROM schema_version WHERE version >= 2;
+          INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key,
+                                job_id, status_code, error_code, error_message)
+          VALUES (${T0}, 'delivered', 'dest', 'map', 'trackEvent', NULL, 'old-1', NULL, 1, 200, NULL, NULL);`)
+        store = await harness.open()
+        await store.enqueue([job({ messageId: 'new-1' })], T0)
+        const [claimed] = await store.claim({
+          destinationId: 'dest',
+          endpoint: 'events/track',
+          limit: 1,
+          workerId: 'w',
+          leaseMs: 1000,
+          now: T0,
+        })
+        await store.complete([claimed.id], { statusCode: 200, at: T0 + 1 })
+        expect(await store.listOutcomes({ messageId: 'old-1' })).toMatchObject([
+          { outcome: 'delivered', payload: null },
+        ])
+        expect(await store.listOutcomes({ messageId: 'new-1' })).toMatchObject([
+          { outcome: 'delivered', payload: '{"id":"new-1"}' },
+        ])
       })
 
       it('creates, finds by write key, revokes and deletes sources', async () => {
@@ -224,6 +254,8 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(lookup.outcomes).toMatchObject([
           { outcome: 'failed', mappingId: 'map2', errorCode: 'validation', action: 'updateCart', at: T0 },
         ])
+        // Nothing was sent for a routing failure.
+        expect(lookup.outcomes[0].payload).toBeNull()
         expect((await store.queueStats(T0))[0]).toMatchObject({
           destinationId: 'dest',
           endpoint: 'events/track',
@@ -405,6 +437,11 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
             mappingId: 'map',
           },
           { outcome: 'retrying', statusCode: 429, jobId: b, errorMessage: '429 Too Many Requests' },
+        ])
+        // Each outcome keeps what its job sends (the job's payload, as JSON text).
+        expect(outcomes.map((o) => JSON.parse(o.payload ?? 'null') as unknown)).toEqual([
+          { id: 'a' },
+          { id: 'b' },
         ])
       })
 
@@ -625,7 +662,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(page2.nextCursor).toBeNull()
         expect((await store.getDeadLetter(page2.items[0].id))?.statusCode).toBe(400)
         expect(await store.listOutcomes({ messageId: 'd1' })).toMatchObject([
-          { outcome: 'dead', errorCode: 'http_400', errorMessage: 'Invalid email' },
+          { outcome: 'dead', errorCode: 'http_400', errorMessage: 'Invalid email', payload: '{"id":"d1"}' },
         ])
       })
 
@@ -749,7 +786,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
           userKey: 'user-1',
         })
         expect(found.outcomes).toMatchObject([
-          { outcome: 'delivered', eventId: found.events[0].id, userKey: 'user-1' },
+          { outcome: 'delivered', eventId: found.events[0].id, userKey: 'user-1', payload: '{"id":"u1a"}' },
         ])
         expect((await store.findEventsByUser('user-1')).map((e) => e.messageId)).toEqual(['u1b', 'u1a'])
         expect(await store.lookupEvent('nope')).toEqual({ events: [], outcomes: [] })

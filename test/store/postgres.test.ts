@@ -55,6 +55,15 @@ function postgresHarness(baseUrl: string): StoreHarness {
         await client.end()
       }
     },
+    execute: async (sql) => {
+      const client = admin()
+      await client.connect()
+      try {
+        await client.query(`SET search_path TO "${schema}"; ${sql}`)
+      } finally {
+        await client.end()
+      }
+    },
     destroy: async () => {
       const client = admin()
       await client.connect()

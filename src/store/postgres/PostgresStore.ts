@@ -463,7 +463,10 @@ class PostgresStore implements T.Store {
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b)
   }
 
-  async #insertOutcomes(outcomes: readonly Omit<T.Outcome, 'id'>[], on: Queryable): Promise<void> {
+  async #insertOutcomes(
+    outcomes: readonly Omit<T.Outcome, 'id' | 'payload'>[],
+    on: Queryable,
+  ): Promise<void> {
     if (outcomes.length === 0) return
     await this.#count(
       Q.ingest.INSERT_OUTCOMES,
@@ -570,7 +573,7 @@ class PostgresStore implements T.Store {
 
   // ------------------------------------------------------------ outcomes, events, attempts
 
-  recordOutcomes(outcomes: Omit<T.Outcome, 'id'>[]): Promise<void> {
+  recordOutcomes(outcomes: Omit<T.Outcome, 'id' | 'payload'>[]): Promise<void> {
     return this.#insertOutcomes(outcomes, this.#pool)
   }
 

@@ -1,7 +1,9 @@
 // Numbered migrations, applied in order at open under an advisory lock (several nodes may start
 // at once); the applied version lives in schema_version.
 import m001 from './001_init.js'
+import m002 from './002_outcome_payload.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001_init', sql: m001 },
+  { version: 2, name: '002_outcome_payload', sql: m002 },
 ]

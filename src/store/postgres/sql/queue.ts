@@ -25,15 +25,16 @@ UPDATE jobs SET locked_by = $5, locked_until = $6, attempts = jobs.attempts + 1
 FROM ready WHERE jobs.id = ready.id
 RETURNING jobs.*`
 
+/** The outcome log's columns as the job-moving statements below fill them (payload: what was sent). */
 const LOG_COLUMNS = `at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key, job_id,
-                      status_code, error_code, error_message`
+                      status_code, error_code, error_message, payload`
 
 /** $1 ids, $2 at, $3 status code. */
 export const COMPLETE_JOBS = `
 WITH done AS (DELETE FROM jobs WHERE id = ANY($1::bigint[]) RETURNING *)
 INSERT INTO outcomes (${LOG_COLUMNS})
 SELECT $2, 'delivered', destination_id, mapping_id, action, event_id, message_id, ordering_key, id,
-       $3::integer, NULL, NULL
+       $3::integer, NULL, NULL, payload
 FROM done`
 
 /** $1 ids, $2 at, $3 run_at, $4 status code, $5 error code, $6 error message. */
@@ -44,7 +45,7 @@ WITH moved AS (
 )
 INSERT INTO outcomes (${LOG_COLUMNS})
 SELECT $2, 'retrying', destination_id, mapping_id, action, event_id, message_id, ordering_key, id,
-       $4::integer, $5::text, $6::text
+       $4::integer, $5::text, $6::text, payload
 FROM moved`
 
 export const RELEASE_JOBS = `
@@ -57,7 +58,7 @@ WITH dead AS (DELETE FROM jobs WHERE id = ANY($1::bigint[]) RETURNING *),
 logged AS (
   INSERT INTO outcomes (${LOG_COLUMNS})
   SELECT $2, 'dead', destination_id, mapping_id, action, event_id, message_id, ordering_key, id,
-         $5::integer, $4::text, $3::text
+         $5::integer, $4::text, $3::text, payload
   FROM dead
 )
 INSERT INTO dead_letters (job_id, destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key,

@@ -35,12 +35,12 @@ WHERE id IN ${IDS}`
  */
 export const SELECT_JOBS_BY_IDS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN ${IDS} ORDER BY id`
 
-/** Copies jobs into the outcome log (used by complete, reschedule, deadLetter). */
+/** Copies jobs into the outcome log, with what they send (used by complete, reschedule, deadLetter). */
 export const LOG_JOB_OUTCOMES = `
 INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key, job_id,
-                      status_code, error_code, error_message)
+                      status_code, error_code, error_message, payload)
 SELECT @at, @outcome, destination_id, mapping_id, action, event_id, message_id, ordering_key, id,
-       @statusCode, @errorCode, @errorMessage
+       @statusCode, @errorCode, @errorMessage, payload
 FROM jobs WHERE id IN ${IDS}`
 
 export const DELETE_JOBS = `DELETE FROM jobs WHERE id IN ${IDS}`
