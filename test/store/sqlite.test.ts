@@ -71,7 +71,7 @@ describe('sqlite specifics', () => {
     }
   })
 
-  it('checkpoints the WAL on a worker thread, not in the writer's commits', async () => {
+  it('checkpoints the WAL on a worker thread, not in the commits of the writer', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'store-checkpoint-'))
     const store = await openStore({ kind: 'sqlite', dir, limits: { maxEventBytes: 1e12 } })
     try {
@@ -86,15 +86,8 @@ describe('sqlite specifics', () => {
         })
         await store.ingest({ sourceId: 'src', receivedAt: Date.now(), events: batch })
       }
-      const probe = new Database(file, { readonly: true })
-      try {
-        // The writer never checkpoints by itself now...
-        const writerSetting = probe.pragma('wal_autocheckpoint', { simple: true })
-        expect(typeof writerSetting).toBe('number')
-      } finally {
-        probe.close()
-      }
-      // ...yet the ~4 MB written reach the database file within a few intervals.
+      // The writer never checkpoints by itself (wal_autocheckpoint = 0), yet the ~4 MB written
+      // reach the database file within a few intervals.
       const deadline = Date.now() + 5000
       while (statSync(file).size < before + 3_000_000 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50))

@@ -21,6 +21,7 @@ import {
 import { hashWriteKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { BatchInsert } from './batchInsert.js'
+import { Checkpointer } from './checkpointer.js'
 import { GroupCommit } from './group-commit.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
@@ -58,6 +59,7 @@ export class SqliteStore implements T.Store {
   readonly #prune
   /** Queue, outcome and attempt writes, and ingest: committed together per event-loop turn. */
   readonly #group: GroupCommit
+  readonly #checkpointer: Checkpointer | null
   readonly #insertEvents: BatchInsert
   readonly #insertJobRows: BatchInsert
 
@@ -76,6 +78,7 @@ export class SqliteStore implements T.Store {
     this.#insertEvents = new BatchInsert(db, ingestSql.INSERT_EVENTS_HEAD, ingestSql.EVENT_COLUMNS)
     this.#insertJobRows = new BatchInsert(db, ingestSql.INSERT_JOBS_HEAD, ingestSql.JOB_COLUMNS)
     this.#group = new GroupCommit(db)
+    this.#checkpointer = db.memory ? null : Checkpointer.start(db)
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
@@ -663,6 +666,7 @@ export class SqliteStore implements T.Store {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop()
     this.#group.flush()
     if (this.#db.open) this.#db.close()
   }

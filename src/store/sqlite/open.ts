@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { StoreError } from '../errors.js'
+import { AUTO_CHECKPOINT_PAGES } from './checkpointer.js'
 import { MIGRATIONS } from './migrations/index.js'
 
 export const DATABASE_FILE = 'store.db'
@@ -31,8 +32,9 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
   db.pragma('temp_store = MEMORY')
   db.pragma('cache_size = -32768') // 32 MiB page cache
   // Checkpoint every ~16 MiB of WAL instead of 4 MiB: queue rows are inserted and deleted within
-  // seconds, so many pages are rewritten several times before reaching the database file.
-  db.pragma('wal_autocheckpoint = 4000')
+  // seconds, so many pages are rewritten several times before reaching the database file. (The
+  // store moves checkpoints to a worker thread; this is the fallback.)
+  db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`)
   db.pragma('journal_size_limit = 67108864')
   migrate(db)
   return db

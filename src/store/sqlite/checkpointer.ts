@@ -1,0 +1,79 @@
+// WAL checkpoints on a worker thread. SQLite's automatic checkpoint runs inside the commit that
+// crosses the threshold: that commit copies the WAL into the database file and fsyncs it, stalling
+// the event loop (ingest answers, deliveries) for tens of milliseconds. A second connection on a
+// worker thread runs PASSIVE checkpoints instead, which never block the writer. If the thread fails,
+// the writer's automatic checkpoints come back, so the WAL can never grow without bound.
+import type Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/** Automatic checkpoint threshold (pages) while no checkpoint thread runs. */
+export const AUTO_CHECKPOINT_PAGES = 4000
+
+// Plain CommonJS run with `eval: true`: the same code under vitest (TypeScript sources) and in dist/.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.file, { fileMustExist: true })
+db.pragma('busy_timeout = 5000')
+db.pragma('wal_autocheckpoint = 0')
+const run = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message || error) })
+  }
+}
+const timer = setInterval(run, workerData.intervalMs)
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return
+  clearInterval(timer)
+  db.close()
+  parentPort.close()
+})
+`
+
+export class Checkpointer {
+  readonly #worker: Worker
+  readonly #db: Database.Database
+  #stopped = false
+
+  private constructor(db: Database.Database, intervalMs: number) {
+    this.#db = db
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, file: db.name, intervalMs },
+    })
+    // A background helper: it must never keep the process alive.
+    this.#worker.unref()
+    this.#worker.on('error', () => this.#fallBack())
+    this.#worker.on('exit', () => this.#fallBack())
+    this.#worker.on('message', (message: { error?: string }) => {
+      if (message.error !== undefined) this.#fallBack()
+    })
+  }
+
+  /** Moves checkpoints of `db` (an open WAL database on a file) to a worker thread. */
+  static start(db: Database.Database, intervalMs = 250): Checkpointer {
+    db.pragma('wal_autocheckpoint = 0')
+    return new Checkpointer(db, intervalMs)
+  }
+
+  /** Stops the thread (before the writer closes; the writer's close checkpoints what is left). */
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()))
+    this.#worker.postMessage('stop')
+    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())])
+    await this.#worker.terminate()
+  }
+
+  #fallBack(): void {
+    if (this.#stopped) return
+    this.#stopped = true
+    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`)
+    void this.#worker.terminate()
+  }
+}
