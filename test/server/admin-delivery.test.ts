@@ -1,6 +1,9 @@
 // Admin API, delivery side: test mapping (preview and send through the sandbox), mapping changes
 // reaching the running router, delivery counts/attempts/queues, event lookup, dead letter inspect.
+import path from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DATABASE_FILE } from '../../src/store/sqlite/open.js'
 import { API_KEY, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
 
 let h: AdminHarness
@@ -138,6 +141,18 @@ describe('test mapping against a refusing project', () => {
   })
 })
 
+interface LookedUp {
+  event: { event: string }
+  outcomes: Array<{ outcome: string; mappingId: string }>
+  mappingsWithOutcomes: string[]
+  deliveries: Array<{
+    mapping: string | null
+    outcome: string
+    sent: Array<{ method: string; url: string; body: Record<string, unknown> }> | null
+  }>
+  replanned: { note: string; matches: Array<{ mapping: string; requests: unknown[] }> } | null
+}
+
 describe('routing, deliveries, events', () => {
   it('routes through a mapping created over the API at once, and stops when it is disabled', async () => {
     const created = await h.api('POST', `${A}/mappings`, {
@@ -217,21 +232,40 @@ describe('routing, deliveries, events', () => {
     expect(Array.isArray(queues.json.items)).toBe(true)
   })
 
-  it('looks an event up by messageId and by user', async () => {
+  it('looks an event up by messageId and by user: per mapping, what was sent and the outcome', async () => {
     const byId = await h.api('GET', `${A}/events/route-1`)
     expect(byId.status).toBe(200)
-    const [entry] = byId.json.items as Array<{
-      event: { event: string }
-      outcomes: Array<{ outcome: string; mappingId: string }>
-      mappingsWithOutcomes: string[]
-      matchesNow: Array<{ mapping: string; requests: unknown[] }>
-    }>
+    const [entry] = byId.json.items as LookedUp[]
     expect(entry.event.event).toBe('Signed Up')
     expect(entry.outcomes.some((o) => o.outcome === 'delivered')).toBe(true)
+    expect(entry.outcomes.every((o) => !('payload' in o))).toBe(true)
     expect(entry.mappingsWithOutcomes.length).toBeGreaterThanOrEqual(1)
+    // What was sent, even though "Signed Up only" is disabled now: its item, to the sandbox.
+    const signup = entry.deliveries.find((d) => d.mapping === 'Signed Up only')
+    expect(signup).toMatchObject({ outcome: 'delivered', action: 'trackEvent', statusCode: 200 })
+    expect(signup?.sent).toHaveLength(1)
+    expect(signup?.sent?.[0]).toMatchObject({
+      method: 'POST',
+      url: expect.stringMatching(new RegExp(`^${h.sandbox.url}/api/events/track`)),
+      body: { userId: 'user-1', eventName: 'signup', dataFields: { plan: 'pro' } },
+    })
+    expect(entry.deliveries.find((d) => d.mapping === 'Track Calls')?.sent?.[0].body).toMatchObject({
+      eventName: 'Signed Up',
+    })
+    expect(entry.replanned).toBeNull()
+    const listed = await h.api('GET', `${A}/deliveries/outcomes?messageId=route-1`)
+    expect((listed.json.items as Array<{ sent: unknown[] }>)[0].sent).toHaveLength(1)
+
+    // Outcome rows from before payloads were kept: re-planned with the current mappings, and said so.
+    const db = new Database(path.join(h.dir, DATABASE_FILE))
+    db.prepare("UPDATE outcomes SET payload = NULL WHERE message_id = 'route-2'").run()
+    db.close()
+    const [old] = (await h.api('GET', `${A}/events/route-2`)).json.items as LookedUp[]
+    expect(old.deliveries.map((d) => d.sent)).toEqual([null])
+    expect(old.replanned?.note).toMatch(/before the service kept what it sent/)
     // The "Signed Up only" mapping is disabled now; Track Calls still matches.
-    expect(entry.matchesNow.map((m) => m.mapping)).toEqual(['Track Calls'])
-    expect(entry.matchesNow[0].requests).toHaveLength(1)
+    expect(old.replanned?.matches.map((m) => m.mapping)).toEqual(['Track Calls'])
+    expect(old.replanned?.matches[0].requests).toHaveLength(1)
 
     const recent = await h.api('GET', `${A}/recent-events?limit=5`)
     const recentIds = (recent.json.items as Array<{ messageId: string; event: { type: string } }>).map(

@@ -149,6 +149,29 @@ export interface TestResult {
   responses?: SentResponse[]
 }
 
+/** A request the service sent (from the payload it keeps with each job outcome). */
+export interface SentRequest extends ShownRequest {
+  /** The body was one item of a bulk request, under this list key. */
+  bulkItemOf?: string
+  followUp?: true
+}
+
+/** Per job: its latest outcome and what it sent (null: a routing failure, or an old row). */
+export interface EventDelivery {
+  destinationId: string
+  mappingId: string | null
+  mapping: string | null
+  action: string
+  jobId: number | null
+  outcome: OutcomeKind
+  at: number
+  statusCode: number | null
+  errorCode: string | null
+  errorMessage: string | null
+  outcomeCount: number
+  sent: SentRequest[] | null
+}
+
 export interface LookedUpEvent {
   id: number
   messageId: string
@@ -156,11 +179,16 @@ export interface LookedUpEvent {
   userKey: string | null
   event: Record<string, unknown>
   outcomes: Outcome[]
-  matchesNow: Array<{
-    mappingId: string
-    mapping: string
-    action: string
-    requests?: ShownRequest[]
-    error?: { message: string }
-  }>
+  deliveries: EventDelivery[]
+  /** Only for outcomes recorded before the service kept what it sent: the current mappings' plan. */
+  replanned: {
+    note: string
+    matches: Array<{
+      mappingId: string
+      mapping: string
+      action: string
+      requests?: ShownRequest[]
+      error?: { message: string }
+    }>
+  } | null
 }

@@ -6,6 +6,7 @@ import type { Resource } from './context.js'
 import { parseTime } from './context.js'
 import { scrubSecret } from './destination-access.js'
 import { AdminApiError } from './errors.js'
+import { baseUrls, outcomeView } from './sent.js'
 import { TimeParam } from './schemas.js'
 
 const HOUR = 60 * 60 * 1000
@@ -62,7 +63,8 @@ function parsedOrText(text: string | null): unknown {
   }
 }
 
-export const deliveriesResource: Resource = (app, { store }) => {
+export const deliveriesResource: Resource = (app, context) => {
+  const { store } = context
   app.get<{ Querystring: Static<typeof CountsQuery> }>(
     '/deliveries/counts',
     {
@@ -117,7 +119,11 @@ export const deliveriesResource: Resource = (app, { store }) => {
         ...(q.messageId ? { messageId: q.messageId } : {}),
         ...(q.before ? { before: q.before } : {}),
       })
-      return { items, nextCursor: items.length === (q.limit ?? 50) ? (items.at(-1)?.id ?? null) : null }
+      const base = await baseUrls(context)
+      return {
+        items: items.map((o) => outcomeView(o, base)),
+        nextCursor: items.length === (q.limit ?? 50) ? (items.at(-1)?.id ?? null) : null,
+      }
     },
   )
 

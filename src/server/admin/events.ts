@@ -1,6 +1,6 @@
-// Event lookup by messageId or by user (userId / email): the stored event, the mappings that
-// recorded outcomes for it, the outcomes, and which current mappings match it with the requests
-// they would send today (the payload of delivered jobs is not kept; dead letters keep theirs).
+// Event lookup by messageId or by user (userId / email): the stored event and, per mapping, what
+// was sent (the job payload the outcome log keeps) and what happened. Outcome rows from before the
+// log kept payloads get a re-planned view instead: what the current mappings would send now.
 import { Type, type Static } from '@sinclair/typebox'
 import type { IterableSettings } from '../../iterable/settings.js'
 import { planEvent } from '../../iterable/plan.js'
@@ -10,6 +10,7 @@ import type { AdminContext, Resource } from './context.js'
 import { checkSettings, deliveryBaseUrl } from './destination-access.js'
 import { AdminApiError } from './errors.js'
 import { validateMappingDraft } from './mapping-validation.js'
+import { baseUrls, outcomeView, sentRequests, type SentRequest } from './sent.js'
 
 const ByUserQuery = Type.Object({
   userId: Type.Optional(Type.String({ minLength: 1 })),
@@ -92,10 +93,85 @@ function matchesNow(routing: readonly RoutedNow[], event: unknown, receivedAt: n
   return matches
 }
 
-function eventView(event: StoredEvent, outcomes: readonly Outcome[], routing: readonly RoutedNow[]) {
+interface DeliveryView {
+  destinationId: string
+  mappingId: string | null
+  /** The mapping's name today (null once deleted). */
+  mapping: string | null
+  action: string
+  jobId: number | null
+  /** The latest outcome of this job (or the routing failure). */
+  outcome: Outcome['outcome']
+  at: number
+  statusCode: number | null
+  errorCode: string | null
+  errorMessage: string | null
+  /** How many outcomes the job logged (retries included). */
+  outcomeCount: number
+  /** What was sent; null for a routing failure (nothing sent) or a row from before payloads were kept. */
+  sent: SentRequest[] | null
+}
+
+const REPLANNED_NOTE =
+  'These outcomes were recorded before the service kept what it sent. Shown instead: the requests ' +
+  'the current mappings would send for this event now, which may differ from what was sent then.'
+
+/** One row per job (its latest outcome and what it sent), one per routing failure. */
+function deliveriesOf(
+  own: readonly Outcome[],
+  names: ReadonlyMap<string, string>,
+  base: (destinationId: string) => string,
+): DeliveryView[] {
+  const groups = new Map<string, Outcome[]>()
+  for (const outcome of own) {
+    const key = outcome.jobId !== null ? `job ${outcome.jobId}` : `outcome ${outcome.id}`
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [outcome])
+    else group.push(outcome)
+  }
+  return [...groups.values()].map((group) => {
+    const last = group[group.length - 1]
+    const withPayload = [...group].reverse().find((o) => o.payload !== null)
+    return {
+      destinationId: last.destinationId,
+      mappingId: last.mappingId,
+      mapping: last.mappingId === null ? null : (names.get(last.mappingId) ?? null),
+      action: last.action,
+      jobId: last.jobId,
+      outcome: last.outcome,
+      at: last.at,
+      statusCode: last.statusCode,
+      errorCode: last.errorCode,
+      errorMessage: last.errorMessage,
+      outcomeCount: group.length,
+      sent: withPayload === undefined ? null : sentRequests(withPayload.payload, base(last.destinationId)),
+    }
+  })
+}
+
+interface LookupContext {
+  names: ReadonlyMap<string, string>
+  base: (destinationId: string) => string
+  /** The current configuration, compiled on first use (only old outcome rows need it). */
+  routing: () => Promise<RoutedNow[]>
+}
+
+async function lookupContext(context: AdminContext): Promise<LookupContext> {
+  const names = new Map((await context.store.listMappings()).map((m) => [m.id, m.name]))
+  let routing: Promise<RoutedNow[]> | undefined
+  return {
+    names,
+    base: await baseUrls(context),
+    routing: () => (routing ??= currentRouting(context)),
+  }
+}
+
+async function eventView(event: StoredEvent, outcomes: readonly Outcome[], lookup: LookupContext) {
   const body = JSON.parse(event.body) as unknown
   const own = outcomes.filter((o) => o.eventId === event.id)
   const mappingIds = [...new Set(own.map((o) => o.mappingId).filter((id): id is string => id !== null))]
+  const deliveries = deliveriesOf(own, lookup.names, lookup.base)
+  const old = deliveries.some((d) => d.jobId !== null && d.sent === null)
   return {
     id: event.id,
     messageId: event.messageId,
@@ -105,8 +181,11 @@ function eventView(event: StoredEvent, outcomes: readonly Outcome[], routing: re
     size: event.size,
     event: body,
     mappingsWithOutcomes: mappingIds,
-    outcomes: own,
-    matchesNow: matchesNow(routing, body, event.receivedAt),
+    deliveries,
+    outcomes: own.map((o) => outcomeView(o, lookup.base)),
+    replanned: old
+      ? { note: REPLANNED_NOTE, matches: matchesNow(await lookup.routing(), body, event.receivedAt) }
+      : null,
   }
 }
 
@@ -162,7 +241,7 @@ export const eventsResource: Resource = (app, context) => {
     '/events/:messageId',
     {
       schema: {
-        summary: 'Look up an event by messageId: stored copies, outcomes, mappings matching it now',
+        summary: 'Look up an event by messageId: stored copies; per mapping, what was sent and the outcome',
         tags: ['events'],
         params: MessageParams,
       },
@@ -176,10 +255,10 @@ export const eventsResource: Resource = (app, context) => {
           `No stored event with messageId "${request.params.messageId}" (never received, or pruned by retention).`,
         )
       }
-      const routing = await currentRouting(context)
+      const shown = await lookupContext(context)
       return {
         messageId: request.params.messageId,
-        items: lookup.events.map((e) => eventView(e, lookup.outcomes, routing)),
+        items: await Promise.all(lookup.events.map((e) => eventView(e, lookup.outcomes, shown))),
       }
     },
   )
@@ -200,8 +279,8 @@ export const eventsResource: Resource = (app, context) => {
       }
       const events = await store.findEventsByUser(userKey, request.query.limit ?? 20)
       const outcomes = await lookupMany(store, events)
-      const routing = await currentRouting(context)
-      return { userKey, items: events.map((e) => eventView(e, outcomes, routing)) }
+      const shown = await lookupContext(context)
+      return { userKey, items: await Promise.all(events.map((e) => eventView(e, outcomes, shown))) }
     },
   )
 }

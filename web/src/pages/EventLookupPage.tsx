@@ -1,5 +1,5 @@
-// Event lookup: by messageId, userId or email → the stored events, their outcomes per mapping and
-// what the current mappings would send.
+// Event lookup: by messageId, userId or email → the stored events and, per mapping, what was sent
+// and what happened.
 import { useEffect, useState } from 'preact/hooks'
 import { get, query, type ApiError } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
