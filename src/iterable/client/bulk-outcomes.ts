@@ -263,15 +263,37 @@ function narrowMismatch(
 }
 
 function offenderOutcome(outcome: IterableOutcome, error: FieldTypeError): BulkItemOutcome {
-  const expected = error.expectedType !== undefined ? ` (stored type: ${error.expectedType})` : ''
   return {
     ...outcome,
     kind: 'permanent',
     policy: 'drop',
     code: FIELD_TYPES_MISMATCHED,
-    message: `Field '${error.field}' has a value whose type does not match the field in Iterable${expected}`,
+    message: mismatchMessage(error, []),
     reason: FIELD_TYPES_MISMATCHED,
   }
+}
+
+/**
+ * The permanent outcome of an item that `FieldTypeMemory.screen` kept back: the same code and
+ * message as an offender of a real 400 `RequestFieldsTypesMismatched`, but status 0 (nothing was
+ * sent) and a message saying the type was known from an earlier answer.
+ */
+export function screenedMismatchOutcome(error: FieldTypeError): BulkItemOutcome {
+  return {
+    kind: 'permanent',
+    policy: 'drop',
+    code: FIELD_TYPES_MISMATCHED,
+    errorCode: 'BAD_REQUEST',
+    status: 0,
+    message: mismatchMessage(error, ['known from an earlier Iterable answer, not sent']),
+    reason: FIELD_TYPES_MISMATCHED,
+  }
+}
+
+function mismatchMessage(error: FieldTypeError, notes: readonly string[]): string {
+  const details = error.expectedType !== undefined ? [`stored type: ${error.expectedType}`, ...notes] : notes
+  const suffix = details.length > 0 ? ` (${details.join('; ')})` : ''
+  return `Field '${error.field}' has a value whose type does not match the field in Iterable${suffix}`
 }
 
 function resendOutcome(outcome: IterableOutcome, resend: 'batch' | 'split'): BulkItemOutcome {

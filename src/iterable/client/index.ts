@@ -18,10 +18,11 @@ export { ITERABLE_REGIONS, isIterableRegion, regionBaseUrl } from './regions.js'
 export type { IterableRegion } from './regions.js'
 export { parseRetryAfter } from './retry-after.js'
 export { statusErrorCode } from './status-names.js'
-export { bulkOutcomes } from './bulk-outcomes.js'
+export { bulkOutcomes, screenedMismatchOutcome } from './bulk-outcomes.js'
 export type { BulkFailureReason, BulkItemOutcome } from './bulk-outcomes.js'
 export type { BulkItem, BulkKind, BulkResponse } from './bulk-types.js'
 export {
+  carriesMismatch,
   FIELD_TYPES_MISMATCHED,
   findMismatchedItems,
   isFieldTypeMismatch,
@@ -29,5 +30,7 @@ export {
   readValidationErrors,
 } from './mismatch.js'
 export type { FieldTypeError, MismatchedItem } from './mismatch.js'
+export { FieldTypeMemory } from './field-type-memory.js'
+export type { FieldTypeMemoryOptions } from './field-type-memory.js'
 export { normaliseFieldType, possibleFieldTypes } from './field-types.js'
 export type { IterableFieldType } from './field-types.js'

@@ -76,7 +76,7 @@ export function locateMismatchedItems(
     const dataFields = items[index].dataFields
     if (dataFields === null || typeof dataFields !== 'object') continue
     for (const error of errors) {
-      if (valuesAt(dataFields, error.field).some((value) => offends(value, error))) {
+      if (carriesMismatch(dataFields, error)) {
         found.push({ index, error })
         break
       }
@@ -95,8 +95,17 @@ export function findMismatchedItems(
   return located === null ? null : located.map((item) => item.index)
 }
 
+/**
+ * The one "does this item fit" rule (used to locate offenders and by `FieldTypeMemory.screen`):
+ * true when `dataFields` holds, at the error's field, a value that does not fit its expected type.
+ */
+export function carriesMismatch(dataFields: unknown, error: FieldTypeError): boolean {
+  if (dataFields === null || typeof dataFields !== 'object') return false
+  return valuesAt(dataFields, error.field).some((value) => offends(value, error))
+}
+
 /** User fields are typed per project, event fields per event; an error of the other kind is ignored. */
-function appliesTo(kind: BulkKind, error: FieldTypeError): boolean {
+export function appliesTo(kind: BulkKind, error: FieldTypeError): boolean {
   if (error.category === undefined) return true
   const isUser = error.category.toLowerCase() === 'user'
   return kind === 'users' ? isUser : !isUser
