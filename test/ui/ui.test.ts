@@ -1,14 +1,18 @@
 // The admin UI in a real browser (Debian's chromium + playwright-core) against a real service with
 // the built-in sandbox: sign in, create a mapping from a preset, break and fix its trigger, test it,
-// send events and see them counted on Overview, replay a dead letter, look an event up, sign out.
+// send events and see them counted on Overview, replay a dead letter, filter and discard dead
+// letters, look events up (by message and by user: what was sent), disable/enable/delete a mapping,
+// sign out.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
+import { DATABASE_FILE } from '../../src/store/sqlite/open.js'
 import { openBrowser, screenshot, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-admin-token-0123456789'
@@ -282,13 +286,68 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     await screenshot(page, 'dead-letters')
 
     await row.getByRole('button', { name: /^Replay/ }).click()
-    await page.getByText('1 dead letter(s) queued for delivery again.').waitFor()
+    await page.getByText('1 dead letter queued for delivery again.').waitFor()
     await waitFor(
       async () =>
         (await service.store.lookupEvent('ui-dead-1')).outcomes.some((o) => o.outcome === 'delivered'),
       'the replayed event to be delivered',
     )
     await waitFor(async () => (await row.count()) === 0, 'the replayed row to leave the list')
+  })
+
+  it('filters dead letters by mapping and reason, and discards one with the keyboard', async () => {
+    // "UI Test" matches two mappings (Track Calls and ours): one dead letter each.
+    service.sandbox?.setFaults({ outageSeconds: 60 })
+    await ingest([{ type: 'track', event: 'UI Test', userId: 'ui-dead', messageId: 'ui-dead-2' }])
+    const deadOf = async (messageId: string) =>
+      (await service.store.listDeadLetters()).items.filter((d) => d.messageId === messageId)
+    await waitFor(async () => (await deadOf('ui-dead-2')).length === 2, 'two dead letters')
+    service.sandbox?.setFaults({ outageSeconds: 0 })
+
+    await link('Overview').click()
+    await link('Dead letters').click()
+    await heading('Dead letters').waitFor()
+    const count = page.getByTestId('dead-letter-count')
+    const rows = page.getByTestId('dead-letter-row')
+    // ui-dead-1 was replayed above: hidden unless "Include replayed".
+    await count.filter({ hasText: /^2 dead letters\.$/ }).waitFor()
+    expect(await rows.count()).toBe(2)
+
+    await page.getByLabel('Mapping', { exact: true }).selectOption({ label: 'UI test mapping' })
+    await page.getByRole('button', { name: 'Filter', exact: true }).click()
+    await count.filter({ hasText: /^1 dead letter matches this filter\.$/ }).waitFor()
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain('UI test mapping')
+
+    await page.getByLabel('Reason contains').fill('nothing like this')
+    await page.keyboard.press('Enter')
+    await count.filter({ hasText: 'No dead letters match this filter.' }).waitFor()
+    expect(await rows.count()).toBe(0)
+    await page.getByLabel('Reason contains').fill('')
+    await page.getByRole('button', { name: 'Filter', exact: true }).click()
+    await count.filter({ hasText: /^1 dead letter matches/ }).waitFor()
+
+    // Discard with the keyboard: focus the row's button, Enter, confirm.
+    const [ours] = (await deadOf('ui-dead-2')).filter((d) => d.mappingId === mappingId)
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toContain('will not be delivered')
+      void dialog.accept()
+    })
+    await page.getByRole('button', { name: `Discard dead letter ${ours.id}` }).focus()
+    await page.keyboard.press('Enter')
+    await page
+      .getByRole('status')
+      .filter({ hasText: '1 dead letter discarded: it will not be delivered.' })
+      .waitFor()
+    await count.filter({ hasText: 'No dead letters match this filter.' }).waitFor()
+    expect(await rows.count()).toBe(0)
+
+    await page.getByRole('button', { name: 'Clear filter' }).click()
+    await count.filter({ hasText: /^1 dead letter\.$/ }).waitFor()
+    expect(await rows.first().textContent()).toContain('Track Calls')
+    await screenshot(page, 'dead-letters-after-discard')
+    expect((await deadOf('ui-dead-2')).map((d) => d.mappingId)).not.toContain(mappingId)
+    expect(await service.store.getDeadLetter(ours.id)).toBeNull()
   })
 
   it('looks an event up by messageId and shows its outcomes', async () => {
@@ -301,6 +360,96 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     const text = (await found.textContent()) ?? ''
     expect(text).toContain('Dead letter')
     expect(text).toContain('Delivered')
+  })
+
+  it("looks a user's events up and shows, per mapping, what was sent and the outcome", async () => {
+    await page.getByLabel('Look up by').selectOption('userId')
+    await page.getByLabel('User ID', { exact: true }).fill('ui-user-3')
+    await page.keyboard.press('Enter')
+    const found = page.getByTestId('looked-up-event')
+    await found.filter({ hasText: 'ui-count-3' }).waitFor()
+    expect(await found.count()).toBe(1)
+    const deliveries = found.getByTestId('event-delivery')
+    expect(await deliveries.count()).toBe(2)
+    // The bodies as sent for this very event (its messageId is the event id of both mappings).
+    const ours = await deliveries.filter({ hasText: 'UI test mapping' }).textContent()
+    expect(ours).toContain('Delivered')
+    expect(ours).toMatch(
+      /Sent (request|one item of "events" in a bulk request): POST http:\/\/127\.0\.0\.1:\d+\/api\/events\/track/,
+    )
+    expect(ours).toContain('"userId": "ui-user-3"')
+    expect(ours).toContain('"id": "ui-count-3"')
+    const track = await deliveries.filter({ hasText: 'Track Calls' }).textContent()
+    expect(track).toContain('Delivered')
+    expect(track).toContain('"eventName": "UI Test"')
+    expect(track).toContain('"id": "ui-count-3"')
+    expect(await found.getByTestId('replanned').count()).toBe(0)
+    await screenshot(page, 'event-lookup')
+
+    // An event whose outcomes predate the stored payloads: the re-planned view, labelled as such.
+    const db = new Database(path.join(dataDir, DATABASE_FILE))
+    db.prepare("UPDATE outcomes SET payload = NULL WHERE message_id = 'ui-count-2'").run()
+    db.close()
+    await page.getByLabel('Look up by').selectOption('messageId')
+    await page.getByLabel('Message ID', { exact: true }).fill('ui-count-2')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    const old = page.getByTestId('looked-up-event').filter({ hasText: 'ui-count-2' })
+    await old.waitFor()
+    const replanned = old.getByTestId('replanned')
+    await replanned.getByRole('heading', { name: 'Re-planned with the current mappings' }).waitFor()
+    expect(await replanned.textContent()).toContain('before the service kept what it sent')
+    expect(await old.getByText('What was sent was not recorded for this outcome').count()).toBe(2)
+  })
+
+  it('disables a mapping (it stops matching), enables it, and deletes it with the keyboard', async () => {
+    await link('Mappings').click()
+    await heading('Mappings').waitFor()
+    const row = page.getByRole('row').filter({ hasText: 'UI test mapping' })
+    await row.getByText('Enabled', { exact: true }).waitFor()
+    await row.getByRole('button', { name: 'Disable UI test mapping' }).click()
+    await row.getByText('Disabled', { exact: true }).waitFor()
+    await page.getByRole('status').filter({ hasText: '"UI test mapping" is disabled' }).waitFor()
+    await screenshot(page, 'mapping-disabled')
+
+    // A matching event now goes through Track Calls only.
+    await ingest([{ type: 'track', event: 'UI Test', userId: 'ui-user-off', messageId: 'ui-off-1' }])
+    await waitFor(async () => {
+      const [lookup, queues] = await Promise.all([
+        service.store.lookupEvent('ui-off-1'),
+        admin<{ totalDepth: number }>('/queues'),
+      ])
+      return queues.totalDepth === 0 && lookup.outcomes.some((o) => o.outcome === 'delivered')
+    }, 'ui-off-1 to be delivered')
+    await link('Event lookup').click()
+    await heading('Event lookup').waitFor()
+    await page.getByLabel('Message ID', { exact: true }).fill('ui-off-1')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    const deliveries = page.getByTestId('looked-up-event').getByTestId('event-delivery')
+    await deliveries.first().waitFor()
+    expect(await deliveries.count()).toBe(1)
+    expect(await deliveries.first().textContent()).toContain('Track Calls')
+
+    await link('Mappings').click()
+    await heading('Mappings').waitFor()
+    await row.getByRole('button', { name: 'Enable UI test mapping' }).focus()
+    await page.keyboard.press('Enter')
+    await row.getByText('Enabled', { exact: true }).waitFor()
+    const used = page.getByText(/^\d+ of 50 mappings used\.$/)
+    const before = Number(((await used.textContent()) ?? '').split(' ')[0])
+
+    page.once('dialog', (dialog) => void dialog.accept())
+    await row.getByRole('button', { name: 'Delete UI test mapping' }).focus()
+    await page.keyboard.press('Enter')
+    const deleted = page.getByRole('status').filter({ hasText: '"UI test mapping" is deleted.' })
+    await deleted.waitFor()
+    await waitFor(async () => (await row.count()) === 0, 'the deleted row to leave the list')
+    await used.filter({ hasText: `${before - 1} of 50 mappings used.` }).waitFor()
+    // The focus is on what happened, not lost with the removed button.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      '"UI test mapping" is deleted.',
+    )
+    const left = await admin<{ items: Array<{ id: string }> }>('/mappings')
+    expect(left.items.map((m) => m.id)).not.toContain(mappingId)
   })
 
   it('signs out', async () => {

@@ -1,4 +1,5 @@
 // One dead letter in full: why it failed, the payload that was to be sent, and the stored event.
+import { useEffect, useRef } from 'preact/hooks'
 import { get } from '../api'
 import { formatTime } from '../format'
 import { useLoad } from '../use-load'
@@ -21,9 +22,14 @@ interface Detail {
 
 export function DeadLetterDetail({ id, onClose }: { id: number; onClose: () => void }) {
   const { data, error } = useLoad(() => get<Detail>(`/dead-letters/${id}`), [id])
+  // Keyboard users land on what they opened, not back at the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => heading.current?.focus(), [id])
   return (
     <div class="card" data-testid="dead-letter-detail">
-      <h2>Dead letter {id}</h2>
+      <h2 tabIndex={-1} ref={heading}>
+        Dead letter {id}
+      </h2>
       <ErrorMessage error={error} />
       {data !== null ? (
         <>

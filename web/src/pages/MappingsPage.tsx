@@ -1,5 +1,5 @@
 // Mappings: the list (trigger, action, enabled, delivery counts) and creating one from a preset.
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { del, get, post, type ApiError } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
@@ -24,6 +24,8 @@ export function MappingsPage() {
   const [preset, setPreset] = useState('')
   const [createError, setCreateError] = useState<ApiError | null>(null)
   const [rowError, setRowError] = useState<ApiError | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const noticeRef = useRef<HTMLParagraphElement>(null)
   const [busy, setBusy] = useState(false)
 
   const create = async (event: Event): Promise<void> => {
@@ -42,11 +44,15 @@ export function MappingsPage() {
     }
   }
 
-  const act = async (work: () => Promise<unknown>): Promise<void> => {
+  /** Runs a row action, then says what it did; `focusNotice` when the row's button goes away. */
+  const act = async (work: () => Promise<unknown>, done: string, focusNotice = false): Promise<void> => {
     setRowError(null)
+    setNotice(null)
     try {
       await work()
+      setNotice(done)
       reload()
+      if (focusNotice) setTimeout(() => noticeRef.current?.focus(), 0)
     } catch (failure) {
       setRowError(failure as ApiError)
     }
@@ -78,6 +84,11 @@ export function MappingsPage() {
             <ErrorMessage error={createError} />
           </form>
           <ErrorMessage error={rowError} />
+          {notice !== null ? (
+            <p class="success" role="status" tabIndex={-1} ref={noticeRef}>
+              {notice}
+            </p>
+          ) : null}
           {data.mappings.length === 0 ? (
             <p>No mappings yet: events are accepted but nothing is sent to Iterable.</p>
           ) : (
@@ -122,8 +133,14 @@ export function MappingsPage() {
                         class="secondary"
                         aria-label={`${m.enabled ? 'Disable' : 'Enable'} ${m.name}`}
                         onClick={() =>
-                          void act(() =>
-                            post(`/mappings/${encodeURIComponent(m.id)}/${m.enabled ? 'disable' : 'enable'}`),
+                          void act(
+                            () =>
+                              post(
+                                `/mappings/${encodeURIComponent(m.id)}/${m.enabled ? 'disable' : 'enable'}`,
+                              ),
+                            m.enabled
+                              ? `"${m.name}" is disabled: events no longer match it.`
+                              : `"${m.name}" is enabled: matching events are sent with it again.`,
                           )
                         }
                       >
@@ -134,8 +151,14 @@ export function MappingsPage() {
                         class="danger"
                         aria-label={`Delete ${m.name}`}
                         onClick={() => {
-                          if (confirm(`Delete the mapping "${m.name}"?`))
-                            void act(() => del(`/mappings/${encodeURIComponent(m.id)}`))
+                          if (
+                            confirm(`Delete the mapping "${m.name}"? Events will no longer be sent with it.`)
+                          )
+                            void act(
+                              () => del(`/mappings/${encodeURIComponent(m.id)}`),
+                              `"${m.name}" is deleted.`,
+                              true,
+                            )
                         }}
                       >
                         Delete
