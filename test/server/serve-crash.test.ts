@@ -89,7 +89,8 @@ describe('crash safety', () => {
       while (!killed) {
         const events = Array.from({ length: 50 }, (_, i) => ({
           type: 'track',
-          userId: `crash-${i % 10}`,
+          // Many users: the sandbox keeps at most 1000 events per user (oldest dropped).
+          userId: `crash-${batch % 100}-${i % 10}`,
           event: 'Crash Load',
           messageId: `crash-${batch}-${i}`,
           properties: { batch },

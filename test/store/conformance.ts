@@ -75,9 +75,14 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       })
 
       it('upgrades a schema 1 database: old outcome rows have no payload, new ones keep what was sent', async () => {
+        const undo003 =
+          store.kind === 'sqlite'
+            ? 'DROP INDEX jobs_ready; DROP INDEX jobs_waiting; ALTER TABLE jobs DROP COLUMN waiting_on;'
+            : 'DROP INDEX jobs_ready;'
         await store.close()
         // Back to schema 1 (before the outcome log kept payloads), with one outcome row of that time.
         await harness.execute(`
+          ${undo003}
           ALTER TABLE outcomes DROP COLUMN payload;
           DELETE FROM schema_version WHERE version >= 2;
           INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key,

@@ -70,7 +70,7 @@ export class SqliteStore implements T.Store {
     this.#config = prepareAll(db, configSql)
     this.#ingest = prepareAll(db, ingestSql)
     this.#queue = prepareAll(db, queueSql)
-    this.#queue.SELECT_READY_JOB_IDS.pluck(true)
+    this.#queue.SELECT_READY_JOBS.raw(true)
     this.#queue.SELECT_JOBS_BY_IDS.raw(true)
     this.#logs = prepareAll(db, logSql)
     this.#dead = prepareAll(db, deadSql)
@@ -384,16 +384,33 @@ export class SqliteStore implements T.Store {
 
   #claimInTransaction(req: T.ClaimRequest, now: number): T.Job[] {
     const q = this.#queue
-    const ids = q.SELECT_READY_JOB_IDS.all({
-      destinationId: req.destinationId,
-      endpoint: req.endpoint,
-      now,
-      limit: req.limit,
-    }) as number[]
-    if (ids.length === 0) return []
-    const idList = JSON.stringify(ids)
-    q.LEASE_JOBS.run({ ids: idList, workerId: req.workerId, lockedUntil: now + req.leaseMs })
-    return (q.SELECT_JOBS_BY_IDS.all({ ids: idList }) as unknown[][]).map(rawRowToJob)
+    // Leases of a claimer that died come back first (an index probe when none expired).
+    q.RECLAIM_EXPIRED.run({ now })
+    const claimed: number[] = []
+    const lockedUntil = now + req.leaseMs
+    for (;;) {
+      const wanted = req.limit - claimed.length
+      const rows = q.SELECT_READY_JOBS.all({
+        destinationId: req.destinationId,
+        endpoint: req.endpoint,
+        now,
+        limit: wanted,
+      }) as [number, number | null][]
+      const ready: number[] = []
+      for (const [id, blocker] of rows) {
+        if (blocker === null) ready.push(id)
+        else q.PARK_JOB.run({ id, blocker })
+      }
+      // Leased rows leave jobs_ready, so the next read starts after them.
+      if (ready.length > 0) {
+        q.LEASE_JOBS.run({ ids: JSON.stringify(ready), workerId: req.workerId, lockedUntil })
+        for (const id of ready) claimed.push(id)
+      }
+      // Parked rows made room: read again until the limit is met or the queue has no more.
+      if (ready.length === rows.length || rows.length < wanted || claimed.length >= req.limit) break
+    }
+    if (claimed.length === 0) return []
+    return (q.SELECT_JOBS_BY_IDS.all({ ids: JSON.stringify(claimed) }) as unknown[][]).map(rawRowToJob)
   }
 
   #logJobs(
@@ -417,6 +434,7 @@ export class SqliteStore implements T.Store {
     const ids = JSON.stringify(jobIds)
     return this.#group.run(() => {
       this.#logJobs(ids, 'delivered', info.at ?? Date.now(), { statusCode: info.statusCode })
+      this.#queue.UNPARK_WAITING.run({ ids })
       return this.#queue.DELETE_JOBS.run({ ids }).changes
     })
   }
@@ -457,6 +475,7 @@ export class SqliteStore implements T.Store {
         statusCode: info.statusCode ?? null,
         at,
       })
+      this.#queue.UNPARK_WAITING.run({ ids })
       return this.#queue.DELETE_JOBS.run({ ids }).changes
     })
   }

@@ -2,7 +2,7 @@
 // write the outcome log together. Job id lists are bigint[] parameters.
 
 /**
- * Claim: the first $4 ready jobs of queue ($1, $2) in id order, skipping rows another claimer has
+ * Claim: the first $4 ready jobs of queue ($1, $2) in order of readiness (run_at, id), skipping rows another claimer has
  * locked (FOR UPDATE SKIP LOCKED), so concurrent claimers never share a job. A non-barrier job with
  * an orderingKey waits while an EARLIER barrier job for the same destination and key is pending.
  * $3 now, $5 worker id, $6 lease end.
@@ -17,7 +17,7 @@ WITH ready AS (
       SELECT 1 FROM jobs AS b
       WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
         AND b.is_barrier AND b.id < j.id))
-  ORDER BY j.id
+  ORDER BY j.run_at, j.id
   LIMIT $4
   FOR UPDATE SKIP LOCKED
 )

@@ -7,22 +7,37 @@ const IDS = `(SELECT value FROM json_each(@ids))`
 export const JOB_COLUMNS = `id, destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
           batch_key, payload, attempts, run_at, first_enqueued_at, locked_by, locked_until, last_error`
 
+/** run_at of a parked job: after any real time, so it sits at the far end of its queue. */
+export const PARKED_RUN_AT = 8_000_000_000_000_000
+
 /**
- * Claim, step 1: the ids of the first `limit` ready jobs of one queue in id order. A non-barrier
- * job with an orderingKey waits while an EARLIER barrier job (any endpoint) for the same
- * destination and key is still pending: identify first.
+ * Claim, step 1: up to `limit` ready, unleased jobs of one queue in order of readiness (run_at,
+ * id), read from the jobs_ready index. Each comes with `blocker`: for a non-barrier job with an
+ * orderingKey, an EARLIER pending barrier job (any endpoint) of the same destination and key —
+ * identify first. Blocked jobs are parked (step 1b) and not claimed.
  */
-export const SELECT_READY_JOB_IDS = `
-SELECT j.id FROM jobs AS j
+export const SELECT_READY_JOBS = `
+SELECT j.id,
+       CASE WHEN j.is_barrier = 0 AND j.ordering_key IS NOT NULL THEN (
+         SELECT b.id FROM jobs AS b INDEXED BY jobs_barriers
+         WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
+           AND b.is_barrier = 1 AND b.id < j.id
+         ORDER BY b.id LIMIT 1)
+       END AS blocker
+FROM jobs AS j INDEXED BY jobs_ready
 WHERE j.destination_id = @destinationId AND j.endpoint = @endpoint
-  AND j.run_at <= @now
-  AND (j.locked_until IS NULL OR j.locked_until <= @now)
-  AND (j.is_barrier = 1 OR j.ordering_key IS NULL OR NOT EXISTS (
-    SELECT 1 FROM jobs AS b
-    WHERE b.destination_id = j.destination_id AND b.ordering_key = j.ordering_key
-      AND b.is_barrier = 1 AND b.id < j.id))
-ORDER BY j.id
+  AND j.locked_until IS NULL AND j.run_at <= @now
+ORDER BY j.run_at, j.id
 LIMIT @limit`
+
+/** Claim, step 1b: a blocked job waits behind its barrier job instead of being checked at every claim. */
+export const PARK_JOB = `UPDATE jobs SET run_at = ${PARKED_RUN_AT}, waiting_on = @blocker WHERE id = @id`
+
+/**
+ * Barrier jobs leaving the queue (delivered, dead) make the jobs parked behind them ready, at their
+ * place by age (a parked job was ready when parked, so any earlier run_at is right).
+ */
+export const UNPARK_WAITING = `UPDATE jobs SET run_at = first_enqueued_at, waiting_on = NULL WHERE waiting_on IN ${IDS}`
 
 /** Claim, step 2 (same transaction): lease them. */
 export const LEASE_JOBS = `
@@ -78,8 +93,14 @@ FROM jobs
 GROUP BY destination_id, endpoint
 ORDER BY destination_id, endpoint`
 
+/** The earliest time a job of the queue may be claimed: due unleased jobs, or leases ending. */
 export const NEXT_RUN_AT = `
-SELECT MIN(CASE WHEN locked_until IS NULL THEN run_at ELSE MAX(run_at, locked_until) END) AS next_run_at
-FROM jobs WHERE destination_id = @destinationId AND endpoint = @endpoint`
+SELECT MIN(next) AS next_run_at FROM (
+  SELECT MIN(run_at) AS next FROM jobs INDEXED BY jobs_ready
+  WHERE destination_id = @destinationId AND endpoint = @endpoint AND locked_until IS NULL
+    AND run_at < ${PARKED_RUN_AT}
+  UNION ALL
+  SELECT MIN(MAX(run_at, locked_until)) FROM jobs INDEXED BY jobs_leased
+  WHERE locked_until IS NOT NULL AND destination_id = @destinationId AND endpoint = @endpoint)`
 
 export const SELECT_JOB = `SELECT * FROM jobs WHERE id = ?`
