@@ -1,6 +1,7 @@
-// What a worker needs of a destination at run time: its client, its project's rate limiter and
-// whether it is paused. Built by the service on (re)load; never per job.
-import type { IterableClient } from '../iterable/client/index.js'
+// What a worker needs of a destination at run time: its client, what belongs to its Iterable
+// project (rate limits, the field types Iterable has told us) and whether it is paused. Built by the
+// service on (re)load; never per job.
+import type { FieldTypeMemory, IterableClient } from '../iterable/client/index.js'
 import type { PausedState } from '../store/types.js'
 import type { ProjectRateLimiter } from './rate-limiter.js'
 
@@ -9,5 +10,6 @@ export interface DestinationRuntime {
   readonly name: string
   readonly client: IterableClient
   readonly limiter: ProjectRateLimiter
+  readonly fieldTypes: FieldTypeMemory
   paused: PausedState | null
 }

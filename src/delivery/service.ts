@@ -3,14 +3,14 @@
 // worker per queue, polls (the guarantee) and takes wake-ups after ingest (the hint).
 import { randomUUID } from 'node:crypto'
 import { pino, type Logger } from 'pino'
-import { IterableClient, IterableConnections } from '../iterable/client/index.js'
+import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import type { NormalizedEvent } from '../engine/event/index.js'
 import type { IngestResult, IngestRouting, QueueKey, Store } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
-import { RateLimiterRegistry } from './rate-limiter.js'
+import { projectKey, RateLimiterRegistry } from './rate-limiter.js'
 import { Router, userKeyOf, type RouterCompileProblem, type RouterDestination } from './router.js'
 import { QueueWorker, isBulkEndpoint } from './worker.js'
 
@@ -46,6 +46,8 @@ export class DeliveryService {
   #statuses: DestinationStatus[] = []
   readonly #workers = new Map<string, { worker: QueueWorker; done: Promise<void> }>()
   readonly #limiters: RateLimiterRegistry
+  /** Field types learned from Iterable's answers, per project (shared like the rate limits). */
+  readonly #fieldTypes = new Map<string, FieldTypeMemory>()
   readonly #connections = new IterableConnections()
   readonly #clients: IterableClient[] = []
   readonly #baseUrlOverride: string | undefined
@@ -120,6 +122,7 @@ export class DeliveryService {
         name: destination.name,
         client,
         limiter: this.#limiters.forProject(apiKey, base),
+        fieldTypes: this.#fieldTypesOf(apiKey, base),
         paused: destination.paused,
       })
       statuses.push({
@@ -248,6 +251,23 @@ export class DeliveryService {
     return this.#discovering
   }
 
+  #fieldTypesOf(apiKey: string, baseUrl: string): FieldTypeMemory {
+    const key = projectKey(apiKey, baseUrl)
+    let memory = this.#fieldTypes.get(key)
+    if (memory === undefined) {
+      memory = new FieldTypeMemory()
+      this.#fieldTypes.set(key, memory)
+    }
+    return memory
+  }
+
+  /** Jobs held behind a delivered or dead identify are ready now: their workers look at once. */
+  #wakeDestination(destinationId: string): void {
+    for (const { worker } of this.#workers.values()) {
+      if (worker.queue.destinationId === destinationId) worker.wake()
+    }
+  }
+
   #ensureWorker(queue: QueueKey): void {
     if (this.#stopping) return
     // Bulk queues get several workers: with Iterable's latency one request at a time would stay far
@@ -267,6 +287,7 @@ export class DeliveryService {
           logger: this.logger,
           observer: this.observer,
           destination: (id) => this.#runtimes.get(id),
+          wakeDestination: (id) => this.#wakeDestination(id),
         },
       )
       const done = worker.run()

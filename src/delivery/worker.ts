@@ -5,7 +5,9 @@ import { actions } from '../iterable/actions/index.js'
 import { MAX_BULK_BYTES } from '../iterable/bulk.js'
 import {
   bulkOutcomes,
+  screenedMismatchOutcome,
   type BulkItemOutcome,
+  type BulkKind,
   type HttpMethod,
   type IterableOutcome,
   type IterableResponse,
@@ -40,6 +42,8 @@ export interface WorkerContext {
   logger: Logger
   observer: DeliveryObserver
   destination(id: string): DestinationRuntime | undefined
+  /** Called when identify (barrier) jobs left the queue: jobs held behind them are ready. */
+  wakeDestination?(id: string): void
 }
 
 interface Claimed {
@@ -207,10 +211,12 @@ export class QueueWorker {
     return true
   }
 
-  async #sendBulk(destination: DestinationRuntime, entries: Claimed[]): Promise<void> {
+  async #sendBulk(destination: DestinationRuntime, batch: Claimed[]): Promise<void> {
+    if (batch.length === 0) return
+    const first = batch[0].payload
+    const listKey = (first.k ?? 'events') as BulkKind
+    const entries = await this.#screen(destination, listKey, batch)
     if (entries.length === 0) return
-    const first = entries[0].payload
-    const listKey = first.k ?? 'events'
     const items = entries.map((e) => e.payload.i)
     const head = JSON.stringify({ ...(first.v ?? {}), [listKey]: [] })
     const json =
@@ -221,6 +227,7 @@ export class QueueWorker {
       await this.#pause(destination, entries, response.outcome)
       return
     }
+    destination.fieldTypes.learn(listKey, items, response)
     const outcomes = bulkOutcomes(listKey, items, response)
     const delivered: Claimed[] = []
     const resendBatch: Claimed[] = []
@@ -253,6 +260,30 @@ export class QueueWorker {
       await destination.limiter.take(path)
       await this.#sendBulk(destination, resendSplit.slice(half))
     }
+  }
+
+  /**
+   * Items carrying a value of a type Iterable has already refused for that field would fail the
+   * whole bulk request: they are dead-lettered with that answer's reason instead of being sent.
+   */
+  async #screen(destination: DestinationRuntime, kind: BulkKind, batch: Claimed[]): Promise<Claimed[]> {
+    const screened = destination.fieldTypes.screen(
+      kind,
+      batch.map((e) => e.payload.i),
+    )
+    if (screened.length === 0) return batch
+    const keptBack = new Set<number>()
+    const byMessage = new Map<string, { failure: Failure; entries: Claimed[] }>()
+    for (const { index, error } of screened) {
+      keptBack.add(index)
+      const outcome = screenedMismatchOutcome(error)
+      const slot = byMessage.get(outcome.message)
+      if (slot === undefined)
+        byMessage.set(outcome.message, { failure: { outcome, notFound: false }, entries: [batch[index]] })
+      else slot.entries.push(batch[index])
+    }
+    for (const { failure, entries } of byMessage.values()) await this.#settleDrop(entries, failure)
+    return batch.filter((_, index) => !keptBack.has(index))
   }
 
   // ------------------------------------------------------------------ single
@@ -319,6 +350,7 @@ export class QueueWorker {
     if (done.length === 0) return
     await this.#ctx.store.complete(done, { statusCode: status })
     this.#forget(done)
+    this.#wakeIfBarriers(entries)
     this.#ctx.observer.delivered?.(this.queue.destinationId, this.queue.endpoint, done.length)
   }
 
@@ -372,6 +404,7 @@ export class QueueWorker {
         statusCode: outcome.status || null,
       })
       this.#forget(ids)
+      this.#wakeIfBarriers(entries)
       this.#ctx.observer.deadLettered?.(this.queue.destinationId, this.queue.endpoint, ids.length)
     }
   }
@@ -385,6 +418,7 @@ export class QueueWorker {
       statusCode: outcome.status || null,
     })
     this.#forget(ids)
+    this.#wakeIfBarriers(entries)
     this.#ctx.observer.deadLettered?.(this.queue.destinationId, this.queue.endpoint, ids.length)
   }
 
@@ -409,6 +443,10 @@ export class QueueWorker {
     const ids = entries.map((e) => e.job.id)
     await this.#ctx.store.release(ids)
     this.#forget(ids)
+  }
+
+  #wakeIfBarriers(entries: readonly Claimed[]): void {
+    if (entries.some((e) => e.job.isBarrier)) this.#ctx.wakeDestination?.(this.queue.destinationId)
   }
 
   #forget(ids: readonly number[]): void {

@@ -1,0 +1,54 @@
+// Field types Iterable has refused are remembered per project: later batches keep the offending
+// items back (dead letters with the earlier answer's reason) instead of spending a bulk request that
+// Iterable would refuse whole.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createHarness, count, requestsTo, track, type Harness } from './harness.js'
+
+let harness: Harness | undefined
+afterEach(async () => {
+  await harness?.close()
+  harness = undefined
+})
+
+const emptyQueues = async (h: Harness): Promise<boolean> =>
+  (await h.store.queueStats()).every((q) => q.depth === 0)
+
+describe('learned field types', () => {
+  it('a type Iterable refused once is kept back from later batches without a refused request', async () => {
+    harness = await createHarness()
+    const { sandbox, store } = harness
+    // 1: `plan` becomes a long for the "Upgraded" event.
+    await harness.send([track('u1', 'Upgraded', { plan: 3 })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    // 2: a string arrives: Iterable refuses the batch, the offender is found and dead-lettered.
+    const refused = track('u2', 'Upgraded', { plan: 'gold' })
+    await harness.send([refused, track('u3', 'Upgraded', { plan: 4 })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(count(requestsTo(sandbox, '/api/events/trackBulk'), '400')).toBe(1)
+    // 3: the same kind of offender again: kept back, the rest sent in one accepted request.
+    const later = [
+      track('u4', 'Upgraded', { plan: 'silver' }),
+      track('u5', 'Upgraded', { plan: 5 }),
+      track('u6', 'Upgraded', { plan: 6 }),
+    ]
+    await harness.send(later)
+    await harness.waitFor(() => emptyQueues(harness!))
+    const requests = requestsTo(sandbox, '/api/events/trackBulk')
+    expect(count(requests, '400')).toBe(1)
+    // first write, the re-send without the offender, the third batch without its offender
+    expect(count(requests, '200')).toBe(3)
+    const project = sandbox.state.project()
+    expect(project.findByUserId('u5')?.events).toHaveLength(1)
+    expect(project.findByUserId('u4')).toBeUndefined()
+    const dead = (await store.listDeadLetters()).items
+    expect(dead.map((d) => d.messageId).sort()).toEqual([refused.messageId, later[0].messageId].sort())
+    const keptBack = dead.find((d) => d.messageId === later[0].messageId)
+    expect(keptBack?.code).toBe('RequestFieldsTypesMismatched')
+    expect(keptBack?.reason).toContain("Field 'plan'")
+    expect(keptBack?.reason).toContain('known from an earlier Iterable answer, not sent')
+    // Another event name has its own types: a string `plan` there is sent and accepted.
+    await harness.send([track('u7', 'Downgraded', { plan: 'bronze' })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(project.findByUserId('u7')?.events).toHaveLength(1)
+  })
+})
