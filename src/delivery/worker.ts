@@ -17,7 +17,7 @@ import type { DestinationRuntime } from './destination-runtime.js'
 import { decodePayload, type JobPayload } from './job-payload.js'
 import type { DeliveryObserver } from './observer.js'
 import type { DeliveryOptions } from './options.js'
-import { decideRetry } from './retry.js'
+import { backoffDelay, decideRetry } from './retry.js'
 
 /** Bulk endpoints: their queues are batched. */
 const BULK_PATHS: ReadonlySet<string> = new Set(
@@ -64,6 +64,13 @@ export class QueueWorker {
   #stopping = false
   #wakeUp: (() => void) | null = null
   #woken = false
+  /**
+   * After whole requests failed with a retryable error (5xx, timeout, network), the queue rests
+   * (backoff by consecutive failures) instead of trying every waiting job against an outage; the
+   * first request after the rest is the probe. A success ends it.
+   */
+  #failuresInARow = 0
+  #restUntil = 0
   /** Jobs claimed and not yet settled: released on a timed-out shutdown. */
   readonly inFlight = new Set<number>()
   readonly abort = new AbortController()
@@ -110,7 +117,10 @@ export class QueueWorker {
     const { store, options } = this.#ctx
     let waitMs = options.pollMs
     const destination = this.#ctx.destination(this.queue.destinationId)
-    if (destination !== undefined && destination.paused === null) {
+    const resting = this.#restUntil - Date.now()
+    if (resting > 0) {
+      waitMs = resting
+    } else if (destination !== undefined && destination.paused === null) {
       const next = await store.nextRunAt(this.queue)
       if (next !== null) waitMs = Math.max(5, Math.min(waitMs, next - Date.now()))
     }
@@ -146,6 +156,7 @@ export class QueueWorker {
   async #once(): Promise<boolean> {
     const destination = this.#ctx.destination(this.queue.destinationId)
     if (destination === undefined || destination.paused !== null) return false
+    if (Date.now() < this.#restUntil) return false
     if (this.#bulk) return this.#bulkRound(destination)
     const claimed = await this.#claim(this.#ctx.options.singleClaimLimit)
     if (claimed.length === 0) return false
@@ -201,6 +212,10 @@ export class QueueWorker {
             ),
             notFound: false,
           })
+          continue
+        }
+        if (Date.now() < this.#restUntil) {
+          await this.#release(chunk.entries)
           continue
         }
         if (!haveToken) await destination.limiter.take(this.queue.endpoint)
@@ -289,7 +304,8 @@ export class QueueWorker {
   // ------------------------------------------------------------------ single
 
   async #sendSingle(destination: DestinationRuntime, entry: Claimed): Promise<void> {
-    if (destination.paused !== null) {
+    // Paused, or resting after failures while this lane waited: give the job back unattempted.
+    if (destination.paused !== null || Date.now() < this.#restUntil) {
       await this.#release([entry])
       return
     }
@@ -467,6 +483,7 @@ export class QueueWorker {
     const response = await destination.client.send({ method, path, body, signal: this.abort.signal })
     this.#ctx.observer.request?.(path, response.status, response.durationMs)
     if (response.status === 429) destination.limiter.throttled(path, response.outcome.retryAfterMs)
+    this.#noteHealth(response)
     await this.#recordAttempt(
       path,
       body,
@@ -477,6 +494,19 @@ export class QueueWorker {
       response.outcome,
     )
     return response
+  }
+
+  /** Whole-request outcomes decide whether the queue rests (429s are the rate limiter's business). */
+  #noteHealth(response: IterableResponse): void {
+    const { outcome, status } = response
+    if (outcome.policy === 'retry' && status !== 429) {
+      this.#failuresInARow++
+      const rest = Math.max(backoffDelay(this.#failuresInARow, this.#ctx.options), outcome.retryAfterMs ?? 0)
+      this.#restUntil = Date.now() + rest
+    } else if (status >= 200 && status < 500) {
+      this.#failuresInARow = 0
+      this.#restUntil = 0
+    }
   }
 
   async #recordAttempt(

@@ -1,6 +1,7 @@
 // Failures: 5xx share, 429 storms, outages (retry window → dead letter → replay), 401 pause,
 // notFound short retry, per-item bulk failures (D7), field-type mismatch narrowing.
 import { afterEach, describe, expect, it } from 'vitest'
+import { defaultMappings } from '../../src/config/index.js'
 import { createHarness, count, identify, requestsTo, track, type Harness } from './harness.js'
 
 let harness: Harness | undefined
@@ -57,6 +58,25 @@ describe('retries', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(140)
     expect(gaps[1]).toBeGreaterThanOrEqual(290)
     expect(gaps[1]).toBeGreaterThan(gaps[0] * 1.15)
+  })
+
+  it('an outage makes the queue rest: a few probes, not every waiting job, then all delivered', async () => {
+    const mappings = defaultMappings().map((m) => ({ ...m, batching: { enabled: false } }))
+    harness = await createHarness({
+      mappings,
+      delivery: { retryBaseMs: 100, retryMaxDelayMs: 400, concurrency: 4 },
+    })
+    harness.sandbox.setFaults({ outageSeconds: 1.5 })
+    const events = Array.from({ length: 300 }, (_, i) => track(`o-${i % 30}`, 'Outage', { i }, `outage-${i}`))
+    await harness.send(events)
+    await harness.waitFor(() => emptyQueues(harness!), 20_000)
+    const statuses = requestsTo(harness.sandbox, '/api/events/track')
+    expect(count(statuses, '200')).toBe(300)
+    // Without resting, every job would meet the outage at least once (≥ 300 refusals); with it,
+    // each probe costs at most one request per lane.
+    expect(count(statuses, '503')).toBeGreaterThan(0)
+    expect(count(statuses, '503')).toBeLessThan(60)
+    expect((await harness.store.listDeadLetters()).items).toHaveLength(0)
   })
 
   it('dead-letters after the retry window with the reason, and a replay delivers', async () => {
