@@ -1,34 +1,12 @@
 // `npm run bench`: engine and preview throughput over the shared corpus (10,000 events, default
 // seed). Runs against the built JavaScript in dist/ so it measures what users run.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { corpusLines } from './corpus.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const shared = path.resolve(root, '../shared')
 const N = Number(process.env.BENCH_N ?? 10000)
 const SEED = Number(process.env.BENCH_SEED ?? 20251115)
-
-function corpusLines() {
-  const dir = path.join(root, 'bench/.corpus')
-  const file = path.join(dir, `corpus-${N}-${SEED}.ndjson`)
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true })
-    execFileSync('node', [
-      path.join(shared, 'corpus/gen-corpus.mjs'),
-      '--n',
-      String(N),
-      '--seed',
-      String(SEED),
-      '--out',
-      file,
-    ])
-  }
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-}
 
 /** Runs fn over all items `rounds` times after a warm-up; returns µs per item (best round). */
 function measure(items, fn, rounds = 7) {
@@ -50,7 +28,7 @@ const { compileFields } = await load('engine/fields/index.js')
 const lib = await load('iterable/index.js')
 const { AUTOMATIC_PRESETS, actions } = lib
 
-const lines = corpusLines()
+const lines = corpusLines(N, SEED)
 const events = lines.map((l) => JSON.parse(l))
 const presets = AUTOMATIC_PRESETS.map((p) => ({
   name: p.name,

@@ -23,6 +23,7 @@ export type {
 } from './schemas.js'
 export { validateEvent } from './validate.js'
 export type { EventError, EventValidationResult } from './validate.js'
-export { generateMessageId, normalizeEvent } from './normalize.js'
+export { NORMALIZED_FIELDS, generateMessageId, normalizeEvent } from './normalize.js'
 export type { NormalizeOptions } from './normalize.js'
 export { parseIsoDate } from './iso-date.js'
+export { eventJson, normalizedJson, rememberEventJson } from './json-text.js'

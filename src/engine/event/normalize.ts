@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto'
 import { parseIsoDate } from './iso-date.js'
 import type { NormalizedEvent, SegmentEvent } from './schemas.js'
 
+/** The fields normalizeEvent sets, in the order it adds them (json-text.ts relies on this list). */
+export const NORMALIZED_FIELDS = ['messageId', 'receivedAt', 'timestamp'] as const
+
 export interface NormalizeOptions {
   receivedAt: Date
   /** Makes ids deterministic in tests and previews. */

@@ -4,6 +4,7 @@
 // space) and gives each event's raw size for free. Any doubt — a layout the scan cannot find, a
 // possible `__proto__` key, a part that does not parse — falls back to one plain JSON.parse of
 // the whole body, which also produces the precise error message.
+// The fast path also keeps each event's text: prepare.ts reuses it as the stored JSON.
 import { locateBatchElements, measureBatchElements } from './batch-scan.js'
 import { bodyStart, mayHoldProtoKey, parseJsonBytes } from './json.js'
 
@@ -11,6 +12,12 @@ export interface ParsedBatchBody {
   json: unknown
   /** Raw size of each element of `batch`, when it could be measured. */
   sizes: number[] | undefined
+  /**
+   * The exact JSON text each element of `batch` was parsed from (fast path only). An entry is
+   * undefined when the text is not safe to store instead of JSON.stringify of the parsed value
+   * (a number that would not come back the same, see BatchLayout.lossy).
+   */
+  texts?: (string | undefined)[]
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -22,7 +29,7 @@ export function parseInParts(raw: Buffer): ParsedBatchBody | undefined {
   if (mayHoldProtoKey(raw)) return undefined
   const layout = locateBatchElements(raw, bodyStart(raw))
   if (layout === undefined) return undefined
-  const { arrayStart, arrayEnd, starts, ends } = layout
+  const { arrayStart, arrayEnd, starts, ends, lossy } = layout
   // An escaped key in the envelope could spell "batch" a second time; leave that to JSON.parse.
   const escape = raw.indexOf('\\u00')
   if (escape >= 0 && (escape < arrayStart || raw.indexOf('\\u00', arrayEnd) >= 0)) return undefined
@@ -33,12 +40,16 @@ export function parseInParts(raw: Buffer): ParsedBatchBody | undefined {
     if (!isObject(envelope)) return undefined
     const batch: unknown[] = new Array(starts.length)
     const sizes: number[] = new Array(starts.length)
+    const texts: (string | undefined)[] = new Array(starts.length)
     for (let index = 0; index < starts.length; index++) {
-      batch[index] = JSON.parse(raw.toString('utf8', starts[index], ends[index]))
+      const text = raw.toString('utf8', starts[index], ends[index])
+      batch[index] = JSON.parse(text)
       sizes[index] = ends[index] - starts[index]
+      texts[index] = text
     }
+    for (const index of lossy) texts[index] = undefined
     envelope.batch = batch
-    return { json: envelope, sizes }
+    return { json: envelope, sizes, texts }
   } catch {
     return undefined
   }

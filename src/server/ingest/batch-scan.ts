@@ -3,6 +3,8 @@
 // its own (see batch-body.ts). The scan is strict about the array's own punctuation; anything it
 // cannot account for (no top-level "batch" array, a repeated "batch" key, an empty element, an
 // unterminated string) returns undefined and the caller takes the plain path.
+// It also notes the elements holding a number whose parsed value JSON.stringify would not write
+// back as the same value (-0, overflow to Infinity): their raw text is not reused as stored JSON.
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -12,7 +14,13 @@ const OPEN_OBJECT = 0x7b
 const CLOSE_OBJECT = 0x7d
 const OPEN_ARRAY = 0x5b
 const CLOSE_ARRAY = 0x5d
+const MINUS = 0x2d
+const ZERO = 0x30
+const NINE = 0x39
+const DOT = 0x2e
 const BATCH_KEY = Buffer.from('batch')
+/** Longer number tokens may overflow to Infinity (1.8e308 has 309 digits). */
+const MAX_SAFE_NUMBER_CHARS = 300
 
 export interface BatchLayout {
   /** Offset of the batch array's `[`. */
@@ -22,6 +30,12 @@ export interface BatchLayout {
   /** Start and end (exclusive) offset of each element, whitespace excluded. */
   starts: number[]
   ends: number[]
+  /**
+   * Indexes of elements with a number that may not survive JSON.parse + JSON.stringify as the
+   * same value: `-0…` (-0 is written 0), an exponent or a very long number (Infinity is written
+   * null). Conservative: `-0.5` and `1e3` count too.
+   */
+  lossy: number[]
 }
 
 function isWhitespace(byte: number): boolean {
@@ -41,6 +55,10 @@ function stringEnd(buf: Buffer, from: number): number {
   }
 }
 
+function isDigit(byte: number): boolean {
+  return byte >= ZERO && byte <= NINE
+}
+
 export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefined {
   let depth = 0
   let expectKey = false
@@ -52,6 +70,9 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
   let elementStart = -1
   let afterComma = false
   let lastEnd = 0
+  // The current number or literal token: where it started, where its last byte was seen.
+  let tokenStart = -1
+  let tokenLast = -2
 
   const startElement = (at: number): void => {
     if (depth === elementDepth && elementStart < 0) {
@@ -86,7 +107,7 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
       case OPEN_ARRAY:
         startElement(i)
         if (byte === OPEN_ARRAY && depth === 1 && keyIsBatch) {
-          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [] }
+          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [], lossy: [] }
           elementDepth = 2
           elementStart = -1
           afterComma = false
@@ -122,9 +143,20 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
         break
       case COLON:
         break
-      default:
-        // A number or a literal (true, false, null) as an element.
+      default: {
+        // A number or a literal (true, false, null), as an element or a value inside one.
         startElement(i)
+        if (tokenLast !== i - 1) tokenStart = i
+        tokenLast = i
+        if (elementDepth >= 0) {
+          const lossy =
+            (byte === MINUS && buf[i + 1] === ZERO) ||
+            ((byte === 0x65 || byte === 0x45) && (isDigit(buf[i - 1]) || buf[i - 1] === DOT)) || // e E
+            i - tokenStart >= MAX_SAFE_NUMBER_CHARS // longer than this
+          const element = layout!.starts.length
+          if (lossy && layout!.lossy[layout!.lossy.length - 1] !== element) layout!.lossy.push(element)
+        }
+      }
     }
     lastEnd = i + 1
   }

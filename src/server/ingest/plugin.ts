@@ -141,9 +141,11 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   for (const path of BATCH_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
-      const { json, sizes } = parseBatchBody(requireBody(request, 'send {"batch": [event, ...]}').bytes)
+      const { json, sizes, texts } = parseBatchBody(
+        requireBody(request, 'send {"batch": [event, ...]}').bytes,
+      )
       const sourceId = await sourceOf(request, json)
-      const prepared = prepareBatch(json, sizes, limits, receivedAt)
+      const prepared = prepareBatch(json, sizes, limits, receivedAt, texts)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })

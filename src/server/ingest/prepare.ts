@@ -1,8 +1,8 @@
 // Turns a parsed request body into the events handed to the sink: route type, batch defaults,
 // size limits, then the engine's validation and normalisation. Throws an IngestError (4xx) when
 // the whole request is wrong; collects per-event rejections for batches.
-import type { EventType, NormalizedEvent } from '../../engine/event/index.js'
-import { normalizeEvent, validateEvent } from '../../engine/event/index.js'
+import type { EventType, NormalizedEvent, SegmentEvent } from '../../engine/event/index.js'
+import { normalizeEvent, normalizedJson, rememberEventJson, validateEvent } from '../../engine/event/index.js'
 import { IngestError, describeBytes } from './errors.js'
 import type { IngestLimits } from './options.js'
 
@@ -127,13 +127,16 @@ function batchDefaults(body: JsonObject): BatchDefaults {
 
 /**
  * A batch route: `raw` is the parsed body, `sizes` the raw size of each element of its batch
- * (measured from the parsed element when unknown).
+ * (measured from the parsed element when unknown), `texts` the JSON text each element was parsed
+ * from when known (see ParsedBatchBody.texts): an event that needs no change before normalisation
+ * gets its stored JSON from that text (eventJson) rather than from JSON.stringify later.
  */
 export function prepareBatch(
   raw: unknown,
   sizes: readonly number[] | undefined,
   limits: IngestLimits,
   receivedAt: Date,
+  texts?: readonly (string | undefined)[],
 ): PreparedEvents {
   if (!isObject(raw)) {
     throw new IngestError(
@@ -158,6 +161,7 @@ export function prepareBatch(
   const defaults = batchDefaults(raw)
 
   if (sizes !== undefined && sizes.length !== batch.length) sizes = undefined
+  if (texts !== undefined && texts.length !== batch.length) texts = undefined
   const prepared: PreparedEvents = { events: [], sizes: [], rejected: [] }
 
   for (let index = 0; index < batch.length; index++) {
@@ -175,10 +179,15 @@ export function prepareBatch(
       reject(tooLargeMessage(size, limits.maxEventBytes))
       continue
     }
-    const result = processEvent(eventInput(item, undefined, defaults), receivedAt)
+    const input = eventInput(item, undefined, defaults)
+    const result = processEvent(input, receivedAt)
     if (!result.ok) {
       reject(result.error)
       continue
+    }
+    const text = input === item ? texts?.[index] : undefined
+    if (text !== undefined) {
+      rememberEventJson(result.event, normalizedJson(text, input as SegmentEvent, result.event))
     }
     prepared.events.push(result.event)
     prepared.sizes.push(size)
