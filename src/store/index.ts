@@ -49,6 +49,20 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPostgresStore(options, new SecretBox(parseSecretKey(options.secretKey)), limits)
 }
 
+/**
+ * Runs `fn` holding a lock named `name` that every process on the same store shares (PostgreSQL: an
+ * advisory lock per schema). SQLite has one process per data folder: `fn` just runs.
+ */
+export async function withStoreLock<R>(
+  options: StoreOptions,
+  name: string,
+  fn: () => Promise<R>,
+): Promise<R> {
+  if (options.kind === 'sqlite') return fn()
+  const { withPostgresLock } = await import('./postgres/startupLock.js')
+  return withPostgresLock(options.url, options.schema ?? 'public', name, fn)
+}
+
 export type * from './types.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 export { DEFAULT_LIMITS } from './limits.js'

@@ -114,7 +114,8 @@ export interface ServeProcess {
 
 export interface ServeOptions {
   port?: number
-  dataDir: string
+  /** SQLite data folder; omitted when extraArgs choose PostgreSQL. */
+  dataDir?: string
   writeKey: string
   apiKey: string
   iterableUrl: string
@@ -123,10 +124,11 @@ export interface ServeOptions {
 }
 
 /** The test's environment without the service's own variables (flags decide). */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const name of Object.keys(env)) {
-    if (/^(ITERABLE_|ADMIN_TOKEN$|WRITE_KEY$)/.test(name)) delete env[name]
+    if (/^(ITERABLE_|ADMIN_TOKEN$|WRITE_KEY$|DATA_DIR$|DATABASE_|SECRET_KEY$|RATE_LIMIT_NODES$)/.test(name))
+      delete env[name]
   }
   return env
 }
@@ -144,8 +146,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       HOST,
       '--port',
       String(port),
-      '--data',
-      options.dataDir,
+      ...(options.dataDir !== undefined ? ['--data', options.dataDir] : []),
       '--write-key',
       options.writeKey,
       '--api-key',

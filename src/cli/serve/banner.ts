@@ -1,0 +1,53 @@
+// The start banner: where it listens, the store, the write key, the admin token, the delivery
+// target and a first curl.
+import type { RunningService } from './service.js'
+
+function deliveryLines(service: RunningService): string[] {
+  switch (service.mode) {
+    case 'sandbox':
+      return [
+        `  delivering to the BUILT-IN SANDBOX at ${service.targetUrl} — nothing is sent to Iterable`,
+        `  sandbox inspection: ${service.sandbox?.url ?? ''}/_sandbox/stats`,
+      ]
+    case 'custom-url':
+      return [`  delivering to ${service.targetUrl} (--iterable-url)`]
+    case 'iterable':
+      return [`  delivering to Iterable at ${service.targetUrl}`]
+    case 'disabled':
+      return [
+        '  delivery DISABLED: no Iterable API key. Events are accepted and kept, and sent nowhere;',
+        '  set one with --api-key (ITERABLE_API_KEY), or try it with --sandbox.',
+      ]
+  }
+}
+
+export function banner(service: RunningService): string {
+  const lines: string[] = []
+  lines.push(`iterable-actions is listening on ${service.url}`)
+  lines.push(`  web UI: ${service.url}/  (sign in with the admin token)`)
+  lines.push(`  ingest (Segment HTTP API): ${service.url}/v1/track, /v1/identify, /v1/batch …`)
+  lines.push(
+    `  health: ${service.url}/healthz  ready: ${service.url}/readyz  metrics: ${service.url}/metrics`,
+  )
+  lines.push(`  store: ${service.storeDescription}`)
+  const shown = service.writeKeyGenerated || service.mode === 'sandbox'
+  const keyText = shown ? service.writeKey : `…${service.writeKey.slice(-4)}`
+  lines.push(
+    `  write key: ${keyText}${service.writeKeyGenerated ? '  (generated; pass --write-key to choose one)' : ''}`,
+  )
+  if (service.adminTokenGenerated) {
+    lines.push(
+      `  admin token: ${service.adminToken}  (generated for this run; pass --admin-token or ADMIN_TOKEN to keep one)`,
+    )
+  } else {
+    lines.push('  admin token: as given (--admin-token / ADMIN_TOKEN)')
+  }
+  lines.push(...deliveryLines(service))
+  const key = shown ? service.writeKey : '<WRITE_KEY>'
+  lines.push('  send a first event:')
+  lines.push(
+    `    curl -u '${key}:' -H 'Content-Type: application/json' ${service.url}/v1/track ` +
+      `-d '{"userId":"user-1","event":"Signed Up","properties":{"plan":"pro"}}'`,
+  )
+  return lines.join('\n')
+}

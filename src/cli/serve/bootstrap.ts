@@ -1,0 +1,107 @@
+// What `serve` makes sure exists before it starts: the configuration file applied, a source with a
+// write key, the default destination with its four automatic presets, and the sandbox's API key.
+import { randomBytes } from 'node:crypto'
+import type { Logger } from 'pino'
+import { DEFAULT_DESTINATION_NAME, defaultMappings, loadConfig } from '../../config/index.js'
+import { applyConfig } from '../../delivery/index.js'
+import type { Destination, Store } from '../../store/index.js'
+import type { ServeOptions } from './options.js'
+
+export function generateSecret(prefix: string): string {
+  return prefix + randomBytes(18).toString('base64url')
+}
+
+/** Keeps or creates the source of `--write-key`; with none given and no source at all, generates one. */
+async function ensureSource(
+  store: Store,
+  given: string | undefined,
+): Promise<{ key: string; generated: boolean }> {
+  if (given !== undefined) {
+    if ((await store.findSourceByWriteKey(given)) === null)
+      await store.createSource({ name: 'default', writeKey: given })
+    return { key: given, generated: false }
+  }
+  for (const source of await store.listSources()) {
+    if (source.revokedAt !== null) continue
+    const key = await store.getSourceWriteKey(source.id)
+    if (key !== null) return { key, generated: false }
+  }
+  const key = generateSecret('wk_')
+  await store.createSource({ name: 'default', writeKey: key })
+  return { key, generated: true }
+}
+
+/** With `--sandbox`: the given key, else the default destination's stored key, else a new one. */
+async function sandboxApiKey(store: Store, options: ServeOptions): Promise<string | undefined> {
+  if (!options.sandbox) return undefined
+  if (options.apiKey !== undefined) return options.apiKey
+  const existing = (await store.listDestinations()).find((d) => d.name === DEFAULT_DESTINATION_NAME)
+  const stored = existing ? await store.getDestinationApiKey(existing.id) : null
+  return stored ?? randomBytes(16).toString('hex')
+}
+
+/** The default destination (four automatic presets), created when missing; `--api-key`/`--data-center` applied. */
+async function ensureDefaultDestination(
+  store: Store,
+  options: ServeOptions,
+  sandboxKey: string | undefined,
+): Promise<Destination> {
+  let destination = (await store.listDestinations()).find((d) => d.name === DEFAULT_DESTINATION_NAME)
+  if (destination === undefined) {
+    destination = await store.createDestination({
+      name: DEFAULT_DESTINATION_NAME,
+      kind: 'iterable',
+      settings: { dataCenterLocation: options.dataCenter ?? 'united_states' },
+      apiKey: options.apiKey ?? sandboxKey ?? null,
+    })
+    for (const mapping of defaultMappings()) {
+      await store.createMapping({
+        destinationId: destination.id,
+        name: mapping.name,
+        enabled: mapping.enabled ?? true,
+        trigger: mapping.trigger,
+        action: mapping.action,
+        fields: mapping.fields,
+      })
+    }
+    return destination
+  }
+  const key = options.apiKey ?? (destination.hasApiKey ? undefined : sandboxKey)
+  const settings =
+    options.dataCenter !== undefined
+      ? { ...destination.settings, dataCenterLocation: options.dataCenter }
+      : undefined
+  if (key !== undefined || settings !== undefined) {
+    const oldKey = await store.getDestinationApiKey(destination.id)
+    const changed = (key !== undefined && key !== oldKey) || settings !== undefined
+    destination =
+      (await store.updateDestination(destination.id, {
+        ...(key !== undefined ? { apiKey: key } : {}),
+        ...(settings !== undefined ? { settings } : {}),
+      })) ?? destination
+    // New credentials or region: a 401 pause is lifted.
+    if (changed && destination.paused !== null) await store.setDestinationPaused(destination.id, null)
+  }
+  return destination
+}
+
+export interface Bootstrapped {
+  writeKey: string
+  writeKeyGenerated: boolean
+  destination: Destination
+  /** The API key the built-in sandbox accepts (only with `--sandbox`). */
+  sandboxKey: string | undefined
+}
+
+/** Run once per start; with several nodes, under the store's lock (they would each create a copy). */
+export async function bootstrap(store: Store, options: ServeOptions, logger: Logger): Promise<Bootstrapped> {
+  if (options.config !== undefined) {
+    const loaded = loadConfig(options.config)
+    for (const warning of loaded.warnings) logger.warn(warning)
+    await applyConfig(store, loaded)
+  }
+  const source = await ensureSource(store, options.writeKey)
+  const sandboxKey = await sandboxApiKey(store, options)
+  const destination = await ensureDefaultDestination(store, options, sandboxKey)
+  return { writeKey: source.key, writeKeyGenerated: source.generated, destination, sandboxKey }
+}

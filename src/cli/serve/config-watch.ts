@@ -1,0 +1,54 @@
+// Several nodes on one database: a destination or mapping changed through one node's admin API (or
+// a 401 pause set or lifted by one node) reaches the others here. Every few seconds each node reads
+// a fingerprint of the configuration and reloads its routing and delivery when it changed.
+import type { Logger } from 'pino'
+import type { DeliveryService } from '../../delivery/index.js'
+import type { Store } from '../../store/index.js'
+
+export const CONFIG_WATCH_MS = 2000
+
+async function fingerprint(store: Store): Promise<string> {
+  const destinations = await store.listDestinations()
+  const mappings = await store.listMappings()
+  return [
+    ...destinations.map((d) => `d:${d.id}:${d.updatedAt}:${d.paused?.since ?? '-'}`),
+    ...mappings.map((m) => `m:${m.id}:${m.updatedAt}`),
+  ]
+    .sort()
+    .join('|')
+}
+
+/** Starts watching; the returned function stops it (and waits for a reload in progress). */
+export async function watchConfiguration(
+  store: Store,
+  delivery: DeliveryService,
+  logger: Logger,
+  everyMs = CONFIG_WATCH_MS,
+): Promise<() => Promise<void>> {
+  let last = await fingerprint(store)
+  let running: Promise<void> = Promise.resolve()
+  let stopped = false
+  const check = async (): Promise<void> => {
+    try {
+      const now = await fingerprint(store)
+      if (now === last || stopped) return
+      last = now
+      const problems = await delivery.reload()
+      logger.info(
+        { problems: problems.length },
+        'configuration changed in the store (another node): reloaded',
+      )
+    } catch (error) {
+      logger.error({ err: error }, 'configuration check failed')
+    }
+  }
+  const timer = setInterval(() => {
+    running = running.then(check)
+  }, everyMs)
+  timer.unref()
+  return async () => {
+    stopped = true
+    clearInterval(timer)
+    await running
+  }
+}

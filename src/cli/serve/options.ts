@@ -1,0 +1,194 @@
+// `serve` options: what they mean, where they come from (flags, then environment, then defaults)
+// and which combinations are refused (UsageError, exit code 2).
+import { isDataCenterLocation } from '../../iterable/regions.js'
+import type { DeliveryOptions } from '../../delivery/index.js'
+import type { Logger } from 'pino'
+
+/** Bad or conflicting options: the command exits with code 2 and this message. */
+export class UsageError extends Error {
+  readonly exitCode = 2
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export interface ServeOptions {
+  port: number
+  host: string
+  /** SQLite data folder (default ./.data). Not used, and refused, with PostgreSQL. */
+  dataDir?: string
+  /** postgres:// URL: the store is PostgreSQL (several nodes may share it) instead of SQLite. */
+  databaseUrl?: string
+  /** PostgreSQL schema for every table (default public). */
+  databaseSchema?: string
+  /** Key for secrets at rest, the same on every node: 64 hex characters or base64 of 32 bytes. */
+  secretKey?: string
+  /** Number of nodes sharing one Iterable project: each uses 1/n of Iterable's rate limits. */
+  rateLimitNodes?: number
+  config?: string
+  writeKey?: string
+  apiKey?: string
+  dataCenter?: string
+  iterableUrl?: string
+  sandbox?: boolean
+  adminToken?: string
+  logLevel?: string
+  logger?: Logger
+  delivery?: Partial<DeliveryOptions>
+}
+
+export const DEFAULT_PORT = 3000
+export const DEFAULT_DATA_DIR = './.data'
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/
+const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/
+const KEY_FORMAT = '64 hex characters or base64 of 32 bytes (make one with `openssl rand -hex 32`)'
+
+function checkSecretKey(options: ServeOptions): void {
+  if (options.databaseUrl === undefined) {
+    if (options.secretKey !== undefined) {
+      throw new UsageError(
+        '--secret-key (SECRET_KEY) is for PostgreSQL (--database-url / DATABASE_URL); ' +
+          'SQLite keeps its key in <data>/secret.key',
+      )
+    }
+    return
+  }
+  if (options.secretKey === undefined) {
+    throw new UsageError(
+      'PostgreSQL (--database-url / DATABASE_URL) needs --secret-key or SECRET_KEY: the key that ' +
+        `encrypts API keys and write keys at rest, the same on every node; ${KEY_FORMAT}`,
+    )
+  }
+  const text = options.secretKey.trim()
+  // The key itself is never part of a message.
+  if (!HEX_KEY.test(text) && !BASE64_KEY.test(text)) {
+    throw new UsageError(`--secret-key (SECRET_KEY) is malformed: it must be ${KEY_FORMAT}`)
+  }
+}
+
+function checkDatabase(options: ServeOptions): void {
+  if (options.databaseUrl === undefined) {
+    if (options.databaseSchema !== undefined) {
+      throw new UsageError('--database-schema (DATABASE_SCHEMA) needs --database-url (DATABASE_URL)')
+    }
+    return
+  }
+  let url: URL | null = null
+  try {
+    url = new URL(options.databaseUrl)
+  } catch {
+    // reported below
+  }
+  if (url === null || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    // The URL may hold a password: it is not repeated.
+    throw new UsageError('--database-url (DATABASE_URL) must be a postgres:// or postgresql:// URL')
+  }
+  if (options.dataDir !== undefined) {
+    throw new UsageError(
+      '--data (DATA_DIR) is the SQLite data folder and conflicts with --database-url (DATABASE_URL): ' +
+        'with PostgreSQL everything is in the database; remove one of them',
+    )
+  }
+  if (options.databaseSchema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.databaseSchema)) {
+    throw new UsageError(
+      `--database-schema must be a plain identifier (letters, digits, _; at most 63): "${options.databaseSchema}"`,
+    )
+  }
+}
+
+export function checkOptions(options: ServeOptions): void {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535 (got ${String(options.port)})`)
+  }
+  if (options.sandbox && options.iterableUrl) {
+    throw new UsageError(
+      '--sandbox and --iterable-url (ITERABLE_BASE_URL) conflict: choose one delivery target',
+    )
+  }
+  if (options.dataCenter !== undefined && !isDataCenterLocation(options.dataCenter)) {
+    throw new UsageError(`--data-center must be united_states or europe (got "${options.dataCenter}")`)
+  }
+  if (options.iterableUrl !== undefined) {
+    let url: URL
+    try {
+      url = new URL(options.iterableUrl)
+    } catch {
+      throw new UsageError(`--iterable-url is not a URL: "${options.iterableUrl}"`)
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new UsageError(`--iterable-url must be http(s): "${options.iterableUrl}"`)
+    }
+  }
+  if (options.writeKey !== undefined && options.writeKey.trim() === '')
+    throw new UsageError('--write-key is empty')
+  if (options.apiKey !== undefined && options.apiKey.trim() === '') throw new UsageError('--api-key is empty')
+  if (options.adminToken !== undefined && options.adminToken.length < 8) {
+    throw new UsageError('--admin-token must be at least 8 characters')
+  }
+  if (
+    options.rateLimitNodes !== undefined &&
+    (!Number.isInteger(options.rateLimitNodes) || options.rateLimitNodes < 1)
+  ) {
+    throw new UsageError(
+      `--rate-limit-nodes must be a whole number of nodes, 1 or more (got ${String(options.rateLimitNodes)})`,
+    )
+  }
+  checkDatabase(options)
+  checkSecretKey(options)
+}
+
+export interface ServeFlags {
+  port?: string
+  host?: string
+  data?: string
+  databaseUrl?: string
+  databaseSchema?: string
+  secretKey?: string
+  rateLimitNodes?: string
+  config?: string
+  writeKey?: string
+  apiKey?: string
+  dataCenter?: string
+  iterableUrl?: string
+  sandbox?: boolean
+  adminToken?: string
+  logLevel?: string
+}
+
+function parseCount(text: string | undefined, fallback: number | undefined): number | undefined {
+  if (text === undefined || text === '') return fallback
+  return /^\d+$/.test(text) ? Number(text) : NaN
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const pick = (flag: string | undefined, name: string): string | undefined =>
+    flag ?? (env[name] !== undefined && env[name] !== '' ? env[name] : undefined)
+  const options: ServeOptions = {
+    port: parseCount(flags.port ?? env.PORT, DEFAULT_PORT) as number,
+    host: pick(flags.host, 'HOST') ?? '127.0.0.1',
+    sandbox: flags.sandbox === true || env.SANDBOX === 'true' || env.SANDBOX === '1',
+  }
+  const databaseUrl = pick(flags.databaseUrl, 'DATABASE_URL')
+  const optional = {
+    // The SQLite default folder only without PostgreSQL: a --data given with it is refused.
+    dataDir: pick(flags.data, 'DATA_DIR') ?? (databaseUrl === undefined ? DEFAULT_DATA_DIR : undefined),
+    databaseUrl,
+    databaseSchema: pick(flags.databaseSchema, 'DATABASE_SCHEMA'),
+    secretKey: pick(flags.secretKey, 'SECRET_KEY'),
+    rateLimitNodes: parseCount(pick(flags.rateLimitNodes, 'RATE_LIMIT_NODES'), undefined),
+    config: pick(flags.config, 'CONFIG_FILE'),
+    writeKey: pick(flags.writeKey, 'WRITE_KEY'),
+    apiKey: pick(flags.apiKey, 'ITERABLE_API_KEY'),
+    dataCenter: pick(flags.dataCenter, 'ITERABLE_DATA_CENTER'),
+    iterableUrl: pick(flags.iterableUrl, 'ITERABLE_BASE_URL'),
+    adminToken: pick(flags.adminToken, 'ADMIN_TOKEN'),
+    logLevel: pick(flags.logLevel, 'LOG_LEVEL'),
+  }
+  for (const [name, value] of Object.entries(optional)) {
+    if (value !== undefined) (options as unknown as Record<string, unknown>)[name] = value
+  }
+  return options
+}

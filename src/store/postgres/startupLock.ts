@@ -1,0 +1,27 @@
+// A lock shared by every node on one PostgreSQL schema, for one-time work at start (creating the
+// default source and destination, applying a configuration file): nodes starting together take turns
+// instead of each creating its own copy. A session advisory lock on its own connection: a node that
+// dies while holding it loses the connection and with it the lock.
+import pg from 'pg'
+
+export async function withPostgresLock<R>(
+  url: string,
+  schema: string,
+  name: string,
+  fn: () => Promise<R>,
+): Promise<R> {
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', () => {})
+  await client.connect()
+  const key = `iterable-actions:${name}:${schema}`
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [key])
+    try {
+      return await fn()
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key])
+    }
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
