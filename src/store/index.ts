@@ -45,7 +45,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       'A PostgreSQL store needs a secretKey (e.g. from an environment variable)',
     )
   }
-  const { openPostgresStore } = await import('./postgres/PostgresStore.js')
+  const { openPostgresStore } = await import('./postgres/open.js')
   return openPostgresStore(options, new SecretBox(parseSecretKey(options.secretKey)), limits)
 }
 
@@ -59,7 +59,7 @@ export async function withStoreLock<R>(
   fn: () => Promise<R>,
 ): Promise<R> {
   if (options.kind === 'sqlite') return fn()
-  const { withPostgresLock } = await import('./postgres/startupLock.js')
+  const { withPostgresLock } = await import('./postgres/startup-lock.js')
   return withPostgresLock(options.url, options.schema ?? 'public', name, fn)
 }
 
