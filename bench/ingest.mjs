@@ -4,12 +4,17 @@
 // 1. In process, per body: parse (parseBatchBody), validate + normalise (prepareBatch, what the
 //    route does), serialise each stored event body as the store receives it (storedEventJson: the
 //    text the store writes). Reported in µs/event per stage, against the floor
-//    JSON.parse(body) + JSON.stringify(each event).
+//    JSON.parse(body) + JSON.stringify(each event). Every stored text is also measured with
+//    Buffer.byteLength, standing for the store's UTF-8 encoding of it: that also flattens the
+//    rope the text splice makes, so its cost is not hidden from the numbers.
 // 2. Over HTTP: a Fastify app with the ingest plugin and a sink that does nothing, in a child
 //    process (so the client's CPU is not the server's); 4 connections, p50/p99 latency per request,
 //    events/s.
 //
-//   node bench/ingest.mjs [--connections 4] [--batch 100] [--rounds 5]
+//   node bench/ingest.mjs [--connections 4] [--batch 100] [--rounds 5] [--dist <other build>]
+//
+// --dist measures another build (for instance an older commit's dist/, for before/after numbers);
+// a build without eventJson serialises with JSON.stringify, as its store did.
 import { fork } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,21 +33,26 @@ const BATCH = arg('batch', 100)
 const ROUNDS = arg('rounds', 5)
 const WRITE_KEY = 'wk_bench_ingest'
 
-const load = (rel) => import(path.join(root, 'dist', rel))
+const distAt = args.indexOf('--dist')
+const DIST = distAt >= 0 ? path.resolve(args[distAt + 1]) : path.join(root, 'dist')
+
+const load = (rel) => import(path.join(DIST, rel))
+/** The text the store writes for an event (JSON.stringify before eventJson existed). */
+const loadStoredJson = async () => (await load('engine/event/index.js')).eventJson ?? JSON.stringify
 
 // ---------------------------------------------------------------- server (child process)
 
 if (process.argv.includes('--serve')) {
   const { default: Fastify } = await import('fastify')
   const { ingestRoutes } = await load('server/ingest/index.js')
-  const { eventJson: storedEventJson } = await load('engine/event/index.js')
+  const storedEventJson = await loadStoredJson()
   const app = Fastify({ logger: false })
   let sink = 0
   await app.register(ingestRoutes, {
     resolveWriteKey: (key) => (key === WRITE_KEY ? { sourceId: 'src_bench' } : null),
     // What the store would do with each event's body, nothing more.
     accept: async (_sourceId, events) => {
-      for (const event of events) sink += storedEventJson(event).length
+      for (const event of events) sink += Buffer.byteLength(storedEventJson(event))
       return {}
     },
   })
@@ -87,7 +97,7 @@ function percentile(sorted, p) {
 
 async function httpRun(bodies, events) {
   const { Pool } = await import('undici')
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit' })
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', ...args], { stdio: 'inherit' })
   const { port } = await new Promise((resolve, reject) => {
     child.once('message', resolve)
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)))
@@ -132,7 +142,8 @@ async function httpRun(bodies, events) {
 async function main() {
   const { parseBatchBody } = await load('server/ingest/batch-body.js')
   const { prepareBatch } = await load('server/ingest/prepare.js')
-  const { eventJson: storedEventJson } = await load('engine/event/index.js')
+  const storedEventJson = await loadStoredJson()
+  const { normalizeEvent, validateEvent } = await load('engine/event/index.js')
   const { resolveLimits } = await load('server/ingest/options.js')
   const limits = resolveLimits(undefined)
   const receivedAt = new Date('2025-01-15T09:00:00Z')
@@ -149,6 +160,7 @@ async function main() {
   const rejected = prepared.reduce((n, p) => n + p.rejected.length, 0)
   if (rejected > 0) throw new Error(`${rejected} corpus events were rejected`)
 
+  const inputs = parsed.map(({ json }) => json.batch)
   const rows = []
   const parse = measure(bodies, (body) => (sink += parseBatchBody(body).sizes.length), events)
   const prepare = measure(
@@ -156,10 +168,24 @@ async function main() {
     ({ json, sizes, texts }) => (sink += prepareBatch(json, sizes, limits, receivedAt, texts).events.length),
     events,
   )
+  const validate = measure(
+    inputs,
+    (batch) => {
+      for (const event of batch) sink += validateEvent(event).ok ? 1 : 0
+    },
+    events,
+  )
+  const normalise = measure(
+    inputs,
+    (batch) => {
+      for (const event of batch) sink += normalizeEvent(event, { receivedAt }).timestamp.length
+    },
+    events,
+  )
   const serialise = measure(
     prepared,
     (p) => {
-      for (const event of p.events) sink += storedEventJson(event).length
+      for (const event of p.events) sink += Buffer.byteLength(storedEventJson(event))
     },
     events,
   )
@@ -168,7 +194,7 @@ async function main() {
     (body) => {
       const { json, sizes, texts } = parseBatchBody(body)
       for (const event of prepareBatch(json, sizes, limits, receivedAt, texts).events) {
-        sink += storedEventJson(event).length
+        sink += Buffer.byteLength(storedEventJson(event))
       }
     },
     events,
@@ -176,13 +202,15 @@ async function main() {
   const floor = measure(
     bodies,
     (body) => {
-      for (const event of JSON.parse(body.toString()).batch) sink += JSON.stringify(event).length
+      for (const event of JSON.parse(body.toString()).batch) sink += Buffer.byteLength(JSON.stringify(event))
     },
     events,
   )
   rows.push(['parse (parseBatchBody)', parse])
-  rows.push(['validate + normalise (prepareBatch)', prepare])
-  rows.push(['serialise stored bodies (storedEventJson)', serialise])
+  rows.push(['validate + normalise + stored text (prepareBatch)', prepare])
+  rows.push(['— of which validateEvent alone', validate])
+  rows.push(['— of which normalizeEvent alone', normalise])
+  rows.push(['serialise stored bodies (eventJson, else JSON.stringify)', serialise])
   rows.push(['**total** (the three in one pass)', total])
   rows.push(['floor: JSON.parse(body) + JSON.stringify(each event)', floor])
 
