@@ -130,4 +130,24 @@ describe('parseBatchBody', () => {
     expect(() => parse('{"batch":[{"__proto__":{"x":1}}]}')).toThrow(/__proto__/)
     expect(() => parse('{"batch":[{"\\u005f_proto__":{"x":1}}]}')).toThrow(/__proto__/)
   })
+
+  it('refuses __proto__ keys anywhere, deep or in the envelope, and keeps the fast path for mere mentions', () => {
+    for (const text of [
+      '{"__proto__":{"x":1},"batch":[{"a":1}]}',
+      '{"batch":[{"a":{"b":[{"__proto__":{"x":1}}]}}]}',
+      '{"batch":[{"a":1}],"context":{"__proto__":{}}}',
+    ]) {
+      expect(parseInParts(Buffer.from(text)), text).toBeUndefined()
+      expect(() => parse(text), text).toThrow(/__proto__/)
+    }
+    const mention = '{"batch":[{"note":"a __proto__ b","__proto_":1,"x__proto__":2}]}'
+    expect(parseInParts(Buffer.from(mention))?.json).toEqual(JSON.parse(mention))
+    // A "__proto__" value is no key: the plain path accepts it and still sizes every element.
+    const value = '{"batch":[ {"a": "__proto__"} ,{"b":1}]}'
+    expect(parseInParts(Buffer.from(value))).toBeUndefined()
+    expect(parse(value)).toEqual({
+      json: JSON.parse(value),
+      sizes: [bytes('{"a": "__proto__"}'), bytes('{"b":1}')],
+    })
+  })
 })

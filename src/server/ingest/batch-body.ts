@@ -6,7 +6,7 @@
 // the whole body, which also produces the precise error message.
 // The fast path also keeps each event's text: prepare.ts reuses it as the stored JSON.
 import { locateBatchElements, measureBatchElements } from './batch-scan.js'
-import { bodyStart, mayHoldProtoKey, parseJsonBytes } from './json.js'
+import { bodyStart, mayHoldEscapedProtoKey, parseJsonBytes } from './json.js'
 
 export interface ParsedBatchBody {
   json: unknown
@@ -26,9 +26,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The fast path alone: undefined when the body must take the plain path. */
 export function parseInParts(raw: Buffer): ParsedBatchBody | undefined {
-  if (mayHoldProtoKey(raw)) return undefined
+  if (mayHoldEscapedProtoKey(raw)) return undefined
   const layout = locateBatchElements(raw, bodyStart(raw))
-  if (layout === undefined) return undefined
+  // The scan looks for a literal "__proto__" itself: cheaper than searching the body once more.
+  if (layout === undefined || layout.protoString) return undefined
   const { arrayStart, arrayEnd, starts, ends, lossy } = layout
   // An escaped key in the envelope could spell "batch" a second time; leave that to JSON.parse.
   const escape = raw.indexOf('\\u00')

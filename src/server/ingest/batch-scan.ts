@@ -2,7 +2,9 @@
 // without decoding: their byte spans give each event's raw size and let each event be parsed on
 // its own (see batch-body.ts). The scan is strict about the array's own punctuation; anything it
 // cannot account for (no top-level "batch" array, a repeated "batch" key, an empty element, an
-// unterminated string) returns undefined and the caller takes the plain path.
+// unterminated string) returns undefined and the caller takes the plain path. On its way through
+// every string it also notes a "__proto__" one (batch-body.ts then takes the plain path, which
+// refuses a `__proto__` key with a precise answer).
 // It also notes the elements holding a number whose parsed value JSON.stringify would not write
 // back as the same value (-0, overflow to Infinity): their raw text is not reused as stored JSON.
 
@@ -19,6 +21,8 @@ const ZERO = 0x30
 const NINE = 0x39
 const DOT = 0x2e
 const BATCH_KEY = Buffer.from('batch')
+const PROTO = Buffer.from('__proto__')
+const UNDERSCORE = 0x5f
 /** Longer number tokens may overflow to Infinity (1.8e308 has 309 digits). */
 const MAX_SAFE_NUMBER_CHARS = 300
 
@@ -36,6 +40,8 @@ export interface BatchLayout {
    * null). Conservative: `-0.5` and `1e3` count too.
    */
   lossy: number[]
+  /** Whether the body holds the string "__proto__" (as a key or a value, anywhere). */
+  protoString: boolean
 }
 
 function isWhitespace(byte: number): boolean {
@@ -53,6 +59,10 @@ function stringEnd(buf: Buffer, from: number): number {
     if (backslashes % 2 === 0) return quote
     at = quote + 1
   }
+}
+
+function isProto(buf: Buffer, at: number): boolean {
+  return buf.compare(PROTO, 0, PROTO.length, at, at + PROTO.length) === 0
 }
 
 function isDigit(byte: number): boolean {
@@ -73,6 +83,7 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
   // The current number or literal token: where it started, where its last byte was seen.
   let tokenStart = -1
   let tokenLast = -2
+  let protoString = false
 
   const startElement = (at: number): void => {
     if (depth === elementDepth && elementStart < 0) {
@@ -88,6 +99,8 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
     if (byte === QUOTE) {
       const close = stringEnd(buf, i + 1)
       if (close < 0) return undefined
+      if (close - i - 1 === PROTO.length && buf[i + 1] === UNDERSCORE && isProto(buf, i + 1))
+        protoString = true
       if (depth === 1 && expectKey) {
         keyIsBatch =
           close - i - 1 === BATCH_KEY.length &&
@@ -107,7 +120,7 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
       case OPEN_ARRAY:
         startElement(i)
         if (byte === OPEN_ARRAY && depth === 1 && keyIsBatch) {
-          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [], lossy: [] }
+          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [], lossy: [], protoString: false }
           elementDepth = 2
           elementStart = -1
           afterComma = false
@@ -161,6 +174,7 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
     lastEnd = i + 1
   }
   if (batchKeys !== 1 || layout === undefined || layout.arrayEnd < 0) return undefined
+  layout.protoString = protoString
   return layout
 }
 

@@ -14,7 +14,14 @@ export function bodyStart(raw: Buffer): number {
  * non-ASCII text) do not count, so such bodies keep the fast path.
  */
 export function mayHoldProtoKey(raw: Buffer): boolean {
-  if (raw.includes('__proto__')) return true
+  return raw.includes('__proto__') || mayHoldEscapedProtoKey(raw)
+}
+
+/**
+ * The escaped half of mayHoldProtoKey: a \u escape of one of the letters of `__proto__`. The batch
+ * scan checks the literal half itself, on its way through every string (batch-scan.ts).
+ */
+export function mayHoldEscapedProtoKey(raw: Buffer): boolean {
   for (let at = raw.indexOf(BACKSLASH_U00); at >= 0; at = raw.indexOf(BACKSLASH_U00, at + 4)) {
     const high = raw[at + 4]
     const low = raw[at + 5] | 0x20 // lower-case a hex letter
