@@ -7,12 +7,46 @@ import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { optionsFromFlags, startService, UsageError } from '../../src/cli/serve.js'
 import { ITERABLE_RATE_LIMITS } from '../../src/delivery/index.js'
+import { openStore, type Store, type StoreOptions } from '../../src/store/index.js'
 import { describeWithPostgres, dropSchema, findPostgres, freshSchemaName } from '../helpers/postgres.js'
 
 const SECRET_KEY = 'ef'.repeat(32)
 const quiet = pino({ level: 'silent' })
 const postgres = await findPostgres()
 const dirs: string[] = []
+/** A job leased by a node that is not this one (`elsewhere`), lease still running: its id. */
+async function leaseElsewhere(options: StoreOptions): Promise<number> {
+  const store = await openStore(options)
+  try {
+    const [id] = await store.enqueue([
+      {
+        destinationId: 'd-elsewhere',
+        endpoint: 'events/track',
+        mappingId: null,
+        eventId: null,
+        messageId: 'm1',
+        action: 'trackEvent',
+        payload: {},
+      },
+    ])
+    const claimed = await store.claim({
+      destinationId: 'd-elsewhere',
+      endpoint: 'events/track',
+      limit: 1,
+      workerId: 'elsewhere',
+      leaseMs: 600_000,
+    })
+    expect(claimed.map((j) => j.id)).toEqual([id])
+    return id
+  } finally {
+    await store.close()
+  }
+}
+
+async function lockedBy(store: Store, id: number): Promise<string | null | undefined> {
+  return (await store.getJob(id))?.lockedBy
+}
+
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
@@ -47,10 +81,12 @@ describe('serve store options', () => {
   it('SQLite: takes back every lease at start (one process owns the folder)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'serve-store-'))
     dirs.push(dir)
+    const job = await leaseElsewhere({ kind: 'sqlite', dir })
     const service = await startService({ port: 0, host: '127.0.0.1', dataDir: dir, logger: quiet })
     try {
       expect(service.storeDescription).toBe(`SQLite in ${dir}`)
       expect(service.delivery.options.reclaimAllOnStart).toBe(true)
+      expect(await lockedBy(service.store, job)).not.toBe('elsewhere')
       expect(service.delivery.options.rateLimitOverrides).toEqual({})
     } finally {
       await service.close()
