@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { pino, type Logger } from 'pino'
 import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
-import type { NormalizedEvent } from '../engine/event/index.js'
+import { eventJson, type NormalizedEvent } from '../engine/event/index.js'
 import type { IngestResult, IngestRouting, QueueKey, Store } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
@@ -163,7 +163,7 @@ export class DeliveryService {
       receivedAt: received,
       events: events.map((event, i) => ({
         messageId: event.messageId,
-        body: event as object,
+        body: eventJson(event),
         size: sizes[i] ?? 0,
         userKey: userKeyOf(event),
       })),

@@ -500,6 +500,8 @@ export class QueueWorker {
   #noteHealth(response: IterableResponse): void {
     const { outcome, status } = response
     if (outcome.policy === 'retry' && status !== 429) {
+      // Requests that were already in flight when the rest began fail too: they are not probes.
+      if (Date.now() < this.#restUntil) return
       this.#failuresInARow++
       const rest = Math.max(backoffDelay(this.#failuresInARow, this.#ctx.options), outcome.retryAfterMs ?? 0)
       this.#restUntil = Date.now() + rest
