@@ -8,12 +8,7 @@ export type { DeliveryOptions } from './options.js'
 export type { DeliveryObserver } from './observer.js'
 export { backoffDelay, decideRetry } from './retry.js'
 export type { RetryDecision, RetryInput } from './retry.js'
-export {
-  ITERABLE_RATE_LIMITS,
-  ProjectRateLimiter,
-  RateLimiterRegistry,
-  projectKey,
-} from './rate-limiter.js'
+export { ITERABLE_RATE_LIMITS, ProjectRateLimiter, RateLimiterRegistry, projectKey } from './rate-limiter.js'
 export { decodePayload, encodePayload } from './job-payload.js'
 export type { JobPayload } from './job-payload.js'
 export { applyConfig, exportConfig } from './config-sync.js'
