@@ -506,6 +506,12 @@ export class QueueWorker {
       const rest = Math.max(backoffDelay(this.#failuresInARow, this.#ctx.options), outcome.retryAfterMs ?? 0)
       this.#restUntil = Date.now() + rest
     } else if (status >= 200 && status < 500) {
+      if (this.#failuresInARow > 0) {
+        // Iterable answers again: jobs that met the outage need not sit out their backoff.
+        void this.#ctx.store.expedite(this.queue).catch((error: unknown) => {
+          this.#ctx.logger.warn({ err: error }, 'could not expedite retries after an outage')
+        })
+      }
       this.#failuresInARow = 0
       this.#restUntil = 0
     }

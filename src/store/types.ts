@@ -453,6 +453,11 @@ export interface Store {
   queueStats(now?: number): Promise<QueueStats[]>
   /** Earliest time a job of this queue may become claimable (a hint: barriers may still hold it). */
   nextRunAt(queue: QueueKey): Promise<number | null>
+  /**
+   * Makes the queue's jobs waiting for a retry due now (after Iterable answered again following an
+   * outage, their backoff has lost its reason). Leased and held jobs are left alone. Returns how many.
+   */
+  expedite(queue: QueueKey, now?: number): Promise<number>
   getJob(id: number): Promise<Job | null>
 
   // outcomes, events, attempts

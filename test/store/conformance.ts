@@ -450,6 +450,35 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         ])
       })
 
+      it('expedites the jobs waiting for a retry, not the leased ones', async () => {
+        const q = { destinationId: 'dest', endpoint: 'events/track' }
+        const [waiting, leased] = await store.enqueue(
+          [job({ messageId: 'waiting', runAt: T0 + 60_000 }), job({ messageId: 'leased' })],
+          T0,
+        )
+        await store.enqueue(
+          [job({ messageId: 'elsewhere', endpoint: 'users/update', runAt: T0 + 60_000 })],
+          T0,
+        )
+        const claimed = await store.claim({ ...q, limit: 10, workerId: 'w', leaseMs: 5000, now: T0 })
+        expect(claimed.map((j) => j.id)).toEqual([leased])
+        expect(await store.expedite(q, T0 + 10)).toBe(1)
+        expect((await store.getJob(waiting))?.runAt).toBe(T0 + 10)
+        expect((await store.getJob(leased))?.lockedBy).toBe('w')
+        const now = await store.claim({ ...q, limit: 10, workerId: 'w', leaseMs: 5000, now: T0 + 10 })
+        expect(now.map((j) => j.id)).toEqual([waiting])
+        // Another queue keeps its schedule.
+        const other = {
+          ...q,
+          endpoint: 'users/update',
+          limit: 10,
+          workerId: 'w',
+          leaseMs: 5000,
+          now: T0 + 10,
+        }
+        expect(await store.claim(other)).toHaveLength(0)
+      })
+
       it('holds a user’s later events behind an earlier pending barrier (identify first)', async () => {
         const [early, identify, later, otherUser, unordered] = await store.enqueue(
           [

@@ -148,8 +148,13 @@ export class IterableClient {
       timedOut = true
       controller.abort()
     }, this.timeoutMs)
-    const signal =
-      request.signal === undefined ? controller.signal : AbortSignal.any([controller.signal, request.signal])
+    // The caller's signal aborts this request through a listener removed at the end (not
+    // AbortSignal.any, whose combined signals stay tied to a long-lived caller signal).
+    const callerSignal = request.signal
+    const onCallerAbort = (): void => controller.abort(callerSignal?.reason)
+    if (callerSignal?.aborted) controller.abort(callerSignal.reason)
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
+    const signal = controller.signal
     try {
       const response = await this.#pool.request({
         origin: this.#origin,
@@ -179,6 +184,7 @@ export class IterableClient {
       return this.#failed(started, classifyTransportError(error, timedOut, this.timeoutMs))
     } finally {
       clearTimeout(timer)
+      callerSignal?.removeEventListener('abort', onCallerAbort)
     }
   }
 

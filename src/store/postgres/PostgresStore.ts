@@ -60,6 +60,7 @@ export function createPostgresStore(db: PgConnection, box: SecretBox, limits: T.
       'listQueues',
       'queueStats',
       'nextRunAt',
+      'expedite',
       'getJob',
     ]),
     ...methods(new LogTables(db, limits), [

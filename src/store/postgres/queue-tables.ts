@@ -85,6 +85,10 @@ export class QueueTables {
     return row.next_run_at === null ? null : Number(row.next_run_at)
   }
 
+  async expedite(queue: T.QueueKey, now = Date.now()): Promise<number> {
+    return this.db.count(Q.queue.EXPEDITE, [queue.destinationId, queue.endpoint, now])
+  }
+
   getJob(id: number): Promise<T.Job | null> {
     return this.db.one(Q.queue.SELECT_JOB, [id], rowToJob)
   }

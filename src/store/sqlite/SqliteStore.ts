@@ -507,6 +507,11 @@ export class SqliteStore implements T.Store {
     return row.next_run_at
   }
 
+  async expedite(queue: T.QueueKey, now = Date.now()): Promise<number> {
+    const params = { destinationId: queue.destinationId, endpoint: queue.endpoint, now }
+    return this.#group.run(() => this.#queue.EXPEDITE.run(params).changes)
+  }
+
   async getJob(id: number): Promise<T.Job | null> {
     const row = this.#queue.SELECT_JOB.get(id) as Row | undefined
     return row ? rowToJob(row) : null

@@ -89,4 +89,9 @@ export const NEXT_RUN_AT = `
 SELECT MIN(CASE WHEN locked_until IS NULL THEN run_at ELSE GREATEST(run_at, locked_until) END) AS next_run_at
 FROM jobs WHERE destination_id = $1 AND endpoint = $2`
 
+/** Jobs of queue ($1, $2) waiting for a retry become due at $3 (leased ones are left alone). */
+export const EXPEDITE = `
+UPDATE jobs SET run_at = $3
+WHERE destination_id = $1 AND endpoint = $2 AND locked_until IS NULL AND run_at > $3`
+
 export const SELECT_JOB = `SELECT * FROM jobs WHERE id = $1`

@@ -103,4 +103,10 @@ SELECT MIN(next) AS next_run_at FROM (
   SELECT MIN(MAX(run_at, locked_until)) FROM jobs INDEXED BY jobs_leased
   WHERE locked_until IS NOT NULL AND destination_id = @destinationId AND endpoint = @endpoint)`
 
+/** Jobs of one queue waiting for a retry become due now; leased and parked jobs are left alone. */
+export const EXPEDITE = `
+UPDATE jobs SET run_at = @now
+WHERE destination_id = @destinationId AND endpoint = @endpoint AND locked_until IS NULL
+  AND run_at > @now AND run_at < ${PARKED_RUN_AT}`
+
 export const SELECT_JOB = `SELECT * FROM jobs WHERE id = ?`
