@@ -35,9 +35,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.kind === 'sqlite') {
     const key = options.secretKey ? parseSecretKey(options.secretKey) : loadOrCreateSecretKeyFile(options.dir)
     const { openSqliteDatabase } = await import('./sqlite/open.js')
-    const { SqliteStore } = await import('./sqlite/SqliteStore.js')
+    const { createSqliteStore } = await import('./sqlite/SqliteStore.js')
     const db = openSqliteDatabase(options)
-    return new SqliteStore(db, new SecretBox(key), limits)
+    return createSqliteStore(db, new SecretBox(key), limits)
   }
   if (!options.secretKey) {
     throw new StoreError(

@@ -9,7 +9,10 @@ import type {
   JsonInput,
   Mapping,
   Outcome,
+  OutcomeCount,
   OutcomeKind,
+  QueueStats,
+  RoutingFailure,
   Source,
   StoredEvent,
 } from './types.js'
@@ -206,4 +209,44 @@ export function splitRepeats<T extends { messageId: string }>(
     }
   }
   return { firsts, repeats }
+}
+
+export function rowToOutcomeCount(r: Row): OutcomeCount {
+  return {
+    bucketStart: Number(r.bucket_start),
+    destinationId: String(r.destination_id),
+    mappingId: r.mapping_id === null ? null : String(r.mapping_id),
+    action: String(r.action),
+    outcome: r.outcome as OutcomeKind,
+    count: Number(r.count),
+  }
+}
+
+export function rowToQueueStats(r: Row): QueueStats {
+  return {
+    destinationId: String(r.destination_id),
+    endpoint: String(r.endpoint),
+    depth: Number(r.depth),
+    ready: Number(r.ready),
+    leased: Number(r.leased),
+    oldestEnqueuedAt: r.oldest_enqueued_at === null ? null : Number(r.oldest_enqueued_at),
+  }
+}
+
+/** The 'failed' outcome row of an event that routing could not turn into a job. */
+export function routingFailureOutcome(f: RoutingFailure, at: number) {
+  return {
+    at,
+    outcome: 'failed' as const,
+    destinationId: f.destinationId,
+    mappingId: f.mappingId,
+    action: f.action,
+    eventId: f.eventId,
+    messageId: f.messageId,
+    userKey: f.userKey ?? null,
+    jobId: null,
+    statusCode: null,
+    errorCode: f.errorCode,
+    errorMessage: f.errorMessage,
+  }
 }

@@ -42,6 +42,17 @@ export class SecretBox {
   }
 }
 
+/** A destination's sealed API key after a patch: kept when absent, removed when null or empty. */
+export function patchSealedApiKey(
+  box: SecretBox,
+  id: string,
+  apiKey: string | null | undefined,
+  current: unknown,
+) {
+  if (apiKey === undefined) return current
+  return apiKey === null || apiKey === '' ? null : box.encrypt(apiKey, `destination:${id}`)
+}
+
 export function hashWriteKey(writeKey: string): string {
   return createHash('sha256').update(writeKey, 'utf8').digest('hex')
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
 import { rowToDestination, rowToMapping, rowToSource } from '../rows.js'
-import { hashWriteKey, secretHint, type SecretBox } from '../secrets.js'
+import { hashWriteKey, patchSealedApiKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { pgCode, Q, type PgConnection } from './connection.js'
 
@@ -94,12 +94,7 @@ export class ConfigTables {
     const updated = await this.db.transaction(async (client) => {
       const [row] = await this.db.rows(Q.config.SELECT_DESTINATION_FOR_UPDATE, [id], client)
       if (!row) return false
-      const sealed =
-        patch.apiKey === undefined
-          ? row.api_key_sealed
-          : patch.apiKey === null || patch.apiKey === ''
-            ? null
-            : this.box.encrypt(patch.apiKey, `destination:${id}`)
+      const sealed = patchSealedApiKey(this.box, id, patch.apiKey, row.api_key_sealed)
       await this.db.count(
         Q.config.UPDATE_DESTINATION,
         [

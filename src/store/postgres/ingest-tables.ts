@@ -1,6 +1,6 @@
 // Ingest: one transaction per request claims the dedupe keys, stores the new events, links the keys
 // to them, and inserts the routed jobs and routing failures.
-import { splitRepeats, toJsonText } from '../rows.js'
+import { routingFailureOutcome, splitRepeats, toJsonText } from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'
 import { insertJobs, insertOutcomes } from './inserts.js'
@@ -65,20 +65,7 @@ export class IngestTables {
         if (routing.failures && routing.failures.length > 0) {
           await insertOutcomes(
             this.db,
-            routing.failures.map((f) => ({
-              at: receivedAt,
-              outcome: 'failed' as const,
-              destinationId: f.destinationId,
-              mappingId: f.mappingId,
-              action: f.action,
-              eventId: f.eventId,
-              messageId: f.messageId,
-              userKey: f.userKey ?? null,
-              jobId: null,
-              statusCode: null,
-              errorCode: f.errorCode,
-              errorMessage: f.errorMessage,
-            })),
+            routing.failures.map((f) => routingFailureOutcome(f, receivedAt)),
             client,
           )
         }

@@ -1,6 +1,6 @@
 // The logs: delivery outcomes (per job and mapping), stored events by messageId or user, and the
 // attempts log of every request and answer (bodies truncated to the store's limit).
-import { rowToAttempt, rowToEvent, rowToOutcome, truncateBody } from '../rows.js'
+import { rowToAttempt, rowToEvent, rowToOutcome, rowToOutcomeCount, truncateBody } from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'
 import { insertOutcomes } from './inserts.js'
@@ -22,14 +22,7 @@ export class LogTables {
       Math.max(1, Math.floor(q.bucketMs)),
       q.destinationId ?? null,
     ])
-    return rows.map((r) => ({
-      bucketStart: Number(r.bucket_start),
-      destinationId: String(r.destination_id),
-      mappingId: r.mapping_id === null ? null : String(r.mapping_id),
-      action: String(r.action),
-      outcome: r.outcome as T.OutcomeKind,
-      count: Number(r.count),
-    }))
+    return rows.map(rowToOutcomeCount)
   }
 
   async lookupEvent(messageId: string): Promise<T.EventLookup> {

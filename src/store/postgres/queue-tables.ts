@@ -1,6 +1,6 @@
 // The job queue: enqueue, FOR UPDATE SKIP LOCKED claims (several nodes never get the same job),
 // settling claimed jobs, lease reclaim and queue statistics.
-import { rowToJob } from '../rows.js'
+import { rowToJob, rowToQueueStats } from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'
 import { insertJobs } from './inserts.js'
@@ -70,14 +70,7 @@ export class QueueTables {
   }
 
   async queueStats(now = Date.now()): Promise<T.QueueStats[]> {
-    return (await this.db.rows(Q.queue.QUEUE_STATS, [now])).map((r) => ({
-      destinationId: String(r.destination_id),
-      endpoint: String(r.endpoint),
-      depth: Number(r.depth),
-      ready: Number(r.ready),
-      leased: Number(r.leased),
-      oldestEnqueuedAt: r.oldest_enqueued_at === null ? null : Number(r.oldest_enqueued_at),
-    }))
+    return (await this.db.rows(Q.queue.QUEUE_STATS, [now])).map(rowToQueueStats)
   }
 
   async nextRunAt(queue: T.QueueKey): Promise<number | null> {

@@ -1,0 +1,68 @@
+// The database every table module runs on: each SQL constant prepared once at open (`q`), the group
+// commit for the hot writes, IMMEDIATE transactions for the rest, the checkpoint thread, and close.
+import type Database from 'better-sqlite3'
+import { Checkpointer } from './checkpointer.js'
+import { GroupCommit } from './group-commit.js'
+import * as configSql from './sql/config.js'
+import * as deadSql from './sql/deadLetters.js'
+import * as ingestSql from './sql/ingest.js'
+import * as logSql from './sql/logs.js'
+import * as pruneSql from './sql/prune.js'
+import * as queueSql from './sql/queue.js'
+
+export type Statements<K extends string> = Record<K, Database.Statement>
+
+/** Prepares every SQL constant of a module (numbers and *_HEAD fragments are not statements). */
+function prepareAll<K extends string>(db: Database.Database, sql: Record<K, unknown>): Statements<K> {
+  const out = {} as Statements<K>
+  for (const key of Object.keys(sql) as K[]) {
+    const text = sql[key]
+    if (typeof text === 'string' && !key.endsWith('_HEAD') && !key.endsWith('_COLUMNS'))
+      out[key] = db.prepare(text)
+  }
+  return out
+}
+
+function prepareStatements(db: Database.Database) {
+  const queue = prepareAll(db, queueSql)
+  queue.SELECT_READY_JOBS.raw(true)
+  queue.SELECT_JOBS_BY_IDS.raw(true)
+  return {
+    config: prepareAll(db, configSql),
+    ingest: prepareAll(db, ingestSql),
+    queue,
+    logs: prepareAll(db, logSql),
+    dead: prepareAll(db, deadSql),
+    prune: prepareAll(db, pruneSql),
+  }
+}
+
+export class SqliteConnection {
+  /** Every statement of the backend, by SQL module. */
+  readonly q: ReturnType<typeof prepareStatements>
+  /** Queue, outcome and attempt writes, and ingest: committed together per event-loop turn. */
+  readonly group: GroupCommit
+  #checkpointer: Checkpointer | null = null
+
+  constructor(readonly db: Database.Database) {
+    this.q = prepareStatements(db)
+    this.group = new GroupCommit(db)
+  }
+
+  /** Moves WAL checkpoints to a worker thread (file databases only). */
+  startCheckpointer(): void {
+    this.#checkpointer = this.db.memory ? null : Checkpointer.start(this.db)
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
+  write<R>(fn: () => R): R {
+    return this.db.transaction(fn).immediate()
+  }
+
+  /** Stops the checkpoint thread, commits what the group commit holds, then closes. */
+  async close(): Promise<void> {
+    await this.#checkpointer?.stop()
+    this.group.flush()
+    if (this.db.open) this.db.close()
+  }
+}
