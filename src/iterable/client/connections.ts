@@ -1,7 +1,7 @@
 import { Pool } from 'undici'
 
 export interface ConnectionOptions {
-  /** Sockets per origin (default 32). Iterable's bulk limits are a few requests per second. */
+  /** Sockets per origin (default 64): single-request queues keep up to 32 requests in flight each. */
   readonly connections?: number
   /** How long an idle keep-alive socket is kept when the server gives no hint (default 30 s). */
   readonly keepAliveTimeoutMs?: number
@@ -33,7 +33,7 @@ export class IterableConnections {
     if (pool === undefined) {
       const keepAlive = this.#options.keepAliveTimeoutMs ?? 30_000
       pool = new Pool(origin, {
-        connections: this.#options.connections ?? 32,
+        connections: this.#options.connections ?? 64,
         keepAliveTimeout: keepAlive,
         keepAliveMaxTimeout: Math.max(keepAlive, 600_000),
         connect: { timeout: this.#options.connectTimeoutMs ?? 10_000 },
