@@ -1,6 +1,6 @@
 // One request to Iterable for a queue (the caller has taken the rate-limit token): metrics, the
 // attempts log, a 429 slows the project's budget for the endpoint, and the outcome feeds the rest.
-import type { HttpMethod, IterableOutcome, IterableResponse } from '../iterable/client/index.js'
+import type { HttpMethod, IterableResponse } from '../iterable/client/index.js'
 import type { QueueKey } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { QueueRest } from './queue-rest.js'
@@ -25,27 +25,17 @@ export class QueueRequests {
     this.ctx.observer.request?.(path, response.status, response.durationMs)
     if (response.status === 429) destination.limiter.throttled(path, response.outcome.retryAfterMs)
     this.rest.note(response)
-    await this.#recordAttempt(
-      path,
-      body,
-      response.status,
-      response.body,
-      response.durationMs,
-      jobCount,
-      response.outcome,
-    )
+    await this.#recordAttempt(path, body, response, jobCount)
     return response
   }
 
   async #recordAttempt(
     endpoint: string,
     requestBody: string,
-    status: number,
-    responseBody: unknown,
-    durationMs: number,
+    response: IterableResponse,
     jobCount: number,
-    outcome: IterableOutcome,
   ): Promise<void> {
+    const { status, body: responseBody, durationMs, outcome } = response
     try {
       await this.ctx.store.recordAttempt({
         destinationId: this.queue.destinationId,

@@ -161,22 +161,29 @@ export function projectKey(apiKey: string, baseUrl: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16) + '@' + baseUrl
 }
 
-/** One limiter per project, handed to every destination of that project. */
-export class RateLimiterRegistry {
-  readonly #limiters = new Map<string, ProjectRateLimiter>()
+/** One T per Iterable project (API key + base URL), shared by every destination of that project. */
+export class ProjectRegistry<T> {
+  readonly #items = new Map<string, T>()
 
+  constructor(readonly create: () => T) {}
+
+  forProject(apiKey: string, baseUrl: string): T {
+    const key = projectKey(apiKey, baseUrl)
+    let item = this.#items.get(key)
+    if (item === undefined) {
+      item = this.create()
+      this.#items.set(key, item)
+    }
+    return item
+  }
+}
+
+/** One limiter per project, handed to every destination of that project. */
+export class RateLimiterRegistry extends ProjectRegistry<ProjectRateLimiter> {
   constructor(
     readonly enabled: boolean,
     readonly overrides: Readonly<Record<string, number>> = {},
-  ) {}
-
-  forProject(apiKey: string, baseUrl: string): ProjectRateLimiter {
-    const key = projectKey(apiKey, baseUrl)
-    let limiter = this.#limiters.get(key)
-    if (limiter === undefined) {
-      limiter = new ProjectRateLimiter(this.enabled, this.overrides)
-      this.#limiters.set(key, limiter)
-    }
-    return limiter
+  ) {
+    super(() => new ProjectRateLimiter(enabled, overrides))
   }
 }

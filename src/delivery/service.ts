@@ -10,7 +10,7 @@ import type { IngestResult, IngestRouting, QueueKey, Store } from '../store/type
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
-import { projectKey, RateLimiterRegistry } from './rate-limiter.js'
+import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
 import { Router, userKeyOf, type RouterCompileProblem, type RouterDestination } from './router.js'
 import { QueueWorker, isBulkEndpoint } from './worker.js'
 
@@ -47,7 +47,7 @@ export class DeliveryService {
   readonly #workers = new Map<string, { worker: QueueWorker; done: Promise<void> }>()
   readonly #limiters: RateLimiterRegistry
   /** Field types learned from Iterable's answers, per project (shared like the rate limits). */
-  readonly #fieldTypes = new Map<string, FieldTypeMemory>()
+  readonly #fieldTypes = new ProjectRegistry(() => new FieldTypeMemory())
   readonly #connections = new IterableConnections()
   readonly #clients: IterableClient[] = []
   readonly #baseUrlOverride: string | undefined
@@ -122,7 +122,7 @@ export class DeliveryService {
         name: destination.name,
         client,
         limiter: this.#limiters.forProject(apiKey, base),
-        fieldTypes: this.#fieldTypesOf(apiKey, base),
+        fieldTypes: this.#fieldTypes.forProject(apiKey, base),
         paused: destination.paused,
       })
       statuses.push({
@@ -249,16 +249,6 @@ export class DeliveryService {
       }
     })()
     return this.#discovering
-  }
-
-  #fieldTypesOf(apiKey: string, baseUrl: string): FieldTypeMemory {
-    const key = projectKey(apiKey, baseUrl)
-    let memory = this.#fieldTypes.get(key)
-    if (memory === undefined) {
-      memory = new FieldTypeMemory()
-      this.#fieldTypes.set(key, memory)
-    }
-    return memory
   }
 
   /** Jobs held behind a delivered or dead identify are ready now: their workers look at once. */
