@@ -1,5 +1,28 @@
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DeliveryService } from '../../src/delivery/index.js'
+import { renderSingle } from '../../src/iterable/preview/render.js'
+import { validateSettings } from '../../src/iterable/settings.js'
+import { openStore } from '../../src/store/index.js'
 import { deliveries, errorOf, run, runBatch, testEvent } from './helpers.js'
+
+/** The base URL the real delivery service gives a destination with these settings (no sandbox override). */
+async function deliveryBaseUrlFor(settings: Record<string, unknown>): Promise<string | null> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ia-ue5-'))
+  const store = await openStore({ kind: 'sqlite', dir })
+  try {
+    const { apiKey, ...rest } = settings
+    await store.createDestination({ name: 'eu', kind: 'iterable', settings: rest, apiKey: String(apiKey) })
+    const service = new DeliveryService({ store })
+    await service.reload()
+    return service.destinations()[0].baseUrl
+  } finally {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 const identify = (overrides: Record<string, unknown> = {}) => testEvent({ type: 'identify', ...overrides })
 
@@ -108,17 +131,30 @@ describe('updateUser single (reference §5.2)', () => {
     })
   })
 
-  it('UE5 europe: both requests to the EU host (through the region of the settings)', () => {
+  it('UE5 europe: both requests to the EU host (through the region of the settings)', async () => {
     const event = identify({ traits: { email: 'old@example.com' } })
+    const rawSettings = { apiKey: 'testApiKey', dataCenterLocation: 'europe' }
     const result = run('updateUser', { newEmail: 'new@example.com' }, event, {
       defaults: true,
-      settings: { apiKey: 'testApiKey', dataCenterLocation: 'europe' },
+      settings: rawSettings,
     })
-    expect(deliveries(result)[0].followUps?.[0].body).toEqual({
+    const [d] = deliveries(result)
+    expect(d.followUps?.[0].body).toEqual({
       currentEmail: 'old@example.com',
       currentUserId: 'user1234',
       newEmail: 'new@example.com',
     })
+    const expectedUrls = [
+      'https://api.eu.iterable.com/api/users/update',
+      'https://api.eu.iterable.com/api/users/updateEmail',
+    ]
+    // The URLs as the preview shows them …
+    const rendered = renderSingle(validateSettings(rawSettings), d)
+    expect(rendered.map((r) => [r.method, r.url])).toEqual(expectedUrls.map((url) => ['POST', url]))
+    // … and as the delivery service sends them: its client for a europe destination (no override)
+    // has the EU base URL, and both paths are joined to it.
+    const base = await deliveryBaseUrlFor(rawSettings)
+    expect([base + d.endpoint, ...(d.followUps ?? []).map((f) => base + f.path)]).toEqual(expectedUrls)
   })
 
   it('§5.6 snapshot body (D1: enable_batching/batch_size never in the body)', () => {
