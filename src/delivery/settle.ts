@@ -14,6 +14,19 @@ export function isUserNotFound(outcome: IterableOutcome): boolean {
   return USER_NOT_FOUND_CODES.has(outcome.iterableCode ?? outcome.code)
 }
 
+/**
+ * updateEmail's answer when the current user is unknown: 400 BadParams "Cannot change user Some(x)
+ * to y. User does not exist" (observed; iterable-api.md). BadParams has no narrower code, so the
+ * message is the only sign; used for updateEmail follow-ups only.
+ */
+export function isUpdateEmailUserMissing(outcome: IterableOutcome): boolean {
+  return (
+    outcome.status === 400 &&
+    outcome.iterableCode === 'BadParams' &&
+    (outcome.iterableMsg ?? '').endsWith('User does not exist')
+  )
+}
+
 export function asRetry(outcome: IterableOutcome): IterableOutcome {
   return { ...outcome, kind: 'retryable', policy: 'retry' }
 }
@@ -50,7 +63,9 @@ export class Settler {
           break
         }
         // After a bulk update Iterable may not have created the user yet: retry for the short window.
-        const waitForUser = followUp.retryWhileUserMissing === true && isUserNotFound(outcome)
+        const waitForUser =
+          followUp.retryWhileUserMissing === true &&
+          (isUserNotFound(outcome) || isUpdateEmailUserMissing(outcome))
         failure = waitForUser ? { outcome: asRetry(outcome), notFound: true } : { outcome, notFound: false }
         break
       }
