@@ -17,6 +17,13 @@ export interface SqliteStoreOptions extends CommonOptions {
   dir: string
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
+  /** Run WAL checkpoints on a thread of this connection (default true; false for a second connection). */
+  checkpoints?: boolean
+  /**
+   * Shared by the connections of one process on several threads (pass the same buffer to each):
+   * writers wait for each other on it instead of in SQLite's sleeping busy handler.
+   */
+  writeLock?: SharedArrayBuffer
 }
 
 export interface PostgresStoreOptions extends CommonOptions {
@@ -37,7 +44,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const { openSqliteDatabase } = await import('./sqlite/open.js')
     const { createSqliteStore } = await import('./sqlite/SqliteStore.js')
     const db = openSqliteDatabase(options)
-    return createSqliteStore(db, new SecretBox(key), limits)
+    return createSqliteStore(db, new SecretBox(key), limits, {
+      checkpoints: options.checkpoints,
+      writeLock: options.writeLock,
+    })
   }
   if (!options.secretKey) {
     throw new StoreError(

@@ -16,9 +16,15 @@ import { JobInserts } from './inserts.js'
 import { LogTables } from './log-tables.js'
 import { QueueTables } from './queue-tables.js'
 import { Retention } from './retention.js'
+import { WriteLock } from './write-lock.js'
 
-export function createSqliteStore(db: Database.Database, box: SecretBox, limits: T.StoreLimits): T.Store {
-  const conn = new SqliteConnection(db)
+export function createSqliteStore(
+  db: Database.Database,
+  box: SecretBox,
+  limits: T.StoreLimits,
+  options: { checkpoints?: boolean; writeLock?: SharedArrayBuffer } = {},
+): T.Store {
+  const conn = new SqliteConnection(db, options.writeLock ? new WriteLock(options.writeLock) : null)
   const jobs = new JobInserts(conn)
   const parts = {
     config: new ConfigTables(conn, box),
@@ -28,7 +34,9 @@ export function createSqliteStore(db: Database.Database, box: SecretBox, limits:
     deadLetters: new DeadLetterTables(conn),
     retention: new Retention(conn, limits),
   }
-  conn.startCheckpointer()
+  // One checkpoint thread per database file is enough: a second connection (the delivery thread's)
+  // leaves checkpoints to the first.
+  if (options.checkpoints !== false) conn.startCheckpointer()
   // close(): stops the checkpoint thread, flushes the group commit, then closes the database.
   return assembleStore('sqlite', limits, parts, () => conn.close())
 }

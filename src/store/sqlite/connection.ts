@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3'
 import { Checkpointer } from './checkpointer.js'
 import { GroupCommit } from './group-commit.js'
+import type { WriteLock } from './write-lock.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
@@ -44,9 +45,12 @@ export class SqliteConnection {
   readonly group: GroupCommit
   #checkpointer: Checkpointer | null = null
 
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: Database.Database,
+    readonly lock: WriteLock | null = null,
+  ) {
     this.q = prepareStatements(db)
-    this.group = new GroupCommit(db)
+    this.group = new GroupCommit(db, lock)
   }
 
   /** Moves WAL checkpoints to a worker thread (file databases only). */
@@ -56,7 +60,8 @@ export class SqliteConnection {
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
   write<R>(fn: () => R): R {
-    return this.db.transaction(fn).immediate()
+    const run = () => this.db.transaction(fn).immediate()
+    return this.lock === null ? run() : this.lock.hold(run)
   }
 
   /** Stops the checkpoint thread, commits what the group commit holds, then closes. */

@@ -17,7 +17,7 @@ export class LogTables {
 
   async recordOutcomes(outcomes: Omit<T.Outcome, 'id'>[]): Promise<void> {
     const insert = this.#insertOutcome
-    await this.conn.group.run(() => {
+    await this.conn.group.soon(() => {
       for (const o of outcomes) insert.run(o)
     })
   }
@@ -71,7 +71,7 @@ export class LogTables {
       error: a.error ?? null,
       bytes: Buffer.byteLength(requestBody) + (responseBody ? Buffer.byteLength(responseBody) : 0),
     }
-    return this.conn.group.run(() => Number(this.#logs.INSERT_ATTEMPT.run(row).lastInsertRowid))
+    return this.conn.group.soon(() => Number(this.#logs.INSERT_ATTEMPT.run(row).lastInsertRowid))
   }
 
   async listAttempts(q: T.AttemptQuery = {}): Promise<T.Attempt[]> {

@@ -74,7 +74,7 @@ export class QueueTables {
   async complete(jobIds: number[], info: T.CompleteInfo = {}): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
-    return this.conn.group.run(() => {
+    return this.conn.group.soon(() => {
       this.#logJobs(ids, 'delivered', info.at ?? Date.now(), { statusCode: info.statusCode })
       this.#queue.UNPARK_WAITING.run({ ids })
       return this.#queue.DELETE_JOBS.run({ ids }).changes
@@ -84,7 +84,7 @@ export class QueueTables {
   async reschedule(jobIds: number[], info: T.RescheduleInfo): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
-    return this.conn.group.run(() => {
+    return this.conn.group.soon(() => {
       this.#logJobs(ids, 'retrying', info.at ?? Date.now(), {
         statusCode: info.statusCode,
         errorCode: info.errorCode,
@@ -97,14 +97,14 @@ export class QueueTables {
   async release(jobIds: number[]): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
-    return this.conn.group.run(() => this.#queue.RELEASE_JOBS.run({ ids }).changes)
+    return this.conn.group.soon(() => this.#queue.RELEASE_JOBS.run({ ids }).changes)
   }
 
   async deadLetter(jobIds: number[], info: T.DeadLetterInfo): Promise<number> {
     if (jobIds.length === 0) return 0
     const ids = JSON.stringify(jobIds)
     const at = info.at ?? Date.now()
-    return this.conn.group.run(() => {
+    return this.conn.group.soon(() => {
       this.#logJobs(ids, 'dead', at, {
         statusCode: info.statusCode,
         errorCode: info.code,
