@@ -1,6 +1,8 @@
 // Delivery: router, queue workers, batching, rate limits, retries, dead letters (docs/delivery.md).
 export { DeliveryService } from './service.js'
-export type { DeliveryServiceOptions, DestinationStatus } from './service.js'
+export type { DeliveryServiceOptions } from './service.js'
+export type { Delivery, DestinationStatus } from './delivery.js'
+export { ThreadedDelivery, type ThreadedDeliveryOptions } from './thread/host.js'
 export { Router, userKeyOf } from './router.js'
 export type { RouterDestination, RouterCompileProblem } from './router.js'
 export { DEFAULT_DELIVERY_OPTIONS, resolveDeliveryOptions } from './options.js'

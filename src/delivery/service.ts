@@ -6,13 +6,16 @@ import { pino, type Logger } from 'pino'
 import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import { eventJson, type NormalizedEvent } from '../engine/event/index.js'
-import type { IngestResult, IngestRouting, QueueKey, Store } from '../store/types.js'
+import type { IngestResult, IngestRouting, PausedState, QueueKey, Store } from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
 import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
 import { Router, userKeyOf, type RouterCompileProblem, type RouterDestination } from './router.js'
+import type { Delivery, DestinationStatus } from './delivery.js'
 import { QueueWorker, isBulkEndpoint } from './worker.js'
+
+export type { DestinationStatus } from './delivery.js'
 
 export interface DeliveryServiceOptions {
   store: Store
@@ -23,19 +26,28 @@ export interface DeliveryServiceOptions {
   delivery?: Partial<DeliveryOptions>
   /** Per-request timeout of the Iterable client (default 30 s). */
   requestTimeoutMs?: number
-}
-
-export interface DestinationStatus {
-  id: string
-  name: string
-  /** `delivering`, `paused` (401), `disabled` (switched off) or `no-api-key` (accepted, kept, not sent). */
-  state: 'delivering' | 'paused' | 'disabled' | 'no-api-key'
-  baseUrl: string | null
+  /**
+   * Told after ingest which queues got new jobs, instead of this service waking its own workers:
+   * another thread delivers (see thread/host.ts). This service then only stores and routes.
+   */
+  onQueued?: (queues: QueueKey[]) => void
+  /** Compile mappings for `accept` (default true; false on a thread that only delivers). */
+  routing?: boolean
 }
 
 const keyOf = (queue: QueueKey): string => `${queue.destinationId}\u0000${queue.endpoint}`
 
-export class DeliveryService {
+/** The distinct queues of some jobs. */
+function queuesOf(jobs: readonly QueueKey[]): QueueKey[] {
+  const seen = new Map<string, QueueKey>()
+  for (const job of jobs) {
+    const key = keyOf(job)
+    if (!seen.has(key)) seen.set(key, { destinationId: job.destinationId, endpoint: job.endpoint })
+  }
+  return [...seen.values()]
+}
+
+export class DeliveryService implements Delivery {
   readonly store: Store
   readonly options: DeliveryOptions
   readonly logger: Logger
@@ -52,6 +64,8 @@ export class DeliveryService {
   readonly #clients: IterableClient[] = []
   readonly #baseUrlOverride: string | undefined
   readonly #requestTimeoutMs: number | undefined
+  readonly #onQueued: ((queues: QueueKey[]) => void) | undefined
+  readonly #routing: boolean
   #running = false
   #stopping = false
   #pollTimer: NodeJS.Timeout | null = null
@@ -64,6 +78,8 @@ export class DeliveryService {
     this.observer = options.observer ?? {}
     this.#baseUrlOverride = options.baseUrlOverride
     this.#requestTimeoutMs = options.requestTimeoutMs
+    this.#onQueued = options.onQueued
+    this.#routing = options.routing !== false
     this.#limiters = new RateLimiterRegistry(this.options.rateLimits, this.options.rateLimitOverrides)
   }
 
@@ -132,7 +148,7 @@ export class DeliveryService {
         baseUrl: base,
       })
     }
-    const router = new Router(routed)
+    const router = new Router(this.#routing ? routed : [])
     for (const problem of router.problems) {
       this.logger.error(problem, 'mapping not compiled: its events are not routed')
     }
@@ -172,13 +188,25 @@ export class DeliveryService {
     this.observer.received?.(sourceId, result.accepted.length)
     if (routing !== undefined) {
       this.#countRouting(routing)
-      if (result.jobCount > 0 && this.#running) {
-        // New queues get their workers now (no query); known ones are woken.
-        for (const job of routing.jobs) this.#ensureWorker(job)
-        for (const { worker } of this.#workers.values()) worker.wake()
+      if (result.jobCount > 0) {
+        if (this.#onQueued !== undefined) this.#onQueued(queuesOf(routing.jobs))
+        else this.wakeQueues(routing.jobs)
       }
     }
     return result
+  }
+
+  /** Jobs were queued: new queues get their workers now (no query); known ones are woken. */
+  wakeQueues(queues: readonly QueueKey[]): void {
+    if (!this.#running) return
+    for (const queue of queues) this.#ensureWorker(queue)
+    for (const { worker } of this.#workers.values()) worker.wake()
+  }
+
+  /** Another thread paused a destination (401): its state here follows. */
+  notePaused(destinationId: string, state: PausedState | null): void {
+    const runtime = this.#runtimes.get(destinationId)
+    if (runtime !== undefined) runtime.paused = state
   }
 
   /** Counts routed jobs and failures per destination for the observer. */

@@ -15,16 +15,14 @@ export function isUserNotFound(outcome: IterableOutcome): boolean {
 }
 
 /**
- * updateEmail's answer when the current user is unknown: 400 BadParams "Cannot change user Some(x)
- * to y. User does not exist" (observed; iterable-api.md). BadParams has no narrower code, so the
- * message is the only sign; used for updateEmail follow-ups only.
+ * updateEmail's answer when the current user is unknown is 400 BadParams ("Cannot change user … User
+ * does not exist", iterable-api.md). Policy goes by status and code, never by message text: on a
+ * follow-up that waits for its user, any BadParams is retried within the user-not-found window — the
+ * new email was validated before sending, so a missing user is what is left to cause it. Only
+ * updateEmail follow-ups ask for this.
  */
 export function isUpdateEmailUserMissing(outcome: IterableOutcome): boolean {
-  return (
-    outcome.status === 400 &&
-    outcome.iterableCode === 'BadParams' &&
-    (outcome.iterableMsg ?? '').endsWith('User does not exist')
-  )
+  return outcome.status === 400 && outcome.iterableCode === 'BadParams'
 }
 
 export function asRetry(outcome: IterableOutcome): IterableOutcome {
@@ -156,6 +154,7 @@ export class Settler {
       }
       destination.paused = paused
       await this.ctx.store.setDestinationPaused(destination.id, paused)
+      this.ctx.observer.paused?.(destination.id, paused)
       this.ctx.logger.warn(
         { destination: destination.name, code: outcome.code },
         'destination paused: Iterable refused the API key; update the key to resume',
