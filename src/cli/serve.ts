@@ -46,6 +46,10 @@ export function registerServe(program: Command): void {
     .option('--sandbox', 'run the built-in Iterable sandbox and deliver to it (env SANDBOX=true)')
     .option('--admin-token <token>', 'token for /api/admin/* (env ADMIN_TOKEN; generated when absent)')
     .option('--log-level <level>', 'pino log level (env LOG_LEVEL, default info)')
+    .option(
+      '--delivery-thread <on|off>',
+      'deliver on a worker thread of its own, so ingest never waits behind delivery (env DELIVERY_THREAD, default on)',
+    )
     .action(async (flags: ServeFlags, command: Command) => {
       let service: RunningService
       try {

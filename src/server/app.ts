@@ -1,7 +1,7 @@
 // The service's HTTP app: Segment ingest, health, metrics and the admin API on one Fastify server.
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import type { DeliveryService } from '../delivery/service.js'
+import type { Delivery } from '../delivery/delivery.js'
 import type { Store } from '../store/types.js'
 import { ADMIN_PREFIX, adminApi } from './admin/index.js'
 import { registerHealth } from './health.js'
@@ -11,7 +11,7 @@ import { registerUi } from './ui.js'
 
 export interface CreateServerOptions {
   store: Store
-  delivery: DeliveryService
+  delivery: Delivery
   /** Protects `/api/admin/*`. */
   adminToken: string
   metrics: Metrics

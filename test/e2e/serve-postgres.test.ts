@@ -216,16 +216,31 @@ describeWithPostgres('serve: two nodes on one PostgreSQL schema', postgres, (url
     expect([...seen.keys()].sort()).toEqual([...messageIds].sort())
     expect([...seen.entries()].filter(([, n]) => n !== 1)).toEqual([])
 
-    // Each job delivered once, by one node; both nodes did part of the work.
-    const outcomes = await withClient(url, async (client) => {
-      const { rows } = await client.query(
-        `SELECT job_id, count(*) AS n FROM "${schema}".outcomes WHERE outcome = 'delivered' GROUP BY job_id`,
-      )
-      return rows.map((r: { job_id: string; n: string }) => Number(r.n))
-    })
+    // Each job delivered once, by one node; both nodes did part of the work. A node records the
+    // outcome after Iterable's answer, so the last ones may lag the sandbox by a moment.
+    const deliveredOutcomes = (): Promise<number[]> =>
+      withClient(url, async (client) => {
+        const { rows } = await client.query(
+          `SELECT job_id, count(*) AS n FROM "${schema}".outcomes WHERE outcome = 'delivered' GROUP BY job_id`,
+        )
+        return rows.map((r: { job_id: string; n: string }) => Number(r.n))
+      })
+    await waitUntil(
+      'every delivery to be recorded',
+      async () => (await deliveredOutcomes()).length >= messageIds.length,
+      10_000,
+    )
+    const outcomes = await deliveredOutcomes()
     expect(outcomes.length).toBe(messageIds.length)
     expect(outcomes.filter((n) => n !== 1)).toEqual([])
-    const perNode = await Promise.all(nodes.map(deliveredMetric))
+    // Counters reach /metrics from each node's delivery thread every 50 ms.
+    const deliveredPerNode = (): Promise<number[]> => Promise.all(nodes.map(deliveredMetric))
+    await waitUntil(
+      'both nodes to count their deliveries',
+      async () => (await deliveredPerNode()).reduce((a, b) => a + b, 0) >= messageIds.length,
+      10_000,
+    )
+    const perNode = await deliveredPerNode()
     expect(perNode[0] + perNode[1]).toBe(messageIds.length)
     expect(perNode[0]).toBeGreaterThan(0)
     expect(perNode[1]).toBeGreaterThan(0)

@@ -59,6 +59,16 @@ describe('serve options', () => {
     expect(optionsFromFlags({}, { ITERABLE_BASE_URL: 'http://x:1' }).iterableUrl).toBe('http://x:1')
   })
 
+  it('delivers on its own thread unless told --delivery-thread off (env DELIVERY_THREAD)', () => {
+    expect(optionsFromFlags({}, {}).deliveryThread).toBe(true)
+    expect(optionsFromFlags({}, { DELIVERY_THREAD: 'off' }).deliveryThread).toBe(false)
+    expect(optionsFromFlags({ deliveryThread: 'on' }, { DELIVERY_THREAD: 'off' }).deliveryThread).toBe(true)
+    expect(() => optionsFromFlags({ deliveryThread: 'yes' }, {})).toThrow(UsageError)
+    expect(() => optionsFromFlags({ deliveryThread: 'yes' }, {})).toThrow(
+      '--delivery-thread (DELIVERY_THREAD) must be on or off (got "yes")',
+    )
+  })
+
   it('rejects conflicting and invalid options with exit code 2', async () => {
     const base = { port: 0, host: '127.0.0.1', dataDir: tempDir() }
     const cases = [

@@ -2,7 +2,7 @@
 // a 401 pause set or lifted by one node) reaches the others here. Every few seconds each node reads
 // a fingerprint of the configuration and reloads its routing and delivery when it changed.
 import type { Logger } from 'pino'
-import type { DeliveryService } from '../../delivery/index.js'
+import type { Delivery } from '../../delivery/index.js'
 import type { Store } from '../../store/index.js'
 
 export const CONFIG_WATCH_MS = 2000
@@ -21,7 +21,7 @@ async function fingerprint(store: Store): Promise<string> {
 /** Starts watching; the returned function stops it (and waits for a reload in progress). */
 export async function watchConfiguration(
   store: Store,
-  delivery: DeliveryService,
+  delivery: Delivery,
   logger: Logger,
   everyMs = CONFIG_WATCH_MS,
 ): Promise<() => Promise<void>> {

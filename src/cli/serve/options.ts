@@ -36,6 +36,11 @@ export interface ServeOptions {
   logLevel?: string
   logger?: Logger
   delivery?: Partial<DeliveryOptions>
+  /**
+   * Deliver on a worker thread with its own store connection (the CLI's default), so ingest answers
+   * never wait behind delivery work. Needs the built JavaScript (dist/).
+   */
+  deliveryThread?: boolean
 }
 
 export const DEFAULT_PORT = 3000
@@ -155,6 +160,14 @@ export interface ServeFlags {
   sandbox?: boolean
   adminToken?: string
   logLevel?: string
+  deliveryThread?: string
+}
+
+function parseOnOff(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined) return fallback
+  if (text === 'on') return true
+  if (text === 'off') return false
+  throw new UsageError(`${name} must be on or off (got ${JSON.stringify(text)})`)
 }
 
 function parseCount(text: string | undefined, fallback: number | undefined): number | undefined {
@@ -170,6 +183,11 @@ export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = pro
     port: parseCount(flags.port ?? env.PORT, DEFAULT_PORT) as number,
     host: pick(flags.host, 'HOST') ?? '127.0.0.1',
     sandbox: flags.sandbox === true || env.SANDBOX === 'true' || env.SANDBOX === '1',
+    deliveryThread: parseOnOff(
+      '--delivery-thread (DELIVERY_THREAD)',
+      pick(flags.deliveryThread, 'DELIVERY_THREAD'),
+      true,
+    ),
   }
   const databaseUrl = pick(flags.databaseUrl, 'DATABASE_URL')
   const optional = {

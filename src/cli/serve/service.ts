@@ -3,7 +3,13 @@
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
-import { DeliveryService, ITERABLE_RATE_LIMITS, type DeliveryOptions } from '../../delivery/index.js'
+import {
+  DeliveryService,
+  ITERABLE_RATE_LIMITS,
+  ThreadedDelivery,
+  type Delivery,
+  type DeliveryOptions,
+} from '../../delivery/index.js'
 import { isDataCenterLocation, type DataCenterLocation } from '../../iterable/regions.js'
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
 import { createServer, REDACT_PATHS } from '../../server/app.js'
@@ -21,7 +27,7 @@ export interface RunningService {
   store: Store
   /** Which store, for the banner (no password). */
   storeDescription: string
-  delivery: DeliveryService
+  delivery: Delivery
   sandbox: RunningSandbox | null
   url: string
   writeKey: string
@@ -97,13 +103,16 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     }
 
     const metrics = createMetrics(store)
-    const delivery = new DeliveryService({
+    const deliveryServiceOptions = {
       store,
       logger,
       observer: metrics.observer,
       ...(baseUrlOverride ? { baseUrlOverride } : {}),
       delivery: deliveryOptions(options, multiNode),
-    })
+    }
+    const delivery: Delivery = options.deliveryThread
+      ? new ThreadedDelivery({ ...deliveryServiceOptions, storeOptions: opened.options })
+      : new DeliveryService(deliveryServiceOptions)
     const problems = await delivery.reload()
     for (const problem of problems) logger.error(problem, 'a mapping could not be compiled')
 

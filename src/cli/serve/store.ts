@@ -38,7 +38,12 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
       ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
     }
   }
-  return { kind: 'sqlite', dir: path.resolve(options.dataDir ?? DEFAULT_DATA_DIR) }
+  return {
+    kind: 'sqlite',
+    dir: path.resolve(options.dataDir ?? DEFAULT_DATA_DIR),
+    // The delivery thread's connection and this one wait for each other on a shared lock.
+    ...(options.deliveryThread ? { writeLock: new SharedArrayBuffer(4) } : {}),
+  }
 }
 
 export async function openServeStore(options: ServeOptions): Promise<ServeStore> {

@@ -1,13 +1,13 @@
 // What every admin resource gets: the store, the delivery service (reload after configuration
 // changes) and route registration that keeps the documentation next to the schema.
 import type { FastifyInstance } from 'fastify'
-import type { DeliveryService } from '../../delivery/service.js'
+import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
 import { AdminApiError } from './errors.js'
 
 export interface AdminContext {
   store: Store
-  delivery: DeliveryService
+  delivery: Delivery
 }
 
 export type Resource = (app: FastifyInstance, context: AdminContext) => void

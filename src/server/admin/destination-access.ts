@@ -1,6 +1,6 @@
 // Destination helpers shared by resources: the masked view (the API key is never returned), the base
 // URL delivery really uses (honouring `--iterable-url` / the sandbox) and a short-lived client.
-import type { DeliveryService } from '../../delivery/service.js'
+import type { Delivery } from '../../delivery/delivery.js'
 import { IterableClient } from '../../iterable/client/index.js'
 import { baseUrl, isDataCenterLocation } from '../../iterable/regions.js'
 import { validateSettings, type IterableSettings } from '../../iterable/settings.js'
@@ -16,7 +16,7 @@ export function maskApiKey(apiKey: string | null): { set: boolean; hint: string 
 
 export async function destinationView(
   store: Store,
-  delivery: DeliveryService,
+  delivery: Delivery,
   destination: Destination,
 ): Promise<Record<string, unknown>> {
   const status = delivery.destinations().find((d) => d.id === destination.id)
@@ -36,7 +36,7 @@ export async function destinationView(
 }
 
 /** Where requests for this region go: the service's override (sandbox, `--iterable-url`) or the region. */
-export function deliveryBaseUrl(delivery: DeliveryService, region: unknown): string {
+export function deliveryBaseUrl(delivery: Delivery, region: unknown): string {
   return delivery.baseUrlOverride ?? baseUrl(isDataCenterLocation(region) ? region : 'united_states')
 }
 
@@ -64,7 +64,7 @@ export function checkSettings(settings: Record<string, unknown>, pathPrefix: str
 }
 
 /** A client with its own pool for one admin call; the caller closes it. */
-export function adminClient(delivery: DeliveryService, apiKey: string, region: unknown): IterableClient {
+export function adminClient(delivery: Delivery, apiKey: string, region: unknown): IterableClient {
   return new IterableClient({ apiKey, baseUrl: deliveryBaseUrl(delivery, region), timeoutMs: 15_000 })
 }
 

@@ -1,7 +1,7 @@
 // The admin API (docs/admin-api.md): REST resources under /api/admin behind the admin token. One
 // error shape for every answer (401, 404, validation, …); TypeBox schemas; an OpenAPI description.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { DeliveryService } from '../../delivery/service.js'
+import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
 import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
 import { catalogResource } from './catalog.js'
@@ -20,7 +20,7 @@ import { adminValidatorCompiler } from './validator.js'
 
 export interface AdminApiOptions {
   store: Store
-  delivery: DeliveryService
+  delivery: Delivery
   adminToken: string
 }
 
