@@ -143,6 +143,15 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(dest.settings).toEqual({ dataCenter: 'US' })
         expect(JSON.stringify(dest)).not.toContain('api_key_1234567890')
         expect(await store.getDestinationApiKey('dest')).toBe('api_key_1234567890')
+        // A taken id is a conflict; any other refused row is not called one.
+        await expect(
+          store.createDestination({ id: 'dest', name: 'Again', kind: 'iterable' }),
+        ).rejects.toMatchObject({
+          code: 'conflict',
+        })
+        await expect(
+          store.createDestination({ name: 'No kind', kind: null as unknown as string }),
+        ).rejects.not.toMatchObject({ code: 'conflict' })
 
         expect(await store.setDestinationPaused('dest', { reason: '401 Unauthorized', since: T0 })).toBe(true)
         expect((await store.getDestination('dest'))?.paused).toEqual({

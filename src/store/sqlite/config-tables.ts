@@ -32,7 +32,7 @@ export class ConfigTables {
         createdAt: input.createdAt ?? Date.now(),
       })
     } catch (cause) {
-      if ((cause as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+      if (isUniqueViolation(cause)) {
         throw new StoreError('conflict', 'A source with this id or write key already exists', { cause })
       }
       throw cause
@@ -82,7 +82,7 @@ export class ConfigTables {
         createdAt: input.createdAt ?? Date.now(),
       })
     } catch (cause) {
-      if ((cause as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+      if (isUniqueViolation(cause)) {
         throw new StoreError('conflict', `Destination ${id} already exists`, { cause })
       }
       throw cause
@@ -160,7 +160,7 @@ export class ConfigTables {
       if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         throw new StoreError('not_found', `Destination ${input.destinationId} does not exist`, { cause })
       }
-      if (code?.startsWith('SQLITE_CONSTRAINT')) {
+      if (isUniqueViolation(cause)) {
         throw new StoreError('conflict', `Mapping ${id} already exists`, { cause })
       }
       throw cause
@@ -210,4 +210,10 @@ export class ConfigTables {
   async deleteMapping(id: string): Promise<boolean> {
     return this.#config.DELETE_MAPPING.run(id).changes > 0
   }
+}
+
+/** A duplicate id or key (PostgreSQL's 23505); other constraint failures are not conflicts. */
+function isUniqueViolation(cause: unknown): boolean {
+  const code = (cause as { code?: string }).code
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
