@@ -3,7 +3,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { DeliveryObserver } from '../delivery/observer.js'
-import type { Store } from '../store/types.js'
+import type { QueueStats, Store } from '../store/types.js'
+
+/** A scrape's two queue gauges share one read of the queue statistics within this time. */
+const QUEUE_STATS_REUSE_MS = 1000
 
 export interface Metrics {
   registry: Registry
@@ -57,6 +60,17 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   })
+  // Both queue gauges read one scan of the queue per scrape (it is O(jobs): a backlog makes it slow).
+  let stats: { at: number; rows: Promise<QueueStats[]> } | null = null
+  const queueStats = (): Promise<QueueStats[]> => {
+    const now = Date.now()
+    if (stats === null || now - stats.at > QUEUE_STATS_REUSE_MS) {
+      const rows = store.queueStats(now)
+      stats = { at: now, rows }
+      rows.catch(() => (stats = null))
+    }
+    return stats.rows
+  }
   new Gauge({
     name: 'iterable_actions_queue_depth',
     help: 'Jobs in a delivery queue (ready, scheduled or leased).',
@@ -64,7 +78,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     registers: [registry],
     async collect() {
       this.reset()
-      for (const q of await store.queueStats()) {
+      for (const q of await queueStats()) {
         this.set({ destination: q.destinationId, endpoint: q.endpoint }, q.depth)
       }
     },
@@ -77,7 +91,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     async collect() {
       this.reset()
       const now = Date.now()
-      for (const q of await store.queueStats(now)) {
+      for (const q of await queueStats()) {
         const age = q.oldestEnqueuedAt === null ? 0 : (now - q.oldestEnqueuedAt) / 1000
         this.set({ destination: q.destinationId, endpoint: q.endpoint }, age)
       }
