@@ -5,9 +5,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DeliveryObserver } from '../delivery/observer.js'
 import type { QueueStats, Store } from '../store/types.js'
 
-/** A scrape's two queue gauges share one read of the queue statistics within this time. */
-const QUEUE_STATS_REUSE_MS = 1000
-
 export interface Metrics {
   registry: Registry
   observer: DeliveryObserver
@@ -60,16 +57,19 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   })
-  // Both queue gauges read one scan of the queue per scrape (it is O(jobs): a backlog makes it slow).
-  let stats: { at: number; rows: Promise<QueueStats[]> } | null = null
+  // Both queue gauges of a scrape (collected together) share one read: it scans the queue, which is
+  // slow under a backlog. The next scrape reads afresh.
+  let reading: Promise<QueueStats[]> | null = null
   const queueStats = (): Promise<QueueStats[]> => {
-    const now = Date.now()
-    if (stats === null || now - stats.at > QUEUE_STATS_REUSE_MS) {
-      const rows = store.queueStats(now)
-      stats = { at: now, rows }
-      rows.catch(() => (stats = null))
+    if (reading === null) {
+      const current = store.queueStats()
+      reading = current
+      const forget = (): void => {
+        if (reading === current) reading = null
+      }
+      current.then(forget, forget)
     }
-    return stats.rows
+    return reading
   }
   new Gauge({
     name: 'iterable_actions_queue_depth',
