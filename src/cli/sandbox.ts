@@ -1,6 +1,6 @@
 // `iterable-actions sandbox`: runs the local Iterable API emulator (docs/sandbox.md).
 
-import { InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
 import type { Command } from 'commander'
 import { pickDefined } from '../util/pick-defined.js'
 import {
@@ -140,7 +140,11 @@ export function registerSandbox(program: Command): void {
     .option('--api-key <key>', 'API key of the project (generated when absent)')
     .option('--project-name <name>', 'name of the project (default "default")')
     .option('--projects <file>', 'JSON/YAML file with several projects (name, type, dataCenter, apiKeys)')
-    .option('--rate-limits <on|off>', "enforce Iterable's rate limits", onOff, true)
+    .addOption(
+      new Option('--rate-limits <on|off>', "enforce Iterable's rate limits")
+        .argParser(onOff)
+        .default(true, 'on'),
+    )
     .option('--fail-rate <share>', 'share of requests answered with a 5xx (0..1)', rate('--fail-rate'))
     .option(
       '--fail-status <status>',

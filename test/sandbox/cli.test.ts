@@ -43,6 +43,12 @@ function start(args: string[]): {
 }
 
 describe('iterable-actions sandbox (built CLI)', () => {
+  test('--help names the on/off defaults as they are typed', () => {
+    const help = spawnSync(process.execPath, [CLI, 'sandbox', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/--rate-limits <on\|off>\s+enforce Iterable's rate limits \(default: on\)/)
+  })
+
   test('serves over real HTTP with the given key, prints URL and key, exits 0 on SIGTERM', async () => {
     const run = start(['--port', '0', '--project-type', 'email', '--api-key', 'cli-key', '--json'])
     const summary = JSON.parse(await run.firstLine)
