@@ -27,25 +27,15 @@ export interface DeliveryServiceOptions {
   /** Per-request timeout of the Iterable client (default 30 s). */
   requestTimeoutMs?: number
   /**
-   * Told after ingest which queues got new jobs, instead of this service waking its own workers:
+   * Given the jobs of each ingest (their queues), instead of this service waking its own workers:
    * another thread delivers (see thread/host.ts). This service then only stores and routes.
    */
-  onQueued?: (queues: QueueKey[]) => void
+  onQueued?: (jobs: readonly QueueKey[]) => void
   /** Compile mappings for `accept` (default true; false on a thread that only delivers). */
   routing?: boolean
 }
 
 const keyOf = (queue: QueueKey): string => `${queue.destinationId}\u0000${queue.endpoint}`
-
-/** The distinct queues of some jobs. */
-function queuesOf(jobs: readonly QueueKey[]): QueueKey[] {
-  const seen = new Map<string, QueueKey>()
-  for (const job of jobs) {
-    const key = keyOf(job)
-    if (!seen.has(key)) seen.set(key, { destinationId: job.destinationId, endpoint: job.endpoint })
-  }
-  return [...seen.values()]
-}
 
 export class DeliveryService implements Delivery {
   readonly store: Store
@@ -64,7 +54,7 @@ export class DeliveryService implements Delivery {
   readonly #clients: IterableClient[] = []
   readonly #baseUrlOverride: string | undefined
   readonly #requestTimeoutMs: number | undefined
-  readonly #onQueued: ((queues: QueueKey[]) => void) | undefined
+  readonly #onQueued: ((jobs: readonly QueueKey[]) => void) | undefined
   readonly #routing: boolean
   #running = false
   #stopping = false
@@ -189,7 +179,7 @@ export class DeliveryService implements Delivery {
     if (routing !== undefined) {
       this.#countRouting(routing)
       if (result.jobCount > 0) {
-        if (this.#onQueued !== undefined) this.#onQueued(queuesOf(routing.jobs))
+        if (this.#onQueued !== undefined) this.#onQueued(routing.jobs)
         else this.wakeQueues(routing.jobs)
       }
     }

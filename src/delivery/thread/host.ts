@@ -49,7 +49,7 @@ export class ThreadedDelivery implements Delivery {
     const { storeOptions, entry, restartDelayMs, niceness, ...serviceOptions } = options
     this.#logger = options.logger ?? pino({ level: 'silent' })
     this.#observer = options.observer ?? {}
-    this.#local = new DeliveryService({ ...serviceOptions, onQueued: (queues) => this.#wake(queues) })
+    this.#local = new DeliveryService({ ...serviceOptions, onQueued: (jobs) => this.#wake(jobs) })
     this.#entry = entry ?? new URL('./entry.js', import.meta.url)
     this.#restartDelayMs = restartDelayMs ?? 1000
     this.#data = {
@@ -200,10 +200,13 @@ export class ThreadedDelivery implements Delivery {
     this.#logger[label]({ ...fields, thread: 'delivery' }, typeof msg === 'string' ? msg : undefined)
   }
 
-  /** Queues with new jobs from this turn's ingest, sent in one message. */
-  #wake(queues: readonly QueueKey[]): void {
+  /** The queues of this turn's new jobs, sent in one message (keys only, not the jobs). */
+  #wake(jobs: readonly QueueKey[]): void {
     if (this.#queued.size === 0) setImmediate(() => this.#flushWake())
-    for (const queue of queues) this.#queued.set(`${queue.destinationId}\u0000${queue.endpoint}`, queue)
+    for (const { destinationId, endpoint } of jobs) {
+      const key = `${destinationId}\u0000${endpoint}`
+      if (!this.#queued.has(key)) this.#queued.set(key, { destinationId, endpoint })
+    }
   }
 
   #flushWake(): void {
