@@ -17,6 +17,8 @@ export interface SqliteStoreOptions extends CommonOptions {
   dir: string
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
+  /** Page cache of this connection in MiB (default 16). */
+  cacheMb?: number
   /** Run WAL checkpoints on a thread of this connection (default true; false for a second connection). */
   checkpoints?: boolean
   /**

@@ -31,6 +31,11 @@ interface PendingCall {
 }
 
 const STOP_GRACE_MS = 5000
+/**
+ * The delivery thread's SQLite page cache: it works on the newest pages of the queue. Pages beyond the
+ * cache come from the OS's file cache, which is not the process's memory.
+ */
+const THREAD_CACHE_MB = 8
 
 export class ThreadedDelivery implements Delivery {
   readonly #local: DeliveryService
@@ -56,7 +61,12 @@ export class ThreadedDelivery implements Delivery {
       // The main connection runs the checkpoints; a Buffer key travels as text.
       store:
         storeOptions.kind === 'sqlite'
-          ? { ...storeOptions, checkpoints: false, ...secretKeyText(storeOptions.secretKey) }
+          ? {
+              ...storeOptions,
+              checkpoints: false,
+              cacheMb: THREAD_CACHE_MB,
+              ...secretKeyText(storeOptions.secretKey),
+            }
           : { ...storeOptions, ...secretKeyText(storeOptions.secretKey) },
       delivery: this.#local.options,
       logLevel: this.#logger.level,

@@ -20,6 +20,8 @@ export interface SqliteOpenOptions {
    */
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
+  /** Page cache of this connection in MiB (default 16). */
+  cacheMb?: number
 }
 
 export function openSqliteDatabase(options: SqliteOpenOptions): Database.Database {
@@ -30,7 +32,7 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
   db.pragma('foreign_keys = ON')
   db.pragma('temp_store = MEMORY')
-  db.pragma('cache_size = -32768') // 32 MiB page cache
+  db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheMb ?? 16)) * 1024}`) // KiB when negative
   // Checkpoint every ~16 MiB of WAL instead of 4 MiB: queue rows are inserted and deleted within
   // seconds, so many pages are rewritten several times before reaching the database file. (The
   // store moves checkpoints to a worker thread; this is the fallback.)
