@@ -38,7 +38,9 @@ afterEach(async () => {
   current = undefined
 })
 
-async function setup(options: { apiKey?: string; entry?: URL } = {}): Promise<Setup> {
+async function setup(
+  options: { apiKey?: string; entry?: URL; restartDelayMs?: number } = {},
+): Promise<Setup> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ia-threaded-'))
   const storeOptions: StoreOptions = { kind: 'sqlite', dir, writeLock: new SharedArrayBuffer(4) }
   const store = await openStore(storeOptions)
@@ -87,6 +89,7 @@ async function setup(options: { apiKey?: string; entry?: URL } = {}): Promise<Se
     baseUrlOverride: sandbox.url,
     delivery: FAST,
     entry: options.entry ?? ENTRY,
+    ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
   })
   await delivery.reload()
   return {
@@ -179,6 +182,24 @@ describe('ThreadedDelivery', () => {
     await s.send([track('u3', 'After stop', {})])
     await new Promise((r) => setTimeout(r, 300))
     expect(await emptyQueues(s)).toBe(false)
+  })
+
+  it('a thread that dies is started again, logged, and the new one delivers', async () => {
+    const s = (current = await setup({
+      entry: new URL('./fixtures/crash-once-entry.mjs', import.meta.url),
+      restartDelayMs: 50,
+    }))
+    await s.delivery.start()
+    await waitFor(() =>
+      s.logs.some((l) => l.msg === 'delivery thread stopped unexpectedly; starting it again'),
+    )
+    expect(s.logs.find((l) => l.code === 3)?.level).toBe(50)
+    await s.send([track('u4', 'After restart', {})])
+    await waitFor(() => emptyQueues(s))
+    expect(
+      count(requestsTo(s.sandbox, '/api/events/trackBulk'), '200') +
+        count(requestsTo(s.sandbox, '/api/events/track'), '200'),
+    ).toBe(1)
   })
 
   it('a thread that cannot start makes start() fail with the reason', async () => {
