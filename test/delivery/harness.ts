@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { defaultMappings } from '../../src/config/index.js'
-import { DeliveryService, type DeliveryOptions, type DeliveryObserver } from '../../src/delivery/index.js'
+import {
+  DeliveryService,
+  type Delivery,
+  type DeliveryOptions,
+  type DeliveryObserver,
+} from '../../src/delivery/index.js'
 import { normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
 import type { MappingConfig } from '../../src/iterable/mappings.js'
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
@@ -59,13 +64,52 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'ia-delivery-'))
   const store = await openStore({ kind: 'sqlite', dir })
   const sandbox = await startSandbox({ port: 0, rateLimits: false, ...options.sandbox })
+  const { destination, sourceId } = await seedStore(store, {
+    apiKey: options.apiKey === false ? null : (options.apiKey ?? sandbox.apiKey),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.mappings ? { mappings: options.mappings } : {}),
+  })
+  const service = new DeliveryService({
+    store,
+    baseUrlOverride: sandbox.url,
+    delivery: { ...FAST, ...options.delivery },
+    ...(options.observer ? { observer: options.observer } : {}),
+  })
+  await service.reload()
+  if (options.start !== false) await service.start()
+  return {
+    dir,
+    store,
+    sandbox,
+    service,
+    destination,
+    sourceId,
+    send: sender(service, sourceId),
+    waitFor,
+    async close() {
+      await service.stop(2000)
+      await store.close()
+      await sandbox.close()
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * The destination `iterable` with its mappings (default: the four presets) and a source, unless the
+ * store has them already (a restart on the same folder).
+ */
+export async function seedStore(
+  store: Store,
+  options: { apiKey: string | null; settings?: Record<string, unknown>; mappings?: MappingConfig[] },
+): Promise<{ destination: Destination; sourceId: string }> {
   let destination = (await store.listDestinations())[0]
   if (destination === undefined) {
     destination = await store.createDestination({
       name: 'iterable',
       kind: 'iterable',
       settings: { dataCenterLocation: 'united_states', ...options.settings },
-      apiKey: options.apiKey === false ? null : (options.apiKey ?? sandbox.apiKey),
+      apiKey: options.apiKey,
     })
     for (const mapping of options.mappings ?? defaultMappings()) {
       await store.createMapping({
@@ -81,38 +125,23 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   }
   const source =
     (await store.listSources())[0] ?? (await store.createSource({ name: 'test', writeKey: 'test-write-key' }))
-  const service = new DeliveryService({
-    store,
-    baseUrlOverride: sandbox.url,
-    delivery: { ...FAST, ...options.delivery },
-    ...(options.observer ? { observer: options.observer } : {}),
-  })
-  await service.reload()
-  if (options.start !== false) await service.start()
-  return {
-    dir,
-    store,
-    sandbox,
-    service,
-    destination,
-    sourceId: source.id,
-    async send(events) {
-      const receivedAt = new Date()
-      const normalized = events.map((e) => normalizeEvent(e as unknown as SegmentEvent, { receivedAt }))
-      await service.accept(
-        source.id,
-        normalized,
-        receivedAt,
-        normalized.map((e) => JSON.stringify(e).length),
-      )
-    },
-    waitFor,
-    async close() {
-      await service.stop(2000)
-      await store.close()
-      await sandbox.close()
-      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
-    },
+  return { destination, sourceId: source.id }
+}
+
+/** Sends raw Segment events through `delivery.accept`, as the ingest route does after parsing. */
+export function sender(
+  delivery: Pick<Delivery, 'accept'>,
+  sourceId: string,
+): (events: Record<string, unknown>[]) => Promise<void> {
+  return async (events) => {
+    const receivedAt = new Date()
+    const normalized = events.map((e) => normalizeEvent(e as unknown as SegmentEvent, { receivedAt }))
+    await delivery.accept(
+      sourceId,
+      normalized,
+      receivedAt,
+      normalized.map((e) => JSON.stringify(e).length),
+    )
   }
 }
 

@@ -7,12 +7,10 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { defaultMappings } from '../../src/config/index.js'
 import { ThreadedDelivery, type DeliveryObserver } from '../../src/delivery/index.js'
-import { normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 import { openStore, type Destination, type Store, type StoreOptions } from '../../src/store/index.js'
-import { count, FAST, identify, requestsTo, track, waitFor } from './harness.js'
+import { count, FAST, identify, requestsTo, seedStore, sender, track, waitFor } from './harness.js'
 
 const ENTRY = new URL('../../dist/delivery/thread/entry.js', import.meta.url)
 
@@ -45,24 +43,7 @@ async function setup(
   const storeOptions: StoreOptions = { kind: 'sqlite', dir, writeLock: new SharedArrayBuffer(4) }
   const store = await openStore(storeOptions)
   const sandbox = await startSandbox({ port: 0, rateLimits: false })
-  const destination = await store.createDestination({
-    name: 'iterable',
-    kind: 'iterable',
-    settings: { dataCenterLocation: 'united_states' },
-    apiKey: options.apiKey ?? sandbox.apiKey,
-  })
-  for (const mapping of defaultMappings()) {
-    await store.createMapping({
-      destinationId: destination.id,
-      name: mapping.name,
-      trigger: mapping.trigger,
-      action: mapping.action,
-      fields: mapping.fields,
-      batching: (mapping.batching as Record<string, unknown> | undefined) ?? null,
-      enabled: true,
-    })
-  }
-  const source = await store.createSource({ name: 'test', writeKey: 'test-write-key' })
+  const { destination, sourceId } = await seedStore(store, { apiKey: options.apiKey ?? sandbox.apiKey })
   const calls: string[] = []
   const observer: DeliveryObserver = {
     delivered: (_d, endpoint, n) => calls.push(`delivered ${endpoint} ${n}`),
@@ -100,16 +81,7 @@ async function setup(
     destination,
     calls,
     logs,
-    async send(events) {
-      const receivedAt = new Date()
-      const normalized = events.map((e) => normalizeEvent(e as unknown as SegmentEvent, { receivedAt }))
-      await delivery.accept(
-        source.id,
-        normalized,
-        receivedAt,
-        normalized.map((e) => JSON.stringify(e).length),
-      )
-    },
+    send: sender(delivery, sourceId),
     async close() {
       await delivery.stop(2000)
       await store.close()
