@@ -50,7 +50,12 @@ export class SqliteConnection {
     readonly lock: WriteLock | null = null,
   ) {
     this.q = prepareStatements(db)
-    this.group = new GroupCommit(db, lock)
+    this.group = new GroupCommit(db, (fn) => this.#hold(fn))
+  }
+
+  /** Runs a write under the lock shared with the other thread's connection, if there is one. */
+  #hold<R>(fn: () => R): R {
+    return this.lock === null ? fn() : this.lock.hold(fn)
   }
 
   /** Moves WAL checkpoints to a worker thread (file databases only). */
@@ -60,8 +65,7 @@ export class SqliteConnection {
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
   write<R>(fn: () => R): R {
-    const run = () => this.db.transaction(fn).immediate()
-    return this.lock === null ? run() : this.lock.hold(run)
+    return this.#hold(() => this.db.transaction(fn).immediate())
   }
 
   /** Stops the checkpoint thread, commits what the group commit holds, then closes. */

@@ -4,7 +4,6 @@
 // the I/O. Each write runs in its own savepoint: one that throws rolls back alone and rejects only
 // its own caller. A caller's promise settles after the commit, so an acknowledged write is durable.
 import type Database from 'better-sqlite3'
-import type { WriteLock } from './write-lock.js'
 
 /** Longest a `soon` write waits for company before its commit. */
 export const LINGER_MS = 3
@@ -21,16 +20,17 @@ export class GroupCommit {
   readonly #db: Database.Database
   readonly #savepoint: (run: () => unknown) => unknown
   readonly #commit: Database.Transaction<(batch: Pending[], settled: Settled[]) => void>
+  readonly #hold: <R>(fn: () => R) => R
   #pending: Pending[] = []
-  /** A flush is due at the next turn (`immediate`) or when the linger timer fires (`timer`). */
-  #scheduled: 'immediate' | 'timer' | null = null
+  /** A flush is due at the next turn. */
+  #immediate = false
+  /** Or when the linger of a `soon` write ends. */
   #timer: NodeJS.Timeout | null = null
 
-  readonly #lock: WriteLock | null
-
-  constructor(db: Database.Database, lock: WriteLock | null = null) {
+  /** `hold` runs the commit (e.g. under a lock shared with another thread's connection). */
+  constructor(db: Database.Database, hold: <R>(fn: () => R) => R = (fn) => fn()) {
     this.#db = db
-    this.#lock = lock
+    this.#hold = hold
     // Inside an open transaction better-sqlite3 runs a transaction function as a SAVEPOINT.
     this.#savepoint = db.transaction((run: () => unknown) => run())
     this.#commit = db.transaction((batch: Pending[], settled: Settled[]) => {
@@ -61,14 +61,12 @@ export class GroupCommit {
   #queue<R>(run: () => R, linger: boolean): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#pending.push({ run, resolve: resolve as (value: unknown) => void, reject })
-      if (this.#scheduled === 'immediate') return
+      if (this.#immediate) return
       if (!linger) {
-        if (this.#timer !== null) clearTimeout(this.#timer)
-        this.#timer = null
-        this.#scheduled = 'immediate'
+        this.#clearTimer()
+        this.#immediate = true
         setImmediate(() => this.flush())
-      } else if (this.#scheduled === null) {
-        this.#scheduled = 'timer'
+      } else if (this.#timer === null) {
         this.#timer = setTimeout(() => this.flush(), LINGER_MS)
       }
     })
@@ -76,9 +74,8 @@ export class GroupCommit {
 
   /** Commits everything queued so far (also called before close). */
   flush(): void {
-    this.#scheduled = null
-    if (this.#timer !== null) clearTimeout(this.#timer)
-    this.#timer = null
+    this.#immediate = false
+    this.#clearTimer()
     const batch = this.#pending
     if (batch.length === 0) return
     this.#pending = []
@@ -89,8 +86,7 @@ export class GroupCommit {
     }
     const settled: Settled[] = []
     try {
-      if (this.#lock === null) this.#commit.immediate(batch, settled)
-      else this.#lock.hold(() => this.#commit.immediate(batch, settled))
+      this.#hold(() => this.#commit.immediate(batch, settled))
     } catch (error) {
       for (const item of batch) item.reject(error)
       return
@@ -100,5 +96,10 @@ export class GroupCommit {
       if (result.ok) batch[i].resolve(result.value)
       else batch[i].reject(result.error)
     }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
   }
 }
