@@ -11,7 +11,7 @@
 // RSS is sampled as the backlog grows, then the outage ends and the drain rate is reported.
 // Every loop is bounded; the processes are stopped on exit (SIGTERM, then SIGKILL).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -42,6 +42,8 @@ const DRAIN_TIMEOUT_S = arg('drain-timeout', 600)
 const SEED = 20251115
 /** Extra node flags for both child processes, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+/** A folder that receives each child's whole output (<name>.log), e.g. with BENCH_NODE_ARGS=--trace-gc. */
+const LOG_DIR = process.env.BENCH_LOG_DIR
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const log = (line) => process.stderr.write(`[bench:e2e] ${line}\n`)
@@ -65,8 +67,10 @@ function start(name, argv, env = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  const logFile = LOG_DIR ? path.join(LOG_DIR, `${name}.log`) : null
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-20_000)
+    if (logFile) appendFileSync(logFile, chunk)
   }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)

@@ -25,7 +25,9 @@ export class QueueRequests {
     this.ctx.observer.request?.(path, response.status, response.durationMs)
     if (response.status === 429) destination.limiter.throttled(path, response.outcome.retryAfterMs)
     this.rest.note(response)
-    await this.#recordAttempt(path, body, response, jobCount)
+    // Not awaited: the settlement that follows joins the same group commit (one commit, not two, per
+    // answer; queued first, so a settled job's attempt is never missing from the log).
+    void this.#recordAttempt(path, body, response, jobCount)
     return response
   }
 

@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { openStore } from '../../store/index.js'
 import type { DeliveryObserver } from '../observer.js'
 import { DeliveryService } from '../service.js'
+import { trimHeap } from './heap-trim.js'
 import type { FromThread, ObserverCall, ThreadData, ToThread } from './messages.js'
 
 const port = parentPort
@@ -17,6 +18,7 @@ const post = (message: FromThread): void => port.postMessage(message)
 
 const logger = pino({ level: data.logLevel }, { write: (line: string) => post({ type: 'log', line }) })
 lowerPriority(data.niceness)
+if (data.heapTrimMb > 0) trimHeap({ thresholdBytes: data.heapTrimMb * 1024 * 1024 })
 
 // Observer calls travel together, at most every 50 ms: one message per call would cost the thread
 // more than the calls themselves.

@@ -23,6 +23,8 @@ export interface ThreadedDeliveryOptions extends Omit<DeliveryServiceOptions, 'o
   restartDelayMs?: number
   /** Nice value of the delivery thread (Linux), so ingest wins the CPU when both want it (default 10). */
   niceness?: number
+  /** Collect the thread's garbage when its used heap passes this many MiB (default 48; 0 = off). */
+  heapTrimMb?: number
 }
 
 interface PendingCall {
@@ -51,7 +53,7 @@ export class ThreadedDelivery implements Delivery {
   #queued = new Map<string, QueueKey>()
 
   constructor(options: ThreadedDeliveryOptions) {
-    const { storeOptions, entry, restartDelayMs, niceness, ...serviceOptions } = options
+    const { storeOptions, entry, restartDelayMs, niceness, heapTrimMb, ...serviceOptions } = options
     this.#logger = options.logger ?? pino({ level: 'silent' })
     this.#observer = options.observer ?? {}
     this.#local = new DeliveryService({ ...serviceOptions, onQueued: (jobs) => this.#wake(jobs) })
@@ -71,6 +73,7 @@ export class ThreadedDelivery implements Delivery {
       delivery: this.#local.options,
       logLevel: this.#logger.level,
       niceness: niceness ?? 10,
+      heapTrimMb: heapTrimMb ?? 48,
       ...(options.baseUrlOverride !== undefined ? { baseUrlOverride: options.baseUrlOverride } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     }

@@ -13,6 +13,8 @@ export interface ThreadData {
   logLevel: string
   /** Nice value of the delivery thread relative to ingest's (Linux; 0 = same priority). */
   niceness: number
+  /** Collect garbage when the thread's used heap passes this many MiB (0 = leave it to V8). */
+  heapTrimMb: number
 }
 
 /** One observer hook call, forwarded so that metrics stay on the main thread. */
