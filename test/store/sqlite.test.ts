@@ -36,6 +36,25 @@ function sqliteHarness(): StoreHarness {
 describeStoreConformance('sqlite', async () => sqliteHarness())
 
 describe('sqlite specifics', () => {
+  it('closes completely when closing is the last thing a script does (exit code 0, WAL folded in)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'store-close-'))
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(here, 'fixtures/close-then-print.ts'), dir],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)))
+      expect({ code, output }).toEqual({ code: 0, output: 'closed\n' })
+      // The last connection's close checkpoints the WAL into the database and removes it.
+      expect(readdirSync(dir)).not.toContain(`${DATABASE_FILE}-wal`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('loses no committed transaction when the process is killed with SIGKILL', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'store-kill-'))
     try {

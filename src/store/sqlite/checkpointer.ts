@@ -64,9 +64,14 @@ export class Checkpointer {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
+    // While stopping, the thread keeps the process alive: with nothing else pending (a script whose
+    // last step is closing the store) an unref'd wait would end the process in the middle of close.
+    this.#worker.ref()
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()))
     this.#worker.postMessage('stop')
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))])
+    clearTimeout(timer)
     await this.#worker.terminate()
   }
 
