@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   send: async () => (await import('./send.js')).registerSend,
   apply: async () => (await import('./apply.js')).registerApply,
   export: async () => (await import('./export.js')).registerExport,
+  'dead-letters': async () => (await import('./dead-letters.js')).registerDeadLetters,
 }
 
 const program = new Command()

@@ -1,9 +1,7 @@
 // `apply` and `export` against the service's real admin API (createServer over a SQLite store) on a
 // real socket: local validation, change listing, round trip, secrets never exported, wrong token.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AdminApiError, resolveTarget, AdminUsageError } from '../../src/cli/admin-client.js'
@@ -11,41 +9,25 @@ import { formatApply, runApply } from '../../src/cli/apply.js'
 import { redactConfig, runExport } from '../../src/cli/export.js'
 import { ConfigError, parseConfig } from '../../src/config/index.js'
 import type { ConfigFile } from '../../src/config/index.js'
-import { DeliveryService } from '../../src/delivery/service.js'
-import { createServer } from '../../src/server/app.js'
-import { createMetrics } from '../../src/server/metrics.js'
-import { openStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/index.js'
+import { startAdminServer, type AdminServer } from './admin-server.js'
 
 const TOKEN = 'admin-token-for-tests'
 const API_KEY = 'apikey_secret_0123456789abcdef'
 const WRITE_KEY = 'wk_secret_web_987'
 const env = { ITERABLE_API_KEY: API_KEY, WEB_WRITE_KEY: WRITE_KEY }
 
+let server: AdminServer
 let dir: string
 let store: Store
-let app: FastifyInstance
 let url: string
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'apply-test-'))
-  store = await openStore({ kind: 'sqlite', dir: path.join(dir, 'data') })
-  const delivery = new DeliveryService({ store })
-  app = await createServer({
-    store,
-    delivery,
-    adminToken: TOKEN,
-    metrics: createMetrics(store, { defaultMetrics: false }),
-  })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  url = `http://127.0.0.1:${address.port}`
+  server = await startAdminServer(TOKEN, 'apply-test-')
+  ;({ dir, store, url } = server)
 })
 afterAll(async () => {
-  await app?.close()
-  await store?.close()
-  rmSync(dir, { recursive: true, force: true })
+  await server?.close()
 })
 
 function file(name: string, text: string): string {

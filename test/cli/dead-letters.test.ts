@@ -1,0 +1,218 @@
+// `iterable-actions dead-letters` (the built CLI, spawned) against the service's real admin API
+// (createServer over a SQLite store) on a real socket: list with selections, show, replay, discard,
+// usage errors, a wrong token; the token never appears in what the command prints.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseIds, formatDeadLetters } from '../../src/cli/dead-letters.js'
+import type { Store } from '../../src/store/index.js'
+import { startAdminServer, type AdminServer } from './admin-server.js'
+
+const CLI = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url))
+const TOKEN = 'admin-token-dead-letters-0123'
+
+let server: AdminServer
+let store: Store
+let url: string
+let destinationId: string
+let mappingId: string
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cli(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, [CLI, 'dead-letters', ...args], {
+    env: { ...process.env, ITERABLE_ACTIONS_URL: url, ADMIN_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+/** Enqueues one job per entry, claims them and dead-letters each with its code and reason. */
+async function deadLetters(entries: { messageId: string; code: string; reason: string }[]): Promise<void> {
+  await store.enqueue(
+    entries.map((e) => ({
+      destinationId,
+      endpoint: 'events/trackBulk',
+      mappingId,
+      eventId: null,
+      messageId: e.messageId,
+      action: 'trackEvent',
+      payload: { p: '/api/events/track', i: { eventName: 'Viewed', id: e.messageId } },
+    })),
+  )
+  const jobs = await store.claim({
+    destinationId,
+    endpoint: 'events/trackBulk',
+    limit: 100,
+    workerId: 'test',
+    leaseMs: 60_000,
+  })
+  for (const job of jobs) {
+    const entry = entries.find((e) => e.messageId === job.messageId)!
+    await store.deadLetter([job.id], { reason: entry.reason, code: entry.code, statusCode: 400 })
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does) first')
+  server = await startAdminServer(TOKEN, 'dead-letters-cli-')
+  ;({ store, url } = server)
+  const destination = await store.createDestination({
+    name: 'iterable-prod',
+    kind: 'iterable',
+    settings: { dataCenterLocation: 'united_states' },
+    apiKey: null,
+  })
+  destinationId = destination.id
+  const mapping = await store.createMapping({
+    destinationId,
+    name: 'Track Calls',
+    trigger: 'type = "track"',
+    action: 'trackEvent',
+    fields: {},
+    batching: null,
+    enabled: true,
+  })
+  mappingId = mapping.id
+  await deadLetters([
+    { messageId: 'm-1', code: 'RequestFieldsTypesMismatched', reason: 'plan must be a string' },
+    { messageId: 'm-2', code: 'invalidEmails', reason: 'invalid email "x@"' },
+    { messageId: 'm-3', code: 'invalidEmails', reason: 'invalid email "y@"' },
+  ])
+})
+
+afterAll(async () => {
+  await server?.close()
+})
+
+describe('iterable-actions dead-letters', () => {
+  it('lists every dead letter, oldest first, as a table', async () => {
+    const run = await cli('list')
+    expect(run.code).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^ID\s+DEAD AT\s+ACTION\s+MESSAGE ID\s+CODE\s+REASON$/)
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[3])).toEqual(['m-1', 'm-2', 'm-3'])
+    expect(run.stderr).toBe('3 dead letters\n')
+  })
+
+  it('selects by code, by reason text, by destination and mapping name, and by time', async () => {
+    const byCode = await cli('list', '--code', 'invalidEmails', '--json')
+    expect(
+      byCode.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { messageId: string }).messageId),
+    ).toEqual(['m-2', 'm-3'])
+    const byReason = await cli('list', '--reason', 'must be a string', '--json')
+    expect(byReason.stdout.trim().split('\n')).toHaveLength(1)
+    const byNames = await cli('list', '--destination', 'iterable-prod', '--mapping', 'Track Calls')
+    expect(byNames.stderr).toBe('3 dead letters\n')
+    const future = await cli('list', '--from', new Date(Date.now() + 60_000).toISOString())
+    expect({ code: future.code, stdout: future.stdout, stderr: future.stderr }).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '0 dead letters\n',
+    })
+  })
+
+  it('stops at --limit and says that more match', async () => {
+    const run = await cli('list', '--limit', '2', '--json')
+    expect(run.stdout.trim().split('\n')).toHaveLength(2)
+    expect(run.stderr).toBe('2 dead letters shown; more match (raise --limit)\n')
+  })
+
+  it('shows one dead letter with its payload', async () => {
+    const [first] = (await cli('list', '--json')).stdout.trim().split('\n')
+    const { id } = JSON.parse(first) as { id: number }
+    const run = await cli('show', String(id))
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      id,
+      messageId: 'm-1',
+      code: 'RequestFieldsTypesMismatched',
+      payload: { i: { eventName: 'Viewed', id: 'm-1' } },
+    })
+  })
+
+  it('refuses a replay that does not say which dead letters, or says it twice', async () => {
+    const none = await cli('replay')
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/say which dead letters: --ids, a selection .*, or --all/)
+    const twice = await cli('replay', '--all', '--code', 'invalidEmails')
+    expect(twice.code).toBe(2)
+    expect(twice.stderr).toMatch(/not several/)
+    const badIds = await cli('replay', '--ids', '1,x')
+    expect(badIds.code).toBe(2)
+    expect(badIds.stderr).toMatch(/--ids: "x" is not a dead letter id/)
+    const unknown = await cli('list', '--destination', 'nope')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/no destination has the id or name "nope"/)
+  })
+
+  it('replays a selection: new jobs, and the dead letters are marked replayed', async () => {
+    const run = await cli('replay', '--code', 'RequestFieldsTypesMismatched')
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: 'replayed 1 dead letter\n' })
+    expect((await store.queueStats()).map((q) => q.depth)).toEqual([1])
+    expect((await cli('list')).stderr).toBe('2 dead letters\n')
+    const all = await cli('list', '--include-replayed')
+    expect(all.stdout).toMatch(/^\d+ \(replayed\)\s.*m-1/m)
+  })
+
+  it('discards dead letters by id', async () => {
+    const ids = (await cli('list', '--code', 'invalidEmails', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: number }).id)
+    const run = await cli('discard', '--ids', ids.join(','), '--json')
+    expect(JSON.parse(run.stdout)).toEqual({ discarded: 2 })
+    expect((await cli('list')).stderr).toBe('0 dead letters\n')
+  })
+
+  it('a wrong admin token is an error that does not print the token', async () => {
+    const run = await cli('list', '--admin-token', 'wrong-token-4567')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/HTTP 401.*check --admin-token/)
+    expect(run.stdout + run.stderr).not.toContain('wrong-token-4567')
+    expect(run.stdout + run.stderr).not.toContain(TOKEN)
+  })
+})
+
+describe('dead-letters helpers', () => {
+  it('parses id lists', () => {
+    expect(parseIds('3, 1,2')).toEqual([3, 1, 2])
+    expect(() => parseIds(' , ')).toThrow('--ids needs at least one dead letter id')
+    expect(() => parseIds('0')).toThrow('"0" is not a dead letter id')
+  })
+
+  it('clips long message ids and reasons in the table', () => {
+    const table = formatDeadLetters([
+      {
+        id: 7,
+        destinationId: 'd',
+        mappingId: null,
+        messageId: 'x'.repeat(60),
+        action: 'trackEvent',
+        endpoint: 'events/trackBulk',
+        reason: 'why '.repeat(40),
+        code: 'HTTP_400',
+        statusCode: 400,
+        attempts: 1,
+        deadAt: 0,
+        replayedAt: null,
+      },
+    ])
+    const row = table.split('\n')[1]
+    expect(row).toContain(`${'x'.repeat(39)}…`)
+    expect(row).toContain('1970-01-01T00:00:00.000Z')
+    expect(row.endsWith('…')).toBe(true)
+  })
+})
