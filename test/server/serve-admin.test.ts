@@ -118,6 +118,53 @@ describe('serve without an API key', () => {
   })
 })
 
+describe('serve after a --sandbox run on the same data folder', () => {
+  it('does not take the key made up for the sandbox for an Iterable key: delivery stays disabled', async () => {
+    const dataDir = tempDir()
+    const common = { port: 0, host: '127.0.0.1', dataDir, adminToken: 'admin-token-123' }
+    service = await startService({ ...common, sandbox: true, logger: pino({ level: 'silent' }) })
+    expect(service.mode).toBe('sandbox')
+    const destinationId = (await service.store.listDestinations())[0].id
+    expect(await service.store.getDestinationApiKey(destinationId)).toMatch(/^sandbox_/)
+    await service.close(2000)
+
+    const lines: string[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    // No --sandbox, no --api-key: before the fix this delivered to https://api.iterable.com.
+    service = await startService({ ...common, logger: pino({ level: 'warn' }, sink) })
+    expect(service.mode).toBe('disabled')
+    expect(service.targetUrl).toBeNull()
+    expect(await service.store.getDestinationApiKey(destinationId)).toBeNull()
+    expect(lines.join('')).toMatch(/key made up for the built-in sandbox .* removed/)
+    await service.close(2000)
+
+    // --sandbox again: a fresh sandbox key, delivery to the sandbox.
+    service = await startService({ ...common, sandbox: true, logger: pino({ level: 'silent' }) })
+    expect(service.mode).toBe('sandbox')
+  })
+
+  it('keeps a real key given with --api-key', async () => {
+    const dataDir = tempDir()
+    const common = { port: 0, host: '127.0.0.1', dataDir, adminToken: 'admin-token-123' }
+    service = await startService({ ...common, sandbox: true, logger: pino({ level: 'silent' }) })
+    await service.close(2000)
+    service = await startService({
+      ...common,
+      apiKey: 'real0000000000000000000000000000',
+      iterableUrl: 'http://127.0.0.1:9',
+      logger: pino({ level: 'silent' }),
+    })
+    expect(service.mode).toBe('custom-url')
+    const destinationId = (await service.store.listDestinations())[0].id
+    expect(await service.store.getDestinationApiKey(destinationId)).toBe('real0000000000000000000000000000')
+  })
+})
+
 describe('serve with the sandbox', () => {
   it('guards the admin API, lists and replays dead letters, exports and applies config', async () => {
     const lines: string[] = []

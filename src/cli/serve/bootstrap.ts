@@ -31,13 +31,42 @@ async function ensureSource(
   return { key, generated: true }
 }
 
+/**
+ * Marks a key made up for the built-in sandbox. Only the sandbox accepts it, and a later start
+ * without `--sandbox` must not take it for a real Iterable key (see forgetSandboxKey).
+ */
+export const SANDBOX_KEY_PREFIX = 'sandbox_'
+
 /** With `--sandbox`: the given key, else the default destination's stored key, else a new one. */
 async function sandboxApiKey(store: Store, options: ServeOptions): Promise<string | undefined> {
   if (!options.sandbox) return undefined
   if (options.apiKey !== undefined) return options.apiKey
   const existing = (await store.listDestinations()).find((d) => d.name === DEFAULT_DESTINATION_NAME)
   const stored = existing ? await store.getDestinationApiKey(existing.id) : null
-  return stored ?? randomBytes(16).toString('hex')
+  return stored ?? SANDBOX_KEY_PREFIX + randomBytes(16).toString('hex')
+}
+
+/**
+ * Without `--sandbox` and `--api-key`: a default destination still holding the key made up by an
+ * earlier `--sandbox` run (same data folder, e.g. `npm start` then `serve`) would otherwise deliver
+ * to Iterable — somewhere the user did not choose. The key is removed: delivery is disabled until
+ * a real key is set.
+ */
+async function forgetSandboxKey(
+  store: Store,
+  destination: Destination,
+  options: ServeOptions,
+  logger: Logger,
+): Promise<Destination> {
+  if (options.sandbox || options.apiKey !== undefined || !destination.hasApiKey) return destination
+  const key = await store.getDestinationApiKey(destination.id)
+  if (key === null || !key.startsWith(SANDBOX_KEY_PREFIX)) return destination
+  logger.warn(
+    { destination: destination.name },
+    'the default destination held the key made up for the built-in sandbox by an earlier --sandbox run: ' +
+      'removed, so nothing goes to Iterable until an API key is set (--api-key, the UI, or apply)',
+  )
+  return (await store.updateDestination(destination.id, { apiKey: null })) ?? destination
 }
 
 /** The default destination (four automatic presets), created when missing; `--api-key`/`--data-center` applied. */
@@ -102,6 +131,11 @@ export async function bootstrap(store: Store, options: ServeOptions, logger: Log
   }
   const source = await ensureSource(store, options.writeKey)
   const sandboxKey = await sandboxApiKey(store, options)
-  const destination = await ensureDefaultDestination(store, options, sandboxKey)
+  const destination = await forgetSandboxKey(
+    store,
+    await ensureDefaultDestination(store, options, sandboxKey),
+    options,
+    logger,
+  )
   return { writeKey: source.key, writeKeyGenerated: source.generated, destination, sandboxKey }
 }
