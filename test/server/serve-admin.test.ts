@@ -118,6 +118,41 @@ describe('serve without an API key', () => {
   })
 })
 
+describe('serve retention', () => {
+  it('prunes old events and dedupe keys on a schedule while it runs', async () => {
+    const lines: string[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    service = await startService({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      adminToken: 'admin-token-123',
+      logger: pino({ level: 'info' }, sink),
+      storeLimits: { eventRetentionMs: 300, dedupeWindowMs: 300 },
+      pruneEveryMs: 100,
+    })
+    const send = (messageId: string) =>
+      service!.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: { authorization: basic(service!.writeKey), 'content-type': 'application/json' },
+        payload: { userId: 'old', event: 'Aged', messageId },
+      })
+    expect((await send('aged-1')).statusCode).toBe(200)
+    expect((await service.store.lookupEvent('aged-1')).events).toHaveLength(1)
+    await waitFor(async () => (await service!.store.lookupEvent('aged-1')).events.length === 0, 5000)
+    expect(lines.join('')).toMatch(/"pruned":\{"events":1,"dedupeKeys":1/)
+    // Its dedupe key went with it: the same messageId is a new event again.
+    expect((await send('aged-1')).statusCode).toBe(200)
+    expect((await service.store.lookupEvent('aged-1')).events).toHaveLength(1)
+  })
+})
+
 describe('serve after a --sandbox run on the same data folder', () => {
   it('does not take the key made up for the sandbox for an Iterable key: delivery stays disabled', async () => {
     const dataDir = tempDir()

@@ -3,6 +3,7 @@
 import { isDataCenterLocation } from '../../iterable/regions.js'
 import type { DeliveryOptions } from '../../delivery/index.js'
 import type { Logger } from 'pino'
+import type { StoreLimits } from '../../store/index.js'
 
 /** Bad or conflicting options: the command exits with code 2 and this message. */
 export class UsageError extends Error {
@@ -41,6 +42,10 @@ export interface ServeOptions {
    * never wait behind delivery work. Needs the built JavaScript (dist/).
    */
   deliveryThread?: boolean
+  /** Retention and size caps of the store (default DEFAULT_LIMITS: events 7 days and 1 GiB, …). */
+  storeLimits?: Partial<StoreLimits>
+  /** How often retention runs (default 10 min; the first run 10 s after start). */
+  pruneEveryMs?: number
 }
 
 export const DEFAULT_PORT = 3000

@@ -18,6 +18,7 @@ import { withStoreLock, type Store } from '../../store/index.js'
 import { bootstrap, generateSecret } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
 import { checkOptions, type ServeOptions } from './options.js'
+import { schedulePruning } from './retention.js'
 import { openServeStore } from './store.js'
 
 export type DeliveryMode = 'iterable' | 'custom-url' | 'sandbox' | 'disabled'
@@ -123,6 +124,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
     if (multiNode) stopWatching = await watchConfiguration(store, delivery, logger)
+    const pruning = schedulePruning(store, opened.options, logger, options.pruneEveryMs)
     started = true
 
     const address = app.server.address()
@@ -162,6 +164,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
         // Stop ingest first (no new events), then delivery (finish or release in-flight work).
         await app.close()
         if (stopWatching !== null) await stopWatching()
+        await pruning.stop()
         await delivery.stop(timeoutMs)
         if (sandbox !== null) await sandbox.close()
         await store.close()

@@ -35,12 +35,14 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
       kind: 'postgres',
       url: options.databaseUrl,
       secretKey: (options.secretKey ?? '').trim(),
+      ...(options.storeLimits !== undefined ? { limits: options.storeLimits } : {}),
       ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
     }
   }
   return {
     kind: 'sqlite',
     dir: path.resolve(options.dataDir ?? DEFAULT_DATA_DIR),
+    ...(options.storeLimits !== undefined ? { limits: options.storeLimits } : {}),
     // The delivery thread's connection and this one wait for each other on a shared lock.
     ...(options.deliveryThread ? { writeLock: new SharedArrayBuffer(4) } : {}),
   }

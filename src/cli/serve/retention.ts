@@ -1,0 +1,55 @@
+// Retention while the service runs: the store's `prune` (old events, dedupe keys, outcomes and
+// attempts, by age and by size caps; docs/store.md) a few seconds after start, then at a steady
+// interval. With PostgreSQL every node schedules it; a lock makes the nodes take turns.
+import type { Logger } from 'pino'
+import { withStoreLock, type Store, type StoreOptions } from '../../store/index.js'
+
+/** Default interval between two runs. */
+export const PRUNE_EVERY_MS = 10 * 60 * 1000
+/** The first run: soon after start, so that a service restarted often still cleans up. */
+const FIRST_PRUNE_AFTER_MS = 10_000
+
+export interface Pruning {
+  /** Stops the schedule; waits for a run in progress. */
+  stop(): Promise<void>
+}
+
+export function schedulePruning(
+  store: Store,
+  storeOptions: StoreOptions,
+  logger: Logger,
+  everyMs = PRUNE_EVERY_MS,
+): Pruning {
+  let timer: NodeJS.Timeout | null = null
+  let running: Promise<void> | null = null
+  let stopped = false
+
+  const run = async (): Promise<void> => {
+    try {
+      const pruned = await withStoreLock(storeOptions, 'prune', () => store.prune())
+      if (Object.values(pruned).some((count) => count > 0))
+        logger.info({ pruned }, 'retention: old records deleted')
+    } catch (error) {
+      logger.error({ err: error }, 'retention: prune failed; trying again at the next interval')
+    }
+  }
+  const schedule = (delayMs: number): void => {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = run().finally(() => {
+        running = null
+        schedule(everyMs)
+      })
+    }, delayMs)
+    timer.unref()
+  }
+  schedule(Math.min(FIRST_PRUNE_AFTER_MS, everyMs))
+
+  return {
+    async stop() {
+      stopped = true
+      if (timer !== null) clearTimeout(timer)
+      await running
+    },
+  }
+}
