@@ -42,6 +42,39 @@ describe('retries', () => {
     expect(count(statuses, '503') + count(statuses, '429')).toBeGreaterThan(0)
   })
 
+  it('slow answers and requests never answered: retried after the deadline, nothing lost, no dead letters', async () => {
+    // Singles (batching off) and bulk: many requests, many of them slow or unanswered.
+    const mappings = defaultMappings().map((m) =>
+      m.action === 'trackEvent' ? { ...m, batching: { enabled: false } } : m,
+    )
+    harness = await createHarness({
+      mappings,
+      sandbox: {
+        seed: 11,
+        faults: { latencyMs: 40, latencyJitterMs: 80, timeoutRate: 0.15, timeoutHoldMs: 5000 },
+      },
+      delivery: { retryBaseMs: 20, retryMaxDelayMs: 100, concurrency: 8 },
+      requestTimeoutMs: 300,
+    })
+    const events: Record<string, unknown>[] = []
+    for (let u = 0; u < 5; u++) events.push(identify(`slow-${u}`, `slow-${u}@example.com`))
+    for (let i = 0; i < 40; i++) events.push(track(`slow-${i % 5}`, 'Slow', { i }, `slow-${i}`))
+    await harness.send(events)
+    await harness.waitFor(() => emptyQueues(harness!), 30_000)
+    const project = harness.sandbox.state.project()
+    const ids = new Set<string>()
+    for (let u = 0; u < 5; u++) {
+      expect(project.findByUserId(`slow-${u}`)?.email).toBe(`slow-${u}@example.com`)
+      for (const event of project.findByUserId(`slow-${u}`)?.events ?? []) ids.add(String(event.id))
+    }
+    // Every event once (a re-sent custom event keeps id = messageId: Iterable updates, not adds).
+    expect(ids.size).toBe(40)
+    expect((await harness.store.listDeadLetters()).items).toHaveLength(0)
+    // Some requests did meet the deadline and were retried.
+    const attempts = await harness.store.listAttempts({ endpoint: '/api/events/track', limit: 1000 })
+    expect(attempts.filter((a) => a.responseStatus === null).length).toBeGreaterThan(0)
+  })
+
   it('backs off exponentially: first retry after about retryBaseMs, then about twice that', async () => {
     harness = await createHarness({
       delivery: { retryBaseMs: 200, retryMaxDelayMs: 10_000, retryWindowMs: 60_000 },

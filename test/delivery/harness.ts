@@ -35,6 +35,8 @@ export interface HarnessOptions {
   apiKey?: string | false
   settings?: Record<string, unknown>
   observer?: DeliveryObserver
+  /** The Iterable client's deadline per request (default: the client's, 30 s). */
+  requestTimeoutMs?: number
   start?: boolean
   dir?: string
 }
@@ -74,6 +76,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     baseUrlOverride: sandbox.url,
     delivery: { ...FAST, ...options.delivery },
     ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   })
   await service.reload()
   if (options.start !== false) await service.start()

@@ -46,6 +46,29 @@ describe('delivery pipeline', () => {
     expect(harness.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted).toBe(2500)
   })
 
+  it('cuts a bulk request before it would pass 4 MB', async () => {
+    harness = await createHarness({ start: false })
+    // 150 events of about 30 KB (under Segment's 32 KB): about 4.5 MB in one claim of 1000.
+    const filler = 'x'.repeat(30_000)
+    const events = Array.from({ length: 150 }, (_, i) =>
+      track(`big-${i % 3}`, 'Big', { filler, i }, `big-${i}`),
+    )
+    await harness.send(events)
+    await harness.service.start()
+    await harness.waitFor(() => emptyQueues(harness!), 20_000)
+    const attempts = await harness.store.listAttempts({ endpoint: '/api/events/trackBulk', limit: 100 })
+    expect(attempts.every((a) => a.responseStatus === 200)).toBe(true)
+    expect(attempts.length).toBeGreaterThanOrEqual(2)
+    expect(attempts.reduce((sum, a) => sum + a.jobCount, 0)).toBe(150)
+    // Each body stayed under the limit: the sandbox refuses a larger one (and nothing was refused).
+    for (const a of attempts) expect(a.jobCount * 30_000).toBeLessThan(4 * 1024 * 1024)
+    expect((await harness.store.listDeadLetters()).items).toHaveLength(0)
+    let stored = 0
+    for (let u = 0; u < 3; u++)
+      stored += harness.sandbox.state.project().findByUserId(`big-${u}`)?.events.length ?? 0
+    expect(stored).toBe(150)
+  })
+
   it('respects the mapping batch size', async () => {
     const mappings = defaultMappings().map((m) =>
       m.action === 'trackEvent' ? { ...m, batching: { enabled: true, size: 7 } } : m,
@@ -101,6 +124,40 @@ describe('delivery pipeline', () => {
     for (let u = 0; u < 30; u++) expect(project.findByEmail(`first-${u}@example.com`)?.events.length).toBe(1)
     const rejected = harness.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].rejected
     expect(rejected.notFoundEmails ?? 0).toBe(0)
+  })
+
+  it("identify first: a user's cart and purchase jobs wait for that user's pending Upsert User", async () => {
+    // The Upsert User jobs go in bulk (and linger); cart and purchase are single requests that would
+    // otherwise leave at once.
+    // Every answer takes 100 ms: a cart sent only after its user's bulk update was answered is
+    // itself answered at least ~100 ms after it; one sent alongside, at about the same time.
+    harness = await createHarness({ start: false, sandbox: { faults: { latencyMs: 100 } } })
+    const products = [{ product_id: 'p1', sku: 'SKU1', name: 'Pen', price: 2.5, quantity: 2 }]
+    const events = []
+    for (let u = 0; u < 10; u++) {
+      const email = `shopper-${u}@example.com`
+      events.push(identify(`shopper-${u}`, email))
+      events.push({ ...track(`shopper-${u}`, 'Cart Updated', { products }), context: { traits: { email } } })
+      events.push({
+        ...track(`shopper-${u}`, 'Order Completed', { order_id: `o-${u}`, total: 5, products }),
+        context: { traits: { email } },
+      })
+    }
+    await harness.send(events)
+    await harness.service.start()
+    await harness.waitFor(() => emptyQueues(harness!), 15_000)
+    const attempts = await harness.store.listAttempts({ limit: 1000 })
+    const at = (endpoint: string): number[] =>
+      attempts.filter((a) => a.endpoint === endpoint && a.responseStatus === 200).map((a) => a.at)
+    const identified = Math.min(...at('/api/users/bulkUpdate'))
+    expect(at('/api/commerce/updateCart')).toHaveLength(10)
+    expect(at('/api/commerce/trackPurchase')).toHaveLength(10)
+    // Every cart and purchase request was sent after the bulk update that created its user was answered.
+    for (const t of [...at('/api/commerce/updateCart'), ...at('/api/commerce/trackPurchase')])
+      expect(t - identified).toBeGreaterThanOrEqual(80)
+    const project = harness.sandbox.state.project()
+    for (let u = 0; u < 10; u++)
+      expect(project.findByUserId(`shopper-${u}`)?.email).toBe(`shopper-${u}@example.com`)
   })
 
   it('records a routing failure (validation) as a failed outcome, never silently', async () => {

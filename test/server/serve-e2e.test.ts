@@ -29,7 +29,7 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 
 const FAST = { pollMs: 50, lingerMs: 50, rateLimits: false }
 
 describe('serve end to end', () => {
-  it('analytics-node → serve → sandbox: identify, track, cart and order arrive as preview predicts', async () => {
+  it('analytics-node → serve → sandbox: identify, track, cart and order arrive as preview predicts; a page is kept; a repeated messageId is delivered once', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ia-serve-'))
     service = await startService({
       port: 0,
@@ -79,6 +79,15 @@ describe('serve end to end', () => {
       context: { traits: { email: 'e2e-1@example.com' } },
       messageId: remember('m-order'),
     })
+    // A page (no preset maps pages: accepted and kept, sent nowhere) and the track again with the
+    // same messageId (a client retry: delivered once).
+    analytics.page({ userId: 'e2e-1', name: 'Home', properties: { path: '/' }, messageId: 'm-page' })
+    analytics.track({
+      userId: 'e2e-1',
+      event: 'Signed Up',
+      properties: { referrer: 'ad' },
+      messageId: 'm-track',
+    })
     await analytics.closeAndFlush()
 
     const store = service.store
@@ -121,7 +130,11 @@ describe('serve end to end', () => {
     const user = project.findByUserId('e2e-1')
     expect(user?.email).toBe('e2e-1@example.com')
     expect(user?.dataFields.plan).toBe('pro')
-    expect(user?.events.some((e) => e.id === 'm-track')).toBe(true)
+    expect(user?.events.filter((e) => e.id === 'm-track')).toHaveLength(1)
+    expect((await store.lookupEvent('m-track')).events).toHaveLength(1)
+    const page = await store.lookupEvent('m-page')
+    expect(page.events.map((e) => (JSON.parse(e.body) as { type: string }).type)).toEqual(['page'])
+    expect(page.outcomes).toEqual([])
     expect(user?.events.some((e) => e.eventType === 'purchase')).toBe(true)
     // (the cart itself may already be cleared by the purchase: no order across endpoints is promised)
     expect(sent.some((s) => s.path === '/api/commerce/updateCart')).toBe(true)
