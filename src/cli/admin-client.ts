@@ -115,3 +115,22 @@ export class AdminClient {
     throw new AdminApiError(`${method} ${path}: HTTP ${status}: ${message}${hint}`, status, code, parsed)
   }
 }
+
+/** What the admin API lists: sources, destinations, mappings. */
+export interface NamedItem {
+  id: string
+  name: string
+}
+
+/** An id, else the one item of that name; a clear message when none or several match. */
+export function pickByIdOrName(kind: string, wanted: string, items: readonly NamedItem[]): string {
+  if (items.some((item) => item.id === wanted)) return wanted
+  const named = items.filter((item) => item.name === wanted)
+  if (named.length === 1) return named[0].id
+  if (named.length > 1) {
+    throw new AdminUsageError(
+      `several ${kind}s are named "${wanted}": give its id (${named.map((i) => i.id).join(', ')})`,
+    )
+  }
+  throw new AdminUsageError(`no ${kind} has the id or name "${wanted}"`)
+}

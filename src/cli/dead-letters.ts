@@ -2,8 +2,8 @@
 // through its admin API (`/api/admin/dead-letters`, the same calls as the web UI). Selections go by
 // destination, mapping, time, code and reason; destinations and mappings by id or by name.
 import type { Command } from 'commander'
-import { AdminApiError, AdminClient, AdminUsageError, resolveTarget } from './admin-client.js'
-import type { AdminTarget } from './admin-client.js'
+import { AdminApiError, AdminClient, AdminUsageError, pickByIdOrName, resolveTarget } from './admin-client.js'
+import type { AdminTarget, NamedItem } from './admin-client.js'
 
 const BASE = '/api/admin/dead-letters'
 /** The admin API's largest page. */
@@ -36,11 +36,6 @@ export interface DeadLetterSelection {
   includeReplayed?: boolean
 }
 
-interface Named {
-  id: string
-  name: string
-}
-
 export class DeadLetters {
   readonly #client: AdminClient
 
@@ -52,14 +47,14 @@ export class DeadLetters {
   async filter(selection: DeadLetterSelection): Promise<Record<string, string>> {
     const filter: Record<string, string> = {}
     if (selection.destination !== undefined) {
-      const { items } = await this.#client.call<{ items: Named[] }>('GET', '/api/admin/destinations')
-      filter.destination = pick('destination', selection.destination, items)
+      const { items } = await this.#client.call<{ items: NamedItem[] }>('GET', '/api/admin/destinations')
+      filter.destination = pickByIdOrName('destination', selection.destination, items)
     }
     if (selection.mapping !== undefined) {
       const query =
         filter.destination === undefined ? '' : `?destination=${encodeURIComponent(filter.destination)}`
-      const { items } = await this.#client.call<{ items: Named[] }>('GET', `/api/admin/mappings${query}`)
-      filter.mapping = pick('mapping', selection.mapping, items)
+      const { items } = await this.#client.call<{ items: NamedItem[] }>('GET', `/api/admin/mappings${query}`)
+      filter.mapping = pickByIdOrName('mapping', selection.mapping, items)
     }
     for (const key of ['from', 'to', 'code', 'reason'] as const) {
       const value = selection[key]
@@ -115,19 +110,6 @@ export class DeadLetters {
     )
     return (action === 'replay' ? answer.replayed : answer.discarded) ?? 0
   }
-}
-
-/** An id, else the one item of that name; a clear message when none or several match. */
-function pick(kind: string, wanted: string, items: readonly Named[]): string {
-  if (items.some((item) => item.id === wanted)) return wanted
-  const named = items.filter((item) => item.name === wanted)
-  if (named.length === 1) return named[0].id
-  if (named.length > 1) {
-    throw new AdminUsageError(
-      `several ${kind}s are named "${wanted}": give its id (${named.map((i) => i.id).join(', ')})`,
-    )
-  }
-  throw new AdminUsageError(`no ${kind} has the id or name "${wanted}"`)
 }
 
 /** `1,2, 3` → [1, 2, 3]; anything else is a usage error naming the bad part. */

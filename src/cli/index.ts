@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   apply: async () => (await import('./apply.js')).registerApply,
   export: async () => (await import('./export.js')).registerExport,
   'dead-letters': async () => (await import('./dead-letters.js')).registerDeadLetters,
+  events: async () => (await import('./events.js')).registerEvents,
 }
 
 const program = new Command()

@@ -2,7 +2,7 @@
 // destination states, wake-ups, start and stop. DeliveryService does it all on the calling thread;
 // ThreadedDelivery (thread/host.ts) stores and routes here and delivers on a worker thread.
 import type { NormalizedEvent } from '../engine/event/index.js'
-import type { IngestResult } from '../store/types.js'
+import type { IngestResult, StoredEvent } from '../store/types.js'
 import type { DeliveryOptions } from './options.js'
 import type { RouterCompileProblem } from './router.js'
 
@@ -12,6 +12,12 @@ export interface DestinationStatus {
   /** `delivering`, `paused` (401), `disabled` (switched off) or `no-api-key` (accepted, kept, not sent). */
   state: 'delivering' | 'paused' | 'disabled' | 'no-api-key'
   baseUrl: string | null
+}
+
+/** What a replay of stored events made: jobs stored, events that failed routing (per mapping). */
+export interface RerouteResult {
+  jobs: number
+  failed: number
 }
 
 export interface Delivery {
@@ -32,6 +38,8 @@ export interface Delivery {
     receivedAt: Date,
     sizes: readonly number[],
   ): Promise<IngestResult>
+  /** Replay: stored events routed again through today's mappings (new jobs). */
+  reroute(events: readonly StoredEvent[], destinationId?: string): Promise<RerouteResult>
   /** Wake-up hint (e.g. after a replay): every queue looks for work now. */
   wakeAll(): void
   start(): Promise<void>

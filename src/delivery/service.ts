@@ -6,13 +6,22 @@ import { pino, type Logger } from 'pino'
 import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import { eventJson, type NormalizedEvent } from '../engine/event/index.js'
-import type { IngestResult, IngestRouting, PausedState, QueueKey, Store } from '../store/types.js'
+import { routingFailureOutcome } from '../store/index.js'
+import type {
+  IngestResult,
+  IngestRouting,
+  PausedState,
+  QueueKey,
+  Store,
+  StoredEvent,
+} from '../store/types.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
 import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
 import { Router, userKeyOf, type RouterCompileProblem, type RouterDestination } from './router.js'
-import type { Delivery, DestinationStatus } from './delivery.js'
+import type { Delivery, DestinationStatus, RerouteResult } from './delivery.js'
+import { routeStored } from './replay.js'
 import { QueueWorker, isBulkEndpoint } from './worker.js'
 
 export type { DestinationStatus } from './delivery.js'
@@ -184,6 +193,26 @@ export class DeliveryService implements Delivery {
       }
     }
     return result
+  }
+
+  /**
+   * Replay: routes stored events again through today's destinations and mappings (only
+   * `destinationId`'s when given); the new jobs are stored, routing failures logged as `failed`.
+   */
+  async reroute(events: readonly StoredEvent[], destinationId?: string): Promise<RerouteResult> {
+    const routing = routeStored(this.#router, events, destinationId)
+    const failures = routing.failures ?? []
+    if (routing.jobs.length > 0) await this.store.enqueue(routing.jobs)
+    if (failures.length > 0) {
+      const at = Date.now()
+      await this.store.recordOutcomes(failures.map((failure) => routingFailureOutcome(failure, at)))
+    }
+    this.#countRouting(routing)
+    if (routing.jobs.length > 0) {
+      if (this.#onQueued !== undefined) this.#onQueued(routing.jobs)
+      else this.wakeQueues(routing.jobs)
+    }
+    return { jobs: routing.jobs.length, failed: failures.length }
   }
 
   /** Jobs were queued: new queues get their workers now (no query); known ones are woken. */

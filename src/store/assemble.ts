@@ -48,6 +48,7 @@ const LOGS = [
   'lookupEvent',
   'listOutcomes',
   'findEventsByUser',
+  'listEvents',
   'recordAttempt',
   'listAttempts',
 ] as const

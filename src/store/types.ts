@@ -293,6 +293,18 @@ export interface StoredEvent {
   body: string
 }
 
+/** Stored events in id order (= arrival order), for a replay. */
+export interface EventListQuery {
+  /** receivedAt >= from */
+  from?: number
+  /** receivedAt < to */
+  to?: number
+  sourceId?: string
+  /** Only events with a larger id (paging: the last id of the previous page). */
+  afterId?: number
+  limit: number
+}
+
 export interface EventLookup {
   /** Every stored copy (one per source that sent this messageId), oldest first. */
   events: StoredEvent[]
@@ -470,6 +482,8 @@ export interface Store {
   listOutcomes(query?: OutcomeQuery): Promise<Outcome[]>
   /** Newest first. Not indexed (keeps ingest fast): scans the size-capped events table. */
   findEventsByUser(userKey: string, limit?: number): Promise<StoredEvent[]>
+  /** Stored events received in a time range, oldest first (events_by_time, then id order). */
+  listEvents(query: EventListQuery): Promise<StoredEvent[]>
   recordAttempt(attempt: NewAttempt): Promise<number>
   listAttempts(query?: AttemptQuery): Promise<Attempt[]>
 

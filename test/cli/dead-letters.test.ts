@@ -1,15 +1,12 @@
 // `iterable-actions dead-letters` (the built CLI, spawned) against the service's real admin API
 // (createServer over a SQLite store) on a real socket: list with selections, show, replay, discard,
 // usage errors, a wrong token; the token never appears in what the command prints.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseIds, formatDeadLetters } from '../../src/cli/dead-letters.js'
 import type { Store } from '../../src/store/index.js'
+import { runCli, type CliRun } from '../helpers/cli.js'
 import { startAdminServer, type AdminServer } from './admin-server.js'
 
-const CLI = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url))
 const TOKEN = 'admin-token-dead-letters-0123'
 
 let server: AdminServer
@@ -18,23 +15,8 @@ let url: string
 let destinationId: string
 let mappingId: string
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, 'dead-letters', ...args], {
-    env: { ...process.env, ITERABLE_ACTIONS_URL: url, ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
+const cli = (...args: string[]): Promise<CliRun> =>
+  runCli(['dead-letters', ...args], { ITERABLE_ACTIONS_URL: url, ADMIN_TOKEN: TOKEN })
 
 /** Enqueues one job per entry, claims them and dead-letters each with its code and reason. */
 async function deadLetters(entries: { messageId: string; code: string; reason: string }[]): Promise<void> {
@@ -63,7 +45,6 @@ async function deadLetters(entries: { messageId: string; code: string; reason: s
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does) first')
   server = await startAdminServer(TOKEN, 'dead-letters-cli-')
   ;({ store, url } = server)
   const destination = await store.createDestination({

@@ -95,6 +95,21 @@ const emptyQueues = async (s: Setup): Promise<boolean> =>
   (await s.store.queueStats()).every((q) => q.depth === 0)
 
 describe('ThreadedDelivery', () => {
+  it('replays stored events: routed on the main thread, delivered by the thread', async () => {
+    const s = (current = await setup())
+    await s.delivery.start()
+    await s.send([track('replayed-1', 'Replayed', {}, 'replay-me')])
+    const project = s.sandbox.state.project()
+    await waitFor(() => (project.findByUserId('replayed-1')?.events.length ?? 0) === 1)
+    await waitFor(() => emptyQueues(s))
+    const stored = await s.store.listEvents({ limit: 10 })
+    expect(await s.delivery.reroute(stored)).toEqual({ jobs: 1, failed: 0 })
+    // Sent again (same id: Iterable keeps one event), and logged as a second delivery.
+    await waitFor(async () => (await s.store.lookupEvent('replay-me')).outcomes.length === 2)
+    expect(project.findByUserId('replayed-1')?.events.map((e) => e.id)).toEqual(['replay-me'])
+    expect(s.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted).toBe(2)
+  })
+
   it('delivers what the main thread routed, and its metrics come back to the main observer', async () => {
     const s = (current = await setup())
     await s.delivery.start()

@@ -838,6 +838,24 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(await store.listOutcomes({ jobId: jobs[0].id, destinationId: 'dest' })).toHaveLength(1)
       })
 
+      it('lists stored events of a time range in arrival order, by source, page by page', async () => {
+        await store.ingest({ sourceId: 'src', receivedAt: T0, events: events(['r1', 'r2']) })
+        await store.ingest({ sourceId: 'other', receivedAt: T0 + 10, events: events(['r3']) })
+        await store.ingest({ sourceId: 'src', receivedAt: T0 + 20, events: events(['r4', 'r5']) })
+        const ids = (list: { messageId: string }[]): string[] => list.map((e) => e.messageId)
+        expect(ids(await store.listEvents({ limit: 100 }))).toEqual(['r1', 'r2', 'r3', 'r4', 'r5'])
+        expect(ids(await store.listEvents({ from: T0 + 10, limit: 100 }))).toEqual(['r3', 'r4', 'r5'])
+        expect(ids(await store.listEvents({ from: T0, to: T0 + 20, limit: 100 }))).toEqual(['r1', 'r2', 'r3'])
+        expect(ids(await store.listEvents({ sourceId: 'src', limit: 100 }))).toEqual(['r1', 'r2', 'r4', 'r5'])
+        expect(await store.listEvents({ from: T0 + 21, limit: 100 })).toEqual([])
+        const first = await store.listEvents({ sourceId: 'src', limit: 2 })
+        expect(ids(first)).toEqual(['r1', 'r2'])
+        const next = await store.listEvents({ sourceId: 'src', afterId: first[1].id, limit: 2 })
+        expect(ids(next)).toEqual(['r4', 'r5'])
+        expect(next[0]).toMatchObject({ sourceId: 'src', receivedAt: T0 + 20 })
+        expect(JSON.parse(next[0].body)).toBeTruthy()
+      })
+
       it('keeps the attempts log within its row and byte caps and truncates huge bodies', async () => {
         store = await reopen({ maxAttemptRows: 5, maxAttemptBytes: 1_000_000, maxAttemptBodyBytes: 100 })
         for (let i = 0; i < 8; i++) {

@@ -6,8 +6,8 @@ import { Worker } from 'node:worker_threads'
 import { pino, type Logger } from 'pino'
 import type { NormalizedEvent } from '../../engine/event/index.js'
 import type { StoreOptions } from '../../store/index.js'
-import type { IngestResult, QueueKey } from '../../store/types.js'
-import type { Delivery, DestinationStatus } from '../delivery.js'
+import type { IngestResult, QueueKey, StoredEvent } from '../../store/types.js'
+import type { Delivery, DestinationStatus, RerouteResult } from '../delivery.js'
 import type { DeliveryObserver } from '../observer.js'
 import type { DeliveryOptions } from '../options.js'
 import type { RouterCompileProblem } from '../router.js'
@@ -109,6 +109,11 @@ export class ThreadedDelivery implements Delivery {
     sizes: readonly number[],
   ): Promise<IngestResult> {
     return this.#local.accept(sourceId, events, receivedAt, sizes)
+  }
+
+  /** Routed here on the main thread, like ingest; the jobs wake the delivery thread. */
+  reroute(events: readonly StoredEvent[], destinationId?: string): Promise<RerouteResult> {
+    return this.#local.reroute(events, destinationId)
   }
 
   wakeAll(): void {

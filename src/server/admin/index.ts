@@ -11,6 +11,7 @@ import { deadLettersResource } from './dead-letters.js'
 import { deliveriesResource } from './deliveries.js'
 import { destinationsResource } from './destinations.js'
 import { adminErrorHandler, errorBody } from './errors.js'
+import { eventReplayResource } from './event-replay.js'
 import { eventsResource } from './events.js'
 import { mappingsResource } from './mappings.js'
 import { OpenApiCollector } from './openapi.js'
@@ -33,6 +34,7 @@ const RESOURCES: readonly Resource[] = [
   deliveriesResource,
   deadLettersResource,
   eventsResource,
+  eventReplayResource,
   configResource,
 ]
 

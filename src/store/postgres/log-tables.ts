@@ -48,6 +48,17 @@ export class LogTables {
     return (await this.db.rows(Q.logs.SELECT_EVENTS_BY_USER, [userKey, limit])).map(rowToEvent)
   }
 
+  async listEvents(query: T.EventListQuery): Promise<T.StoredEvent[]> {
+    const rows = await this.db.rows(Q.logs.SELECT_EVENTS_IN_RANGE, [
+      query.from ?? 0,
+      query.to ?? Number.MAX_SAFE_INTEGER,
+      query.sourceId ?? null,
+      query.afterId ?? 0,
+      query.limit,
+    ])
+    return rows.map(rowToEvent)
+  }
+
   async recordAttempt(a: T.NewAttempt): Promise<number> {
     const max = this.limits.maxAttemptBodyBytes
     const requestBody = truncateBody(a.requestBody, max)

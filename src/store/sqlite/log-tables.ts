@@ -55,6 +55,17 @@ export class LogTables {
     return (this.#logs.SELECT_EVENTS_BY_USER.all(userKey, limit) as Row[]).map(rowToEvent)
   }
 
+  async listEvents(query: T.EventListQuery): Promise<T.StoredEvent[]> {
+    const rows = this.#logs.SELECT_EVENTS_IN_RANGE.all({
+      from: query.from ?? 0,
+      to: query.to ?? Number.MAX_SAFE_INTEGER,
+      sourceId: query.sourceId ?? null,
+      afterId: query.afterId ?? 0,
+      limit: query.limit,
+    }) as Row[]
+    return rows.map(rowToEvent)
+  }
+
   async recordAttempt(a: T.NewAttempt): Promise<number> {
     const max = this.limits.maxAttemptBodyBytes
     const requestBody = truncateBody(a.requestBody, max)

@@ -18,6 +18,15 @@ SELECT * FROM outcomes WHERE event_id IN (SELECT value FROM json_each(?)) ORDER 
 /** Unindexed on purpose (a random-key index slows every ingest): a scan of the size-capped table. */
 export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = ? ORDER BY id DESC LIMIT ?`
 
+/** Events of a time range in id order; the range's first id comes from events_by_time. */
+export const SELECT_EVENTS_IN_RANGE = `
+SELECT * FROM events
+WHERE id > MAX(@afterId, COALESCE((SELECT MIN(id) FROM events WHERE received_at >= @from), 1 << 62) - 1)
+  AND received_at >= @from AND received_at < @to
+  AND (@sourceId IS NULL OR source_id = @sourceId)
+ORDER BY id
+LIMIT @limit`
+
 /** Newest first; every filter optional. Scans from the newest row, so keep `limit` small. */
 export const SELECT_OUTCOMES = `
 SELECT * FROM outcomes
