@@ -177,3 +177,51 @@ describe('crash safety (SIGKILL mid-load)', () => {
     ).toEqual([])
   }, 240_000)
 })
+
+describe('graceful shutdown (SIGTERM mid-load, deliveries in flight)', () => {
+  it('exits 0 without losing an acknowledged event: in-flight work finishes or is released', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'e2e-sigterm-'))
+    // Slow answers: when SIGTERM comes, requests are on their way to the sandbox.
+    sandbox.sandbox.faults.update({ latencyMs: 150 })
+    try {
+      const options = {
+        dataDir: folder,
+        writeKey: WRITE_KEY,
+        apiKey: API_KEY,
+        iterableUrl: sandbox.url,
+        adminToken: ADMIN_TOKEN,
+      }
+      const first = await startServe(options)
+      processes.push(first)
+      const sent = await load(first.url, 5_000_000, 2, (state) => state.acknowledged.size >= 2000)
+      expect(sent.failures).toBe(0)
+      const requestsBefore = sandbox.requests.length
+      await waitUntil('deliveries under way', () => sandbox.requests.length > requestsBefore, 10_000)
+      await first.stop()
+      expect({ code: first.child.exitCode, signal: first.child.signalCode }).toEqual({
+        code: 0,
+        signal: null,
+      })
+      expect(first.output()).toMatch(/shutting down/)
+
+      sandbox.sandbox.faults.update({ latencyMs: 0 })
+      const missing = (): string[] => {
+        const delivered = deliveredIds()
+        return [...sent.acknowledged].filter((id) => !delivered.has(id))
+      }
+      const second = await startServe({ ...options, port: first.port })
+      processes.push(second)
+      await waitUntil('every acknowledged event in the sandbox', () => missing().length === 0, 60_000).catch(
+        () => undefined,
+      )
+      await second.stop()
+      expect(
+        missing().slice(0, 20),
+        `${missing().length} of ${sent.acknowledged.size} never delivered`,
+      ).toEqual([])
+    } finally {
+      sandbox.sandbox.faults.update({ latencyMs: 0 })
+      rmSync(folder, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
