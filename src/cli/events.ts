@@ -20,13 +20,40 @@ export interface EventReplayResult {
   failed: number
 }
 
+interface ReplayAnswer extends EventReplayResult {
+  next: { afterId: number; lastId: number } | null
+}
+
+/**
+ * A time flag as the admin API takes it: epoch milliseconds or an ISO date with a time zone. Epoch
+ * seconds and zone-less dates are refused here, since the service would read them differently.
+ */
+export function checkTime(flag: string, value: string): string {
+  if (/^\d+$/.test(value)) {
+    if (value.length <= 10) {
+      throw new AdminUsageError(`${flag} ${value} looks like epoch seconds: give milliseconds or an ISO date`)
+    }
+    return value
+  }
+  if (/T\d{2}:\d{2}/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+    throw new AdminUsageError(`${flag} ${value} has no time zone: add Z or an offset such as +01:00`)
+  }
+  if (!Number.isFinite(Date.parse(value))) {
+    throw new AdminUsageError(`${flag} ${value} is not a date: give an ISO date or epoch milliseconds`)
+  }
+  return value
+}
+
+/** Follows the service's `next` until the range is done; `progress` after each call. */
 export async function replayEvents(
   target: AdminTarget,
   request: EventReplayRequest,
+  progress: (soFar: EventReplayResult) => void = () => undefined,
 ): Promise<EventReplayResult> {
-  const client = new AdminClient(target)
-  const body: Record<string, string> = { from: request.from }
-  if (request.to !== undefined) body.to = request.to
+  const client = new AdminClient(target, 120_000)
+  const body: Record<string, unknown> = { from: checkTime('--from', request.from) }
+  if (request.to !== undefined) body.to = checkTime('--to', request.to)
+  else body.to = Date.now() // fixed once, so every call covers the same range
   if (request.source !== undefined) {
     const { items } = await client.call<{ items: NamedItem[] }>('GET', '/api/admin/sources')
     body.source = pickByIdOrName('source', request.source, items)
@@ -35,7 +62,16 @@ export async function replayEvents(
     const { items } = await client.call<{ items: NamedItem[] }>('GET', '/api/admin/destinations')
     body.destination = pickByIdOrName('destination', request.destination, items)
   }
-  return client.call<EventReplayResult>('POST', '/api/admin/events/replay', body)
+  const total: EventReplayResult = { events: 0, jobs: 0, failed: 0 }
+  for (;;) {
+    const answer = await client.call<ReplayAnswer>('POST', '/api/admin/events/replay', body)
+    total.events += answer.events
+    total.jobs += answer.jobs
+    total.failed += answer.failed
+    if (answer.next === null) return total
+    progress(total)
+    body.next = answer.next
+  }
 }
 
 interface Flags extends Partial<EventReplayRequest> {
@@ -60,7 +96,9 @@ export function registerEvents(program: Command): void {
     .option('--json', 'the result as JSON')
     .action(async (flags: Flags) => {
       try {
-        const result = await replayEvents(resolveTarget(flags), flags as EventReplayRequest)
+        const result = await replayEvents(resolveTarget(flags), flags as EventReplayRequest, (soFar) => {
+          if (flags.json !== true) process.stderr.write(`replaying: ${soFar.events} events so far…\n`)
+        })
         process.stdout.write(
           flags.json === true
             ? `${JSON.stringify(result)}\n`

@@ -48,6 +48,7 @@ const LOGS = [
   'lookupEvent',
   'listOutcomes',
   'findEventsByUser',
+  'eventIdRange',
   'listEvents',
   'recordAttempt',
   'listAttempts',

@@ -293,15 +293,19 @@ export interface StoredEvent {
   body: string
 }
 
-/** Stored events in id order (= arrival order), for a replay. */
-export interface EventListQuery {
-  /** receivedAt >= from */
+/** Stored events received in [from, to) (epoch ms; each bound optional). */
+export interface EventTimeRange {
   from?: number
-  /** receivedAt < to */
   to?: number
+}
+
+/** Stored events in id order, for a replay: page with afterId, bounded by eventIdRange's lastId. */
+export interface EventListQuery extends EventTimeRange {
   sourceId?: string
   /** Only events with a larger id (paging: the last id of the previous page). */
   afterId?: number
+  /** Only events up to this id (the range's last, so no page reads past the range). */
+  lastId?: number
   limit: number
 }
 
@@ -482,7 +486,9 @@ export interface Store {
   listOutcomes(query?: OutcomeQuery): Promise<Outcome[]>
   /** Newest first. Not indexed (keeps ingest fast): scans the size-capped events table. */
   findEventsByUser(userKey: string, limit?: number): Promise<StoredEvent[]>
-  /** Stored events received in a time range, oldest first (events_by_time, then id order). */
+  /** The first and last event id of a time range (one read of events_by_time); null when empty. */
+  eventIdRange(range: EventTimeRange): Promise<{ firstId: number; lastId: number } | null>
+  /** Stored events of a time range in id order, read by id range (cheap pages at any table size). */
   listEvents(query: EventListQuery): Promise<StoredEvent[]>
   recordAttempt(attempt: NewAttempt): Promise<number>
   listAttempts(query?: AttemptQuery): Promise<Attempt[]>

@@ -53,6 +53,10 @@ describe('events replay', () => {
     })
     expect(response.statusCode).toBe(200)
     expect(await service.store.queueStats()).toEqual([])
+    // Replaying now would make no job: refused, not "0 jobs queued".
+    const nowhere = await replay(service.url, '--from', String(from))
+    expect(nowhere.code).toBe(1)
+    expect(nowhere.stderr).toMatch(/HTTP 409: No destination would receive anything/)
     await service.close(2000)
 
     // 2. With the sandbox: the kept events are not sent by themselves.
@@ -77,6 +81,13 @@ describe('events replay', () => {
     const future = await replay(service.url, '--from', later(60_000), '--to', later(120_000), '--json')
     expect(JSON.parse(future.stdout)).toEqual({ events: 0, jobs: 0, failed: 0 })
 
+    const seconds = await replay(service.url, '--from', String(Math.floor(from / 1000)))
+    expect(seconds.code).toBe(2)
+    expect(seconds.stderr).toMatch(/looks like epoch seconds/)
+    const zoneless = await replay(service.url, '--from', '2026-11-28T10:00:00')
+    expect(zoneless.code).toBe(2)
+    expect(zoneless.stderr).toMatch(/has no time zone/)
+
     const run = await replay(service.url, '--from', new Date(from).toISOString(), '--destination', 'iterable')
     expect(run).toMatchObject({ code: 0, stdout: 'replayed 3 events: 3 jobs queued\n' })
     await waitFor(() => (project.findByUserId('kept-1')?.events.length ?? 0) === 2)
@@ -87,5 +98,24 @@ describe('events replay', () => {
     expect((await service.store.lookupEvent('kept-track-1')).outcomes.map((o) => o.outcome)).toEqual([
       'delivered',
     ])
+
+    // The API replays a batch per call and says where to go on; following `next` covers the range once.
+    const api = async (body: Record<string, unknown>) =>
+      (
+        await service!.app.inject({
+          method: 'POST',
+          url: '/api/admin/events/replay',
+          headers: { authorization: `Bearer ${TOKEN}` },
+          payload: body,
+        })
+      ).json() as { events: number; jobs: number; next: unknown; error?: { code: string } }
+    const range = { from, to: Date.now() }
+    const page1 = await api({ ...range, limit: 2 })
+    expect(page1).toMatchObject({ events: 2, jobs: 2 })
+    expect(page1.next).not.toBeNull()
+    const page2 = await api({ ...range, limit: 2, next: page1.next })
+    expect(page2).toMatchObject({ events: 1, jobs: 1, next: null })
+    expect((await api({ ...range, source: 'no-such-source' })).error?.code).toBe('not_found')
+    expect((await api({ ...range, destination: 'no-such-id' })).error?.code).toBe('not_found')
   })
 })

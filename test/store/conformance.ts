@@ -838,7 +838,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(await store.listOutcomes({ jobId: jobs[0].id, destinationId: 'dest' })).toHaveLength(1)
       })
 
-      it('lists stored events of a time range in arrival order, by source, page by page', async () => {
+      it('lists stored events of a time range in arrival order, by source and id range, page by page', async () => {
         await store.ingest({ sourceId: 'src', receivedAt: T0, events: events(['r1', 'r2']) })
         await store.ingest({ sourceId: 'other', receivedAt: T0 + 10, events: events(['r3']) })
         await store.ingest({ sourceId: 'src', receivedAt: T0 + 20, events: events(['r4', 'r5']) })
@@ -848,6 +848,15 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(ids(await store.listEvents({ from: T0, to: T0 + 20, limit: 100 }))).toEqual(['r1', 'r2', 'r3'])
         expect(ids(await store.listEvents({ sourceId: 'src', limit: 100 }))).toEqual(['r1', 'r2', 'r4', 'r5'])
         expect(await store.listEvents({ from: T0 + 21, limit: 100 })).toEqual([])
+        expect(await store.eventIdRange({ from: T0 + 30 })).toBeNull()
+        const range = await store.eventIdRange({ from: T0 + 5, to: T0 + 21 })
+        const all = await store.listEvents({ limit: 100 })
+        expect(range).toEqual({ firstId: all[2].id, lastId: all[4].id })
+        expect(ids(await store.listEvents({ afterId: all[0].id, lastId: all[3].id, limit: 100 }))).toEqual([
+          'r2',
+          'r3',
+          'r4',
+        ])
         const first = await store.listEvents({ sourceId: 'src', limit: 2 })
         expect(ids(first)).toEqual(['r1', 'r2'])
         const next = await store.listEvents({ sourceId: 'src', afterId: first[1].id, limit: 2 })

@@ -48,12 +48,23 @@ export class LogTables {
     return (await this.db.rows(Q.logs.SELECT_EVENTS_BY_USER, [userKey, limit])).map(rowToEvent)
   }
 
+  async eventIdRange(range: T.EventTimeRange): Promise<{ firstId: number; lastId: number } | null> {
+    const [row] = await this.db.rows(Q.logs.EVENT_ID_RANGE, [
+      range.from ?? 0,
+      range.to ?? Number.MAX_SAFE_INTEGER,
+    ])
+    return row === undefined || row.first_id === null || row.last_id === null
+      ? null
+      : { firstId: Number(row.first_id), lastId: Number(row.last_id) }
+  }
+
   async listEvents(query: T.EventListQuery): Promise<T.StoredEvent[]> {
     const rows = await this.db.rows(Q.logs.SELECT_EVENTS_IN_RANGE, [
       query.from ?? 0,
       query.to ?? Number.MAX_SAFE_INTEGER,
       query.sourceId ?? null,
       query.afterId ?? 0,
+      query.lastId ?? Number.MAX_SAFE_INTEGER,
       query.limit,
     ])
     return rows.map(rowToEvent)

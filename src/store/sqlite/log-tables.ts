@@ -55,12 +55,23 @@ export class LogTables {
     return (this.#logs.SELECT_EVENTS_BY_USER.all(userKey, limit) as Row[]).map(rowToEvent)
   }
 
+  async eventIdRange(range: T.EventTimeRange): Promise<{ firstId: number; lastId: number } | null> {
+    const row = this.#logs.EVENT_ID_RANGE.get({
+      from: range.from ?? 0,
+      to: range.to ?? Number.MAX_SAFE_INTEGER,
+    }) as { first_id: number | null; last_id: number | null }
+    return row.first_id === null || row.last_id === null
+      ? null
+      : { firstId: Number(row.first_id), lastId: Number(row.last_id) }
+  }
+
   async listEvents(query: T.EventListQuery): Promise<T.StoredEvent[]> {
     const rows = this.#logs.SELECT_EVENTS_IN_RANGE.all({
       from: query.from ?? 0,
       to: query.to ?? Number.MAX_SAFE_INTEGER,
       sourceId: query.sourceId ?? null,
       afterId: query.afterId ?? 0,
+      lastId: query.lastId ?? Number.MAX_SAFE_INTEGER,
       limit: query.limit,
     }) as Row[]
     return rows.map(rowToEvent)

@@ -17,14 +17,18 @@ export const SELECT_OUTCOMES_OF_EVENTS = `SELECT * FROM outcomes WHERE event_id 
 /** Unindexed on purpose (a random-key index slows every ingest): a scan of the size-capped table. */
 export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = $1 ORDER BY id DESC LIMIT $2`
 
-/** Events of a time range in id order: $1 from, $2 to, $3 source id (or null), $4 after id, $5 limit. */
+/** First and last id of a time range ($1 from, $2 to): one range read of events_by_time. */
+export const EVENT_ID_RANGE = `
+SELECT MIN(id) AS first_id, MAX(id) AS last_id FROM events WHERE received_at >= $1 AND received_at < $2`
+
+/** A page of a time range by id: $1 from, $2 to, $3 source id (or null), $4 after id, $5 last id, $6 limit. */
 export const SELECT_EVENTS_IN_RANGE = `
 SELECT * FROM events
-WHERE received_at >= $1 AND received_at < $2
+WHERE id > $4 AND id <= $5
+  AND received_at >= $1 AND received_at < $2
   AND ($3::text IS NULL OR source_id = $3)
-  AND id > $4
 ORDER BY id
-LIMIT $5`
+LIMIT $6`
 
 /** Newest first; $1 destination, $2 outcome, $3 message id, $4 job id, $5 before id (each may be null), $6 limit. */
 export const SELECT_OUTCOMES = `

@@ -18,11 +18,19 @@ SELECT * FROM outcomes WHERE event_id IN (SELECT value FROM json_each(?)) ORDER 
 /** Unindexed on purpose (a random-key index slows every ingest): a scan of the size-capped table. */
 export const SELECT_EVENTS_BY_USER = `SELECT * FROM events WHERE user_key = ? ORDER BY id DESC LIMIT ?`
 
-/** Events of a time range in id order; the range's first id comes from events_by_time. */
+/** First and last id of a time range: a range read of events_by_time (it covers id). */
+export const EVENT_ID_RANGE = `
+SELECT MIN(id) AS first_id, MAX(id) AS last_id FROM events INDEXED BY events_by_time
+WHERE received_at >= @from AND received_at < @to`
+
+/**
+ * A page of a time range by id (rowid range; the unary + keeps SQLite from switching to the time
+ * index, which would read the whole range and sort it for every page).
+ */
 export const SELECT_EVENTS_IN_RANGE = `
 SELECT * FROM events
-WHERE id > MAX(@afterId, COALESCE((SELECT MIN(id) FROM events WHERE received_at >= @from), 1 << 62) - 1)
-  AND received_at >= @from AND received_at < @to
+WHERE id > @afterId AND id <= @lastId
+  AND +received_at >= @from AND +received_at < @to
   AND (@sourceId IS NULL OR source_id = @sourceId)
 ORDER BY id
 LIMIT @limit`
