@@ -25,9 +25,11 @@ export class QueueRequests {
     this.ctx.observer.request?.(path, response.status, response.durationMs)
     if (response.status === 429) destination.limiter.throttled(path, response.outcome.retryAfterMs)
     this.rest.note(response)
-    // Not awaited: the settlement that follows joins the same group commit (one commit, not two, per
-    // answer; queued first, so a settled job's attempt is never missing from the log).
-    void this.#recordAttempt(path, body, response, jobCount)
+    // SQLite: not awaited — the settlement that follows joins the same group commit (one commit, not
+    // two, per answer; queued first, so a settled job's attempt is never missing from the log).
+    // PostgreSQL has no group commit: an unawaited write would only compete for the pool.
+    const recorded = this.#recordAttempt(path, body, response, jobCount)
+    if (this.ctx.store.kind !== 'sqlite') await recorded
     return response
   }
 

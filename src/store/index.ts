@@ -75,6 +75,17 @@ export async function withStoreLock<R>(
   return withPostgresLock(options.url, options.schema ?? 'public', name, fn)
 }
 
+/** Runs `fn` unless another node is running it under the same name (PostgreSQL); undefined then. */
+export async function unlessStoreLocked<R>(
+  options: StoreOptions,
+  name: string,
+  fn: () => Promise<R>,
+): Promise<R | undefined> {
+  if (options.kind === 'sqlite') return fn()
+  const { withPostgresLock } = await import('./postgres/startup-lock.js')
+  return withPostgresLock(options.url, options.schema ?? 'public', name, fn, true)
+}
+
 export type * from './types.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 export { DEFAULT_LIMITS } from './limits.js'

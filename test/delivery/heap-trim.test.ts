@@ -1,3 +1,4 @@
+import { PerformanceObserver } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import { trimHeap } from '../../src/delivery/thread/heap-trim.js'
 
@@ -17,5 +18,25 @@ describe('trimHeap (the delivery thread keeps its heap small)', () => {
     } finally {
       stop()
     }
+  })
+
+  it('collects at most once per minIntervalMs while the live heap stays above the threshold', async () => {
+    // A live heap over the threshold at every look.
+    const live = Array.from({ length: 200 }, () => new Array<number>(5000).fill(2))
+    const collections: number[] = []
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) collections.push(entry.startTime)
+    })
+    observer.observe({ entryTypes: ['gc'] })
+    const stop = trimHeap({ thresholdBytes: 1, everyMs: 10 })
+    try {
+      await sleep(300)
+    } finally {
+      stop()
+      observer.disconnect()
+    }
+    expect(live.length).toBe(200)
+    // About 30 looks and one collection (plus any V8 starts itself); each look would collect without the interval.
+    expect(collections.length).toBeLessThan(10)
   })
 })

@@ -2,7 +2,7 @@
 // STORE_TEST_PG_URL). Each test gets a fresh schema, dropped afterwards. Skips with a message when no
 // server is reachable, except in CI where that is a failure.
 import { expect, it } from 'vitest'
-import { openStore } from '../../src/store/index.js'
+import { openStore, unlessStoreLocked } from '../../src/store/index.js'
 import {
   describeWithPostgres,
   dropSchema,
@@ -56,6 +56,29 @@ describeWithPostgres('postgres specifics', found, (url) => {
     } finally {
       await harness.destroy()
     }
+  })
+
+  it('unlessStoreLocked: a node finding another one at the same job skips it instead of waiting', async () => {
+    const options = {
+      kind: 'postgres' as const,
+      url,
+      schema: freshSchemaName('lock_test'),
+      secretKey: SECRET,
+    }
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let entered!: () => void
+    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const first = unlessStoreLocked(options, 'prune', async () => {
+      entered()
+      await held
+      return 'first'
+    })
+    await inside
+    expect(await unlessStoreLocked(options, 'prune', async () => 'second')).toBeUndefined()
+    release()
+    expect(await first).toBe('first')
+    expect(await unlessStoreLocked(options, 'prune', async () => 'third')).toBe('third')
   })
 
   it('dedupes the same messageId sent to two nodes at once', async () => {

@@ -1,8 +1,8 @@
 // Retention while the service runs: the store's `prune` (old events, dedupe keys, outcomes and
 // attempts, by age and by size caps; docs/store.md) a few seconds after start, then at a steady
-// interval. With PostgreSQL every node schedules it; a lock makes the nodes take turns.
+// interval. With PostgreSQL every node schedules it; a node finding another one at it skips the round.
 import type { Logger } from 'pino'
-import { withStoreLock, type Store, type StoreOptions } from '../../store/index.js'
+import { unlessStoreLocked, type Store, type StoreOptions } from '../../store/index.js'
 
 /** Default interval between two runs. */
 export const PRUNE_EVERY_MS = 10 * 60 * 1000
@@ -26,8 +26,9 @@ export function schedulePruning(
 
   const run = async (): Promise<void> => {
     try {
-      const pruned = await withStoreLock(storeOptions, 'prune', () => store.prune())
-      if (Object.values(pruned).some((count) => count > 0))
+      // Another node pruning now: this one skips the round.
+      const pruned = await unlessStoreLocked(storeOptions, 'prune', () => store.prune())
+      if (pruned !== undefined && Object.values(pruned).some((count) => count > 0))
         logger.info({ pruned }, 'retention: old records deleted')
     } catch (error) {
       logger.error({ err: error }, 'retention: prune failed; trying again at the next interval')

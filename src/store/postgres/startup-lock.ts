@@ -9,13 +9,36 @@ export async function withPostgresLock<R>(
   schema: string,
   name: string,
   fn: () => Promise<R>,
-): Promise<R> {
+): Promise<R>
+/** With `skipIfHeld`: another holder means `fn` does not run at all (undefined), instead of waiting. */
+export async function withPostgresLock<R>(
+  url: string,
+  schema: string,
+  name: string,
+  fn: () => Promise<R>,
+  skipIfHeld: true,
+): Promise<R | undefined>
+export async function withPostgresLock<R>(
+  url: string,
+  schema: string,
+  name: string,
+  fn: () => Promise<R>,
+  skipIfHeld = false,
+): Promise<R | undefined> {
   const client = new pg.Client({ connectionString: url })
   client.on('error', () => {})
   await client.connect()
   const key = `iterable-actions:${name}:${schema}`
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [key])
+    if (skipIfHeld) {
+      const { rows } = await client.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS got',
+        [key],
+      )
+      if (rows[0]?.got !== true) return undefined
+    } else {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key])
+    }
     try {
       return await fn()
     } finally {

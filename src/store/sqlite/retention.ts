@@ -58,11 +58,11 @@ export class Retention {
     const attemptRowCut = p.ATTEMPTS_ROWS_CUTOFF_ID.get({ maxRows: l.maxAttemptRows }) as
       { id: number } | undefined
     if (attemptRowCut)
-      attempts += this.conn.write(() => p.DELETE_ATTEMPTS_UP_TO_ID.run({ maxId: attemptRowCut.id }).changes)
+      attempts += await this.#deleteInChunks(p.CHUNK_DELETE_ATTEMPTS_UP_TO_ID, { maxId: attemptRowCut.id })
     const attemptByteCut = p.ATTEMPTS_BYTES_CUTOFF_ID.get({ maxBytes: l.maxAttemptBytes }) as
       { id: number } | undefined
     if (attemptByteCut)
-      attempts += this.conn.write(() => p.DELETE_ATTEMPTS_UP_TO_ID.run({ maxId: attemptByteCut.id }).changes)
+      attempts += await this.#deleteInChunks(p.CHUNK_DELETE_ATTEMPTS_UP_TO_ID, { maxId: attemptByteCut.id })
 
     return { events, dedupeKeys, outcomes, attempts }
   }

@@ -36,4 +36,5 @@ export const ATTEMPTS_BYTES_CUTOFF_ID = `
 SELECT id FROM (SELECT id, SUM(bytes) OVER (ORDER BY id DESC) AS newer_total FROM attempts)
 WHERE newer_total > @maxBytes ORDER BY id DESC LIMIT 1`
 
-export const DELETE_ATTEMPTS_UP_TO_ID = `DELETE FROM attempts WHERE id <= @maxId`
+export const CHUNK_DELETE_ATTEMPTS_UP_TO_ID = `
+DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id <= @maxId LIMIT @chunk)`
