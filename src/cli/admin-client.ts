@@ -124,8 +124,16 @@ export interface NamedItem {
 
 /** An id, else the one item of that name; a clear message when none or several match. */
 export function pickByIdOrName(kind: string, wanted: string, items: readonly NamedItem[]): string {
-  if (items.some((item) => item.id === wanted)) return wanted
   const named = items.filter((item) => item.name === wanted)
+  if (items.some((item) => item.id === wanted)) {
+    // Ids can be chosen (configuration files): one item's id may be another one's name.
+    if (named.some((item) => item.id !== wanted)) {
+      throw new AdminUsageError(
+        `"${wanted}" is the id of one ${kind} and the name of another: give the id of the one you mean`,
+      )
+    }
+    return wanted
+  }
   if (named.length === 1) return named[0].id
   if (named.length > 1) {
     throw new AdminUsageError(

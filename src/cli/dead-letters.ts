@@ -120,7 +120,7 @@ export function parseIds(text: string): number[] {
     .filter((part) => part !== '')
   if (ids.length === 0) throw new AdminUsageError('--ids needs at least one dead letter id')
   return ids.map((part) => {
-    if (!/^[1-9]\d*$/.test(part)) throw new AdminUsageError(`--ids: "${part}" is not a dead letter id`)
+    if (!/^[1-9]\d{0,14}$/.test(part)) throw new AdminUsageError(`--ids: "${part}" is not a dead letter id`)
     return Number(part)
   })
 }
@@ -227,7 +227,9 @@ export function registerDeadLetters(program: Command): void {
     .argument('<id>', 'dead letter id')
     .action(
       action('show', async (flags, args) => {
-        const [id] = parseIds(args[0] ?? '')
+        const ids = parseIds(args[0] ?? '')
+        if (ids.length !== 1) throw new AdminUsageError('show takes one dead letter id')
+        const [id] = ids
         const letter = await new DeadLetters(resolveTarget(flags)).show(id)
         process.stdout.write(`${JSON.stringify(letter, null, flags.json === true ? undefined : 2)}\n`)
       }),

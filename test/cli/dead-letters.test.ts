@@ -2,6 +2,7 @@
 // (createServer over a SQLite store) on a real socket: list with selections, show, replay, discard,
 // usage errors, a wrong token; the token never appears in what the command prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pickByIdOrName } from '../../src/cli/admin-client.js'
 import { parseIds, formatDeadLetters } from '../../src/cli/dead-letters.js'
 import type { Store } from '../../src/store/index.js'
 import { runCli, type CliRun } from '../helpers/cli.js'
@@ -172,6 +173,19 @@ describe('dead-letters helpers', () => {
     expect(parseIds('3, 1,2')).toEqual([3, 1, 2])
     expect(() => parseIds(' , ')).toThrow('--ids needs at least one dead letter id')
     expect(() => parseIds('0')).toThrow('"0" is not a dead letter id')
+    expect(() => parseIds('12345678901234567890')).toThrow('is not a dead letter id')
+  })
+
+  it("refuses a name that is also another item's id", () => {
+    const items = [
+      { id: 'prod', name: 'staging' },
+      { id: 'd-2', name: 'prod' },
+    ]
+    expect(pickByIdOrName('destination', 'staging', items)).toBe('prod')
+    expect(() => pickByIdOrName('destination', 'prod', items)).toThrow(
+      'the id of one destination and the name of another',
+    )
+    expect(pickByIdOrName('destination', 'd-2', items)).toBe('d-2')
   })
 
   it('clips long message ids and reasons in the table', () => {
