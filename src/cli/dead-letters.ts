@@ -51,9 +51,13 @@ export class DeadLetters {
       filter.destination = pickByIdOrName('destination', selection.destination, items)
     }
     if (selection.mapping !== undefined) {
-      const query =
-        filter.destination === undefined ? '' : `?destination=${encodeURIComponent(filter.destination)}`
-      const { items } = await this.#client.call<{ items: NamedItem[] }>('GET', `/api/admin/mappings${query}`)
+      // `from` = now: the listing's outcome counts (a scan of the outcome log) cover nothing.
+      const query = new URLSearchParams({ from: String(Date.now()) })
+      if (filter.destination !== undefined) query.set('destination', filter.destination)
+      const { items } = await this.#client.call<{ items: NamedItem[] }>(
+        'GET',
+        `/api/admin/mappings?${query.toString()}`,
+      )
       filter.mapping = pickByIdOrName('mapping', selection.mapping, items)
     }
     for (const key of ['from', 'to', 'code', 'reason'] as const) {
