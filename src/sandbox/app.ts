@@ -100,9 +100,15 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
     },
   })
 
-  // Any content type is read as JSON (Iterable clients always send JSON).
+  // Any content type is read as JSON (Iterable clients always send JSON). Many clients send
+  // `Content-Type: application/json` on every request: a GET or DELETE with it and no body has no
+  // body, it is not bad JSON.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) done(null, undefined)
+    else parseJson(request, body as string, done)
+  })
 
   function authenticate(request: FastifyRequest, path: string): ProjectState {
     const headers = request.headers

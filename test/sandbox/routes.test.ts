@@ -136,6 +136,27 @@ describe('DELETE users', () => {
   })
 })
 
+describe('DELETE users with a Content-Type header and no body', () => {
+  test('is a DELETE without a body (many clients send the header on every request), not bad JSON', async () => {
+    s = testSandbox({ projects: [{ type: 'userId' }] })
+    await s.post('/api/users/update', { userId: 'gone' })
+    const answer = await s.sandbox.app.inject({
+      method: 'DELETE',
+      url: '/api/users/byUserId/gone',
+      headers: { 'Api-Key': s.key, 'content-type': 'application/json' },
+    })
+    expect(answer.statusCode).toBe(200)
+    expect(s.sandbox.state.project().users.size).toBe(0)
+    // A POST with the header and no body is still refused as bad JSON.
+    const post = await s.sandbox.app.inject({
+      method: 'POST',
+      url: '/api/users/update',
+      headers: { 'Api-Key': s.key, 'content-type': 'application/json' },
+    })
+    expect(post.statusCode).toBe(400)
+  })
+})
+
 describe('users/updateEmail', () => {
   test('moves profile and events to the new email; old email then returns {}', async () => {
     s = testSandbox({ projects: [{ type: 'email' }] })
