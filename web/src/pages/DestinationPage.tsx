@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { formatTime } from '../format'
 import type { Destination, SettingDefinition } from '../types'
 import { useLoad } from '../use-load'
+import { DestinationSelect } from '../components/DestinationSelect'
 
 interface ConnectionResult {
   ok: boolean
@@ -120,18 +121,12 @@ export function DestinationPage() {
       <h1 tabIndex={-1}>Destination</h1>
       {data.destinations.length > 1 ? (
         <div class="inline">
-          <label for="destination-select">Destination</label>
-          <select
+          <DestinationSelect
             id="destination-select"
+            destinations={data.destinations}
             value={destination.id}
-            onChange={(e) => setSelectedId(e.currentTarget.value)}
-          >
-            {data.destinations.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
+            onChange={setSelectedId}
+          />
         </div>
       ) : null}
       <div class="card">

@@ -78,6 +78,12 @@ export function EventLookupPage({ initial }: { initial: string | null }) {
         </button>
       </form>
       <ErrorMessage error={error} id="lookup-error" />
+      {by === 'email' ? (
+        <p class="hint">
+          Events are filed under their user ID when they have one; by email only when they have none (email in
+          traits or context.traits). For a user with a user ID, look up by user ID.
+        </p>
+      ) : null}
       {items !== null && items.length === 0 ? (
         <p>No stored events for this {LABELS[by].toLowerCase()}.</p>
       ) : null}

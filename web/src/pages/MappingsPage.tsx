@@ -1,27 +1,41 @@
 // Mappings: the list (trigger, action, enabled, delivery counts) and creating one from a preset.
 import { useRef, useState } from 'preact/hooks'
 import { del, get, post, type ApiError } from '../api'
+import { DestinationSelect } from '../components/DestinationSelect'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { navigate } from '../router'
-import type { Mapping, Preset } from '../types'
+import type { Destination, Mapping, Preset } from '../types'
 import { useLoad } from '../use-load'
 
-async function loadAll(): Promise<{ mappings: Mapping[]; limit: number; presets: Preset[] }> {
-  const [mappings, presets] = await Promise.all([
+async function loadAll(): Promise<{
+  mappings: Mapping[]
+  limit: number
+  presets: Preset[]
+  destinations: Destination[]
+}> {
+  const [mappings, presets, destinations] = await Promise.all([
     get<{ items: Mapping[]; limit: number }>('/mappings'),
     get<{ items: Preset[] }>('/presets'),
+    get<{ items: Destination[] }>('/destinations'),
   ])
   return {
     mappings: mappings.items,
     limit: mappings.limit,
     presets: presets.items.filter((p) => p.type === 'automatic'),
+    destinations: destinations.items,
   }
 }
 
 export function MappingsPage() {
   const { data, error, reload } = useLoad(loadAll, [])
   const [preset, setPreset] = useState('')
+  // With several destinations a new mapping needs one (the limit of 50 is per destination).
+  const [destinationId, setDestinationId] = useState('')
+  const several = (data?.destinations.length ?? 0) > 1
+  const target = destinationId !== '' ? destinationId : (data?.destinations[0]?.id ?? '')
+  const used = data === null ? 0 : data.mappings.filter((m) => !several || m.destinationId === target).length
+  const destinationName = (id: string): string => data?.destinations.find((d) => d.id === id)?.name ?? id
   const [createError, setCreateError] = useState<ApiError | null>(null)
   const [rowError, setRowError] = useState<ApiError | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -35,7 +49,10 @@ export function MappingsPage() {
     setBusy(true)
     setCreateError(null)
     try {
-      const created = await post<Mapping>('/mappings', { preset: chosen })
+      const created = await post<Mapping>('/mappings', {
+        preset: chosen,
+        ...(several ? { destinationId: target } : {}),
+      })
       navigate(`/mappings/${encodeURIComponent(created.id)}`)
     } catch (failure) {
       setCreateError(failure as ApiError)
@@ -75,11 +92,21 @@ export function MappingsPage() {
                 ))}
               </select>
             </div>
-            <button type="submit" disabled={busy || data.mappings.length >= data.limit}>
+            {several ? (
+              <div>
+                <DestinationSelect
+                  id="mapping-destination"
+                  destinations={data.destinations}
+                  value={target}
+                  onChange={setDestinationId}
+                />
+              </div>
+            ) : null}
+            <button type="submit" disabled={busy || used >= data.limit}>
               Create mapping
             </button>
             <span class="hint">
-              {data.mappings.length} of {data.limit} mappings used.
+              {used} of {data.limit} mappings used{several ? ` in ${destinationName(target)}` : ''}.
             </span>
             <ErrorMessage error={createError} />
           </form>
@@ -99,6 +126,7 @@ export function MappingsPage() {
               <thead>
                 <tr>
                   <th>Name</th>
+                  {several ? <th>Destination</th> : null}
                   <th>Trigger</th>
                   <th>Action</th>
                   <th>Enabled</th>
@@ -114,6 +142,7 @@ export function MappingsPage() {
                     <td>
                       <Link href={`/mappings/${encodeURIComponent(m.id)}`}>{m.name}</Link>
                     </td>
+                    {several ? <td>{destinationName(m.destinationId)}</td> : null}
                     <td>
                       <code>{m.trigger}</code>
                     </td>

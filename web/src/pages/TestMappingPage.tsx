@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { TestResultView } from '../components/TestResultView'
 import { pretty } from '../format'
 import { SAMPLE_EVENT } from '../sample-event'
-import type { Mapping, TestResult } from '../types'
+import type { Destination, Mapping, TestResult } from '../types'
 import { useLoad } from '../use-load'
 
 interface TestAnswer {
@@ -21,13 +21,21 @@ interface RecentEvent {
   event: Record<string, unknown>
 }
 
-async function loadChoices(): Promise<{ mappings: Mapping[]; recent: RecentEvent[] }> {
-  const [mappings, recent] = await Promise.all([
+async function loadChoices(): Promise<{
+  mappings: Mapping[]
+  recent: RecentEvent[]
+  destinations: Destination[]
+}> {
+  const [mappings, recent, destinations] = await Promise.all([
     get<{ items: Mapping[] }>('/mappings'),
     get<{ items: RecentEvent[] }>(`/recent-events${query({ limit: 20 })}`),
+    get<{ items: Destination[] }>('/destinations'),
   ])
-  return { mappings: mappings.items, recent: recent.items }
+  return { mappings: mappings.items, recent: recent.items, destinations: destinations.items }
 }
+
+/** The select's value for "all enabled mappings of one destination" (several destinations). */
+const ALL_OF = 'destination:'
 
 /** "Order Completed · 10:31:02 · msg-1": what a person recognises an event by. */
 function describeEvent(item: RecentEvent): string {
@@ -45,6 +53,12 @@ export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
   const [busy, setBusy] = useState(false)
 
   useEffect(() => setChosen(mappingId ?? ''), [mappingId])
+  // Several destinations: "all mappings" must say whose (the first one until one is chosen).
+  const several = data !== null && data.destinations.length > 1
+  useEffect(() => {
+    if (several && chosen === '') setChosen(`${ALL_OF}${data.destinations[0].id}`)
+  }, [several, chosen, data])
+  const destinationName = (id: string): string => data?.destinations.find((d) => d.id === id)?.name ?? id
 
   const pickRecent = (id: string): void => {
     const picked = data?.recent.find((r) => String(r.id) === id)
@@ -70,7 +84,11 @@ export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
         await post<TestAnswer>('/test-mapping', {
           event,
           send,
-          ...(chosen !== '' ? { mappingId: chosen } : {}),
+          ...(chosen.startsWith(ALL_OF)
+            ? { destinationId: chosen.slice(ALL_OF.length) }
+            : chosen !== ''
+              ? { mappingId: chosen }
+              : {}),
         }),
       )
     } catch (failure) {
@@ -89,10 +107,18 @@ export function TestMappingPage({ mappingId }: { mappingId: string | null }) {
       <div class="card">
         <label for="test-mapping-select">Mapping</label>
         <select id="test-mapping-select" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
-          <option value="">All enabled mappings whose trigger matches</option>
+          {several ? (
+            data.destinations.map((d) => (
+              <option key={d.id} value={`${ALL_OF}${d.id}`}>
+                All enabled mappings of {d.name} whose trigger matches
+              </option>
+            ))
+          ) : (
+            <option value="">All enabled mappings whose trigger matches</option>
+          )}
           {data?.mappings.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.name} ({m.action})
+              {m.name} ({m.action}){several ? ` · ${destinationName(m.destinationId)}` : ''}
             </option>
           ))}
         </select>
