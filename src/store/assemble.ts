@@ -40,6 +40,7 @@ const QUEUE = [
   'nextRunAt',
   'expedite',
   'getJob',
+  'jobsOfEvents',
 ] as const
 
 const LOGS = [

@@ -475,6 +475,8 @@ export interface Store {
    */
   expedite(queue: QueueKey, now?: number): Promise<number>
   getJob(id: number): Promise<Job | null>
+  /** The jobs of these events still in the queue (waiting, leased or waiting for a retry). */
+  jobsOfEvents(eventIds: readonly number[]): Promise<Job[]>
 
   // outcomes, events, attempts
   /** Adds outcome rows directly (e.g. per-event results a bulk response reports). */

@@ -4,7 +4,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DATABASE_FILE } from '../../src/store/sqlite/open.js'
-import { API_KEY, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
+import { API_KEY, WRITE_KEY, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
 
 let h: AdminHarness
 beforeAll(async () => {
@@ -152,6 +152,38 @@ interface LookedUp {
   }>
   replanned: { note: string; matches: Array<{ mapping: string; requests: unknown[] }> } | null
 }
+
+describe('event lookup of a queued event', () => {
+  it('lists the mappings whose jobs still wait, with what they will send', async () => {
+    const q = await createAdminHarness()
+    try {
+      // Delivery stopped: routed jobs wait in the queue, with no outcome yet.
+      await q.delivery.stop()
+      const sent = await q.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+        payload: { userId: 'waiting-1', event: 'Waited', messageId: 'queued-1' },
+      })
+      expect(sent.statusCode).toBe(200)
+      const looked = await q.api('GET', `${A}/events/queued-1`)
+      const [entry] = looked.json.items as LookedUp[]
+      expect(entry.outcomes).toEqual([])
+      expect(entry.mappingsWithOutcomes).toHaveLength(1)
+      expect(entry.deliveries).toEqual([
+        expect.objectContaining({
+          mapping: 'Track Calls',
+          outcome: 'queued',
+          sent: [expect.objectContaining({ body: expect.objectContaining({ eventName: 'Waited' }) })],
+        }),
+      ])
+      const byUser = await q.api('GET', `${A}/events?userId=waiting-1`)
+      expect((byUser.json.items as LookedUp[])[0].deliveries[0].outcome).toBe('queued')
+    } finally {
+      await q.close()
+    }
+  })
+})
 
 describe('routing, deliveries, events', () => {
   it('routes through a mapping created over the API at once, and stops when it is disabled', async () => {

@@ -118,7 +118,7 @@ describe('serve without an API key', () => {
   })
 })
 
-describe('serve retention', () => {
+describe('serve retention', { timeout: 30_000 }, () => {
   it('prunes old events and dedupe keys on a schedule while it runs', async () => {
     const lines: string[] = []
     const sink = new Writable({
@@ -133,8 +133,9 @@ describe('serve retention', () => {
       dataDir: tempDir(),
       adminToken: 'admin-token-123',
       logger: pino({ level: 'info' }, sink),
-      storeLimits: { eventRetentionMs: 300, dedupeWindowMs: 300 },
-      pruneEveryMs: 100,
+      // Long enough that a loaded machine still sees the event before it ages out.
+      storeLimits: { eventRetentionMs: 2000, dedupeWindowMs: 2000 },
+      pruneEveryMs: 200,
     })
     const send = (messageId: string) =>
       service!.app.inject({
@@ -145,7 +146,7 @@ describe('serve retention', () => {
       })
     expect((await send('aged-1')).statusCode).toBe(200)
     expect((await service.store.lookupEvent('aged-1')).events).toHaveLength(1)
-    await waitFor(async () => (await service!.store.lookupEvent('aged-1')).events.length === 0, 5000)
+    await waitFor(async () => (await service!.store.lookupEvent('aged-1')).events.length === 0, 15_000)
     expect(lines.join('')).toMatch(/"pruned":\{"events":1,"dedupeKeys":1/)
     // Its dedupe key went with it: the same messageId is a new event again.
     expect((await send('aged-1')).statusCode).toBe(200)

@@ -865,6 +865,35 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
         expect(JSON.parse(next[0].body)).toBeTruthy()
       })
 
+      it('lists the open jobs of events (event lookup), and none once they are settled', async () => {
+        const result = await store.ingest({
+          sourceId: 'src',
+          receivedAt: T0,
+          events: events(['open-1', 'open-2']),
+          route: (acc) => ({ jobs: acc.map((a) => job({ messageId: a.messageId, eventId: a.eventId })) }),
+        })
+        const [first, second] = result.accepted.map((a) => a.eventId)
+        expect((await store.jobsOfEvents([first])).map((j) => j.messageId)).toEqual(['open-1'])
+        expect((await store.jobsOfEvents([first, second])).map((j) => j.messageId)).toEqual([
+          'open-1',
+          'open-2',
+        ])
+        expect(await store.jobsOfEvents([])).toEqual([])
+        const claimed = await store.claim({
+          destinationId: 'dest',
+          endpoint: 'events/track',
+          limit: 10,
+          workerId: 'w',
+          leaseMs: 1000,
+          now: T0,
+        })
+        await store.complete(
+          claimed.map((j) => j.id),
+          { statusCode: 200, at: T0 + 1 },
+        )
+        expect(await store.jobsOfEvents([first, second])).toEqual([])
+      })
+
       it('keeps the attempts log within its row and byte caps and truncates huge bodies', async () => {
         store = await reopen({ maxAttemptRows: 5, maxAttemptBytes: 1_000_000, maxAttemptBodyBytes: 100 })
         for (let i = 0; i < 8; i++) {

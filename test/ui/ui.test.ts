@@ -189,6 +189,8 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
   it('tests the mapping against an event: payload, request, and the response when sent', async () => {
     await page.locator('main').getByRole('link', { name: 'Test mapping' }).click()
     await heading('Test mapping').waitFor()
+    // The mapping list loads after the page: its option must exist before the select can show it.
+    await page.locator(`#test-mapping-select option[value="${mappingId}"]`).waitFor({ state: 'attached' })
     expect(await page.getByLabel('Mapping', { exact: true }).inputValue()).toBe(mappingId)
     const event = {
       type: 'track',

@@ -163,7 +163,8 @@ export interface EventDelivery {
   mapping: string | null
   action: string
   jobId: number | null
-  outcome: OutcomeKind
+  /** `queued`: in the queue, not attempted yet (`sent` is what will be sent). */
+  outcome: OutcomeKind | 'queued'
   at: number
   statusCode: number | null
   errorCode: string | null

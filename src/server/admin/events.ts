@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { IterableSettings } from '../../iterable/settings.js'
 import { planEvent } from '../../iterable/plan.js'
 import type { CompiledMapping } from '../../iterable/mappings.js'
-import type { Outcome, Store, StoredEvent } from '../../store/types.js'
+import type { Job, Outcome, Store, StoredEvent } from '../../store/types.js'
 import type { AdminContext, Resource } from './context.js'
 import { checkSettings, deliveryBaseUrl } from './destination-access.js'
 import { AdminApiError } from './errors.js'
@@ -100,16 +100,41 @@ interface DeliveryView {
   mapping: string | null
   action: string
   jobId: number | null
-  /** The latest outcome of this job (or the routing failure). */
-  outcome: Outcome['outcome']
+  /** The latest outcome of this job (or the routing failure); `queued`: no outcome yet, not sent. */
+  outcome: Outcome['outcome'] | 'queued'
   at: number
   statusCode: number | null
   errorCode: string | null
   errorMessage: string | null
   /** How many outcomes the job logged (retries included). */
   outcomeCount: number
-  /** What was sent; null for a routing failure (nothing sent) or a row from before payloads were kept. */
+  /**
+   * What was sent (for `queued`: what will be sent); null for a routing failure (nothing sent) or a
+   * row from before payloads were kept.
+   */
   sent: SentRequest[] | null
+}
+
+/** A job of the event still waiting in the queue with no outcome logged yet (never attempted). */
+function queuedView(
+  job: Job,
+  names: ReadonlyMap<string, string>,
+  base: (id: string) => string,
+): DeliveryView {
+  return {
+    destinationId: job.destinationId,
+    mappingId: job.mappingId,
+    mapping: job.mappingId === null ? null : (names.get(job.mappingId) ?? null),
+    action: job.action,
+    jobId: job.id,
+    outcome: 'queued',
+    at: job.firstEnqueuedAt,
+    statusCode: null,
+    errorCode: null,
+    errorMessage: job.lastError,
+    outcomeCount: 0,
+    sent: sentRequests(job.payload, base(job.destinationId)),
+  }
 }
 
 const REPLANNED_NOTE =
@@ -166,11 +191,23 @@ async function lookupContext(context: AdminContext): Promise<LookupContext> {
   }
 }
 
-async function eventView(event: StoredEvent, outcomes: readonly Outcome[], lookup: LookupContext) {
+async function eventView(
+  event: StoredEvent,
+  outcomes: readonly Outcome[],
+  jobs: readonly Job[],
+  lookup: LookupContext,
+) {
   const body = JSON.parse(event.body) as unknown
   const own = outcomes.filter((o) => o.eventId === event.id)
-  const mappingIds = [...new Set(own.map((o) => o.mappingId).filter((id): id is string => id !== null))]
-  const deliveries = deliveriesOf(own, lookup.names, lookup.base)
+  const logged = new Set(own.map((o) => o.jobId))
+  const waiting = jobs.filter((j) => j.eventId === event.id && !logged.has(j.id))
+  const mappingIds = [
+    ...new Set([...own, ...waiting].map((o) => o.mappingId).filter((id): id is string => id !== null)),
+  ]
+  const deliveries = [
+    ...deliveriesOf(own, lookup.names, lookup.base),
+    ...waiting.map((job) => queuedView(job, lookup.names, lookup.base)),
+  ]
   const old = deliveries.some((d) => d.jobId !== null && d.sent === null)
   return {
     id: event.id,
@@ -256,9 +293,10 @@ export const eventsResource: Resource = (app, context) => {
         )
       }
       const shown = await lookupContext(context)
+      const jobs = await store.jobsOfEvents(lookup.events.map((e) => e.id))
       return {
         messageId: request.params.messageId,
-        items: await Promise.all(lookup.events.map((e) => eventView(e, lookup.outcomes, shown))),
+        items: await Promise.all(lookup.events.map((e) => eventView(e, lookup.outcomes, jobs, shown))),
       }
     },
   )
@@ -279,8 +317,9 @@ export const eventsResource: Resource = (app, context) => {
       }
       const events = await store.findEventsByUser(userKey, request.query.limit ?? 20)
       const outcomes = await lookupMany(store, events)
+      const jobs = await store.jobsOfEvents(events.map((e) => e.id))
       const shown = await lookupContext(context)
-      return { userKey, items: await Promise.all(events.map((e) => eventView(e, outcomes, shown))) }
+      return { userKey, items: await Promise.all(events.map((e) => eventView(e, outcomes, jobs, shown))) }
     },
   )
 }

@@ -82,6 +82,11 @@ export class QueueTables {
     return this.db.count(Q.queue.EXPEDITE, [queue.destinationId, queue.endpoint, now])
   }
 
+  async jobsOfEvents(eventIds: readonly number[]): Promise<T.Job[]> {
+    if (eventIds.length === 0) return []
+    return (await this.db.rows(Q.queue.SELECT_JOBS_OF_EVENTS, [eventIds])).map(rowToJob)
+  }
+
   getJob(id: number): Promise<T.Job | null> {
     return this.db.one(Q.queue.SELECT_JOB, [id], rowToJob)
   }

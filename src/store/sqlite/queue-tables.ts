@@ -147,6 +147,11 @@ export class QueueTables {
     return this.conn.group.run(() => this.#queue.EXPEDITE.run(params).changes)
   }
 
+  async jobsOfEvents(eventIds: readonly number[]): Promise<T.Job[]> {
+    if (eventIds.length === 0) return []
+    return (this.#queue.SELECT_JOBS_OF_EVENTS.all({ ids: JSON.stringify(eventIds) }) as Row[]).map(rowToJob)
+  }
+
   async getJob(id: number): Promise<T.Job | null> {
     const row = this.#queue.SELECT_JOB.get(id) as Row | undefined
     return row ? rowToJob(row) : null

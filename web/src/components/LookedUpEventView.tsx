@@ -9,19 +9,20 @@ function requestLine(request: SentRequest): string {
   return request.followUp === true ? 'follow-up request' : 'request'
 }
 
+const QUEUED_LABEL = 'Queued, not sent yet'
+
 function DeliveryView({ delivery }: { delivery: EventDelivery }) {
   const name = delivery.mapping ?? (delivery.mappingId === null ? 'No mapping' : 'A deleted mapping')
+  const queued = delivery.outcome === 'queued'
+  const label = delivery.outcome === 'queued' ? QUEUED_LABEL : OUTCOME_LABELS[delivery.outcome]
   return (
-    <section
-      class="delivery"
-      data-testid="event-delivery"
-      aria-label={`${name}: ${OUTCOME_LABELS[delivery.outcome]}`}
-    >
+    <section class="delivery" data-testid="event-delivery" aria-label={`${name}: ${label}`}>
       <h4>
         {name} <code class="hint">{delivery.action}</code>{' '}
-        <span class={`badge ${delivery.outcome}`}>{OUTCOME_LABELS[delivery.outcome]}</span>
+        <span class={`badge ${delivery.outcome}`}>{label}</span>
       </h4>
       <p>
+        {queued ? 'Queued ' : ''}
         {formatTime(delivery.at)}
         {delivery.statusCode !== null ? ` · Iterable answered HTTP ${delivery.statusCode}` : ''}
         {delivery.outcomeCount > 1 ? ` · ${delivery.outcomeCount} outcomes (retries included)` : ''}
@@ -37,7 +38,8 @@ function DeliveryView({ delivery }: { delivery: EventDelivery }) {
         delivery.sent.map((request, i) => (
           <div key={i}>
             <p>
-              Sent {requestLine(request)}: {request.method} <code>{request.url}</code>
+              {queued ? 'Will send' : 'Sent'} {requestLine(request)}: {request.method}{' '}
+              <code>{request.url}</code>
             </p>
             <JsonBlock value={request.body} label={`Body sent to ${request.url}`} />
           </div>
@@ -64,7 +66,10 @@ export function LookedUpEventView({ item }: { item: LookedUpEvent }) {
       </p>
       <h3>What was sent</h3>
       {item.deliveries.length === 0 ? (
-        <p>No delivery outcome yet (still queued, or no mapping matched).</p>
+        <p>
+          No request was made from this event: no mapping matched, or no destination was delivering when it
+          arrived.
+        </p>
       ) : (
         item.deliveries.map((d, i) => <DeliveryView key={d.jobId ?? `failure-${i}`} delivery={d} />)
       )}

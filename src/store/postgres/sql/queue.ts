@@ -95,3 +95,6 @@ UPDATE jobs SET run_at = $3
 WHERE destination_id = $1 AND endpoint = $2 AND locked_until IS NULL AND run_at > $3`
 
 export const SELECT_JOB = `SELECT * FROM jobs WHERE id = $1`
+
+/** Open jobs of some events ($1 bigint[]; event lookup): a scan of the queue, which holds only open work. */
+export const SELECT_JOBS_OF_EVENTS = `SELECT * FROM jobs WHERE event_id = ANY($1::bigint[]) ORDER BY id`

@@ -110,3 +110,6 @@ WHERE destination_id = @destinationId AND endpoint = @endpoint AND locked_until 
   AND run_at > @now AND run_at < ${PARKED_RUN_AT}`
 
 export const SELECT_JOB = `SELECT * FROM jobs WHERE id = ?`
+
+/** Open jobs of some events (event lookup): a scan of the queue, which holds only open work. */
+export const SELECT_JOBS_OF_EVENTS = `SELECT * FROM jobs WHERE event_id IN ${IDS} ORDER BY id`
