@@ -25,6 +25,13 @@ interface DeadLetterRow {
   payload: string
   code: string
   statusCode: number | null
+  reason: string
+}
+
+interface DeadInfo {
+  code: string
+  status: number | null
+  reason: string
 }
 
 const ACTION_OF_PATH: Record<string, string> = {
@@ -126,19 +133,23 @@ describe('shared corpus end to end', () => {
     }
     // Items Iterable refuses for good (a field whose type conflicts with earlier data: the corpus has
     // such cases on purpose) end as dead letters carrying the exact item that was sent.
-    const deadLetters = async (): Promise<Map<string, { code: string; status: number | null }>> => {
+    const deadLetters = async (): Promise<Map<string, DeadInfo>> => {
       const answer = await request(`${serve?.url}/api/admin/dead-letters?limit=1000`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       })
       const page = (await answer.body.json()) as { items: DeadLetterRow[] }
-      const out = new Map<string, { code: string; status: number | null }>()
+      const out = new Map<string, DeadInfo>()
       for (const dead of page.items) {
         const payload = JSON.parse(dead.payload) as { i: unknown }
-        out.set(`${dead.action} ${canonical(payload.i)}`, { code: dead.code, status: dead.statusCode })
+        out.set(`${dead.action} ${canonical(payload.i)}`, {
+          code: dead.code,
+          status: dead.statusCode,
+          reason: dead.reason,
+        })
       }
       return out
     }
-    let dead = new Map<string, { code: string; status: number | null }>()
+    let dead = new Map<string, DeadInfo>()
     const missing = async (): Promise<string[]> => {
       const seen = received()
       dead = await deadLetters()
@@ -164,6 +175,13 @@ describe('shared corpus end to end', () => {
     // Dead letters only for permanent errors, only for predicted items, and few of them.
     for (const [key, info] of dead) {
       expect(expected.has(key), `dead letter not predicted: ${key.slice(0, 300)}`).toBe(true)
+      if (info.status === null) {
+        // Not sent at all: a value of a type Iterable had already refused for that field (the
+        // refusal learned from an earlier answer), which depends on the order answers came in.
+        expect(info.code).toBe('RequestFieldsTypesMismatched')
+        expect(info.reason).toContain('known from an earlier Iterable answer, not sent')
+        continue
+      }
       expect(info.status, `dead letter ${info.code}`).toBeGreaterThanOrEqual(400)
       expect(info.status).toBeLessThan(500)
     }
