@@ -30,6 +30,18 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 
   }
 }
 
+/** A stream for a pino logger that keeps every line written to it. */
+function logSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString())
+      done()
+    },
+  })
+  return { lines, sink }
+}
+
 const ADMIN = { authorization: 'Bearer admin-token-123' }
 const basic = (key: string): string => 'Basic ' + Buffer.from(key + ':').toString('base64')
 
@@ -120,13 +132,7 @@ describe('serve without an API key', () => {
 
 describe('serve retention', { timeout: 30_000 }, () => {
   it('prunes old events and dedupe keys on a schedule while it runs', async () => {
-    const lines: string[] = []
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString())
-        done()
-      },
-    })
+    const { lines, sink } = logSink()
     service = await startService({
       port: 0,
       host: '127.0.0.1',
@@ -164,13 +170,7 @@ describe('serve after a --sandbox run on the same data folder', () => {
     expect(await service.store.getDestinationApiKey(destinationId)).toMatch(/^sandbox_/)
     await service.close(2000)
 
-    const lines: string[] = []
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString())
-        done()
-      },
-    })
+    const { lines, sink } = logSink()
     // No --sandbox, no --api-key: before the fix this delivered to https://api.iterable.com.
     service = await startService({ ...common, logger: pino({ level: 'warn' }, sink) })
     expect(service.mode).toBe('disabled')
@@ -203,13 +203,7 @@ describe('serve after a --sandbox run on the same data folder', () => {
 
 describe('serve with the sandbox', () => {
   it('guards the admin API, lists and replays dead letters, exports and applies config', async () => {
-    const lines: string[] = []
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString())
-        done()
-      },
-    })
+    const { lines, sink } = logSink()
     service = await startService({
       port: 0,
       host: '127.0.0.1',
