@@ -185,13 +185,7 @@ export class DeliveryService implements Delivery {
       route: (accepted) => (routing = router.route(events, accepted, received)),
     })
     this.observer.received?.(sourceId, result.accepted.length)
-    if (routing !== undefined) {
-      this.#countRouting(routing)
-      if (result.jobCount > 0) {
-        if (this.#onQueued !== undefined) this.#onQueued(routing.jobs)
-        else this.wakeQueues(routing.jobs)
-      }
-    }
+    if (routing !== undefined) this.#routed(routing)
     return result
   }
 
@@ -207,12 +201,16 @@ export class DeliveryService implements Delivery {
       const at = Date.now()
       await this.store.recordOutcomes(failures.map((failure) => routingFailureOutcome(failure, at)))
     }
-    this.#countRouting(routing)
-    if (routing.jobs.length > 0) {
-      if (this.#onQueued !== undefined) this.#onQueued(routing.jobs)
-      else this.wakeQueues(routing.jobs)
-    }
+    this.#routed(routing)
     return { jobs: routing.jobs.length, failed: failures.length }
+  }
+
+  /** After routed jobs are stored: metrics, then whoever delivers them (this service or the thread) is told. */
+  #routed(routing: IngestRouting): void {
+    this.#countRouting(routing)
+    if (routing.jobs.length === 0) return
+    if (this.#onQueued !== undefined) this.#onQueued(routing.jobs)
+    else this.wakeQueues(routing.jobs)
   }
 
   /** Jobs were queued: new queues get their workers now (no query); known ones are woken. */
