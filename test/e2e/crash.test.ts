@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RecordingSandbox, ServeProcess } from './e2e-helpers.js'
+import type { RecordingSandbox, ServeOptions, ServeProcess } from './e2e-helpers.js'
 import {
   basicAuth,
   itemsOf,
@@ -116,15 +116,20 @@ async function load(
   return state
 }
 
+/** serve on `folder`, delivering to the recording sandbox. */
+function serveOptions(folder: string): ServeOptions {
+  return {
+    dataDir: folder,
+    writeKey: WRITE_KEY,
+    apiKey: API_KEY,
+    iterableUrl: sandbox.url,
+    adminToken: ADMIN_TOKEN,
+  }
+}
+
 describe('crash safety (SIGKILL mid-load)', () => {
   it('delivers every acknowledged event after a restart on the same data folder', async () => {
-    const options = {
-      dataDir,
-      writeKey: WRITE_KEY,
-      apiKey: API_KEY,
-      iterableUrl: sandbox.url,
-      adminToken: ADMIN_TOKEN,
-    }
+    const options = serveOptions(dataDir)
     const first = await startServe(options)
     processes.push(first)
 
@@ -184,13 +189,7 @@ describe('graceful shutdown (SIGTERM mid-load, deliveries in flight)', () => {
     // Slow answers: when SIGTERM comes, requests are on their way to the sandbox.
     sandbox.sandbox.faults.update({ latencyMs: 150 })
     try {
-      const options = {
-        dataDir: folder,
-        writeKey: WRITE_KEY,
-        apiKey: API_KEY,
-        iterableUrl: sandbox.url,
-        adminToken: ADMIN_TOKEN,
-      }
+      const options = serveOptions(folder)
       const first = await startServe(options)
       processes.push(first)
       const sent = await load(first.url, 5_000_000, 2, (state) => state.acknowledged.size >= 2000)
