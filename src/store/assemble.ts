@@ -1,5 +1,5 @@
 // Both backends put a `Store` together from one object per group of tables (config, ingest, queue,
-// logs, dead letters, retention); this file says which operation belongs to which group.
+// delivery, logs, dead letters, retention); this file says which operation belongs to which group.
 import type * as T from './types.js'
 
 const CONFIG = [
@@ -25,33 +25,27 @@ const CONFIG = [
   'deleteMapping',
 ] as const
 
-const INGEST = ['ingest'] as const
+const REVISIONS = ['saveConfigRevision', 'getConfigRevision', 'latestConfigRevision'] as const
 
-const QUEUE = [
-  'enqueue',
-  'claim',
-  'complete',
-  'reschedule',
-  'release',
-  'deadLetter',
-  'reclaimExpired',
-  'listQueues',
-  'queueStats',
-  'nextRunAt',
-  'expedite',
-  'getJob',
-  'jobsOfEvents',
+const INGEST = ['ingest', 'readLog', 'logHead'] as const
+
+const DELIVERY = [
+  'openDelivery',
+  'renewDelivery',
+  'closeDelivery',
+  'commitProgress',
+  'deliveryStats',
 ] as const
 
 const LOGS = [
-  'recordOutcomes',
   'outcomeCounts',
   'lookupEvent',
   'listOutcomes',
   'findEventsByUser',
+  'recentEvents',
+  'deleteEventsOfUser',
   'eventIdRange',
   'listEvents',
-  'recordAttempt',
   'listAttempts',
 ] as const
 
@@ -61,9 +55,9 @@ const RETENTION = ['prune'] as const
 
 /** The table modules of one backend, each with the operations of its group. */
 export interface StoreParts {
-  config: Pick<T.Store, (typeof CONFIG)[number]>
+  config: Pick<T.Store, (typeof CONFIG)[number] | (typeof REVISIONS)[number]>
   ingest: Pick<T.Store, (typeof INGEST)[number]>
-  queue: Pick<T.Store, (typeof QUEUE)[number]>
+  delivery: Pick<T.Store, (typeof DELIVERY)[number]>
   logs: Pick<T.Store, (typeof LOGS)[number]>
   deadLetters: Pick<T.Store, (typeof DEAD_LETTERS)[number]>
   retention: Pick<T.Store, (typeof RETENTION)[number]>
@@ -89,8 +83,9 @@ export function assembleStore(
     kind,
     limits,
     ...methods(parts.config, CONFIG),
+    ...methods(parts.config, REVISIONS),
     ...methods(parts.ingest, INGEST),
-    ...methods(parts.queue, QUEUE),
+    ...methods(parts.delivery, DELIVERY),
     ...methods(parts.logs, LOGS),
     ...methods(parts.deadLetters, DEAD_LETTERS),
     ...methods(parts.retention, RETENTION),

@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | 'conflict'
   | 'invalid_input'
   | 'unsupported_schema'
+  | 'not_owner'
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode

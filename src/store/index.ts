@@ -89,5 +89,4 @@ export async function unlessStoreLocked<R>(
 export type * from './types.js'
 export { StoreError, type StoreErrorCode } from './errors.js'
 export { DEFAULT_LIMITS } from './limits.js'
-export { routingFailureOutcome } from './rows.js'
 export { loadOrCreateSecretKeyFile, SECRET_KEY_FILE } from './secrets.js'

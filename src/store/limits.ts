@@ -9,7 +9,7 @@ export const DEFAULT_LIMITS: StoreLimits = {
   maxEventBytes: 1024 ** 3,
   outcomeRetentionMs: 7 * DAY,
   maxOutcomeRows: 2_000_000,
-  maxAttemptRows: 10_000,
+  maxAttemptRows: 1_000_000,
   maxAttemptBytes: 64 * 1024 ** 2,
   maxAttemptBodyBytes: 64 * 1024,
 }

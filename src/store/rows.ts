@@ -2,17 +2,19 @@
 // column names, so one set of mappers serves them all.
 import type {
   Attempt,
+  ConfigRevision,
   DeadLetter,
   Destination,
-  Job,
-  QueuedWork,
   JsonInput,
   Mapping,
+  NewAttempt,
+  NewDeadLetter,
+  NewOutcome,
   Outcome,
   OutcomeCount,
+  OutcomeCountDelta,
   OutcomeKind,
-  QueueStats,
-  RoutingFailure,
+  ParkedItem,
   Source,
   StoredEvent,
 } from './types.js'
@@ -57,6 +59,10 @@ export function rowToDestination(r: Row): Destination {
   }
 }
 
+export function rowToRevision(r: Row): ConfigRevision {
+  return { revision: num(r.revision), createdAt: num(r.created_at), config: String(r.config) }
+}
+
 export function rowToMapping(r: Row): Mapping {
   return {
     id: String(r.id),
@@ -73,57 +79,6 @@ export function rowToMapping(r: Row): Mapping {
   }
 }
 
-function rowToQueuedWork(r: Row): QueuedWork {
-  return {
-    id: num(r.id),
-    destinationId: String(r.destination_id),
-    endpoint: String(r.endpoint),
-    mappingId: strOrNull(r.mapping_id),
-    eventId: numOrNull(r.event_id),
-    messageId: String(r.message_id),
-    action: String(r.action),
-    orderingKey: strOrNull(r.ordering_key),
-    isBarrier: Boolean(r.is_barrier),
-    batchKey: strOrNull(r.batch_key),
-    payload: String(r.payload),
-    attempts: num(r.attempts),
-    firstEnqueuedAt: num(r.first_enqueued_at),
-    lastError: strOrNull(r.last_error),
-  }
-}
-
-export function rowToJob(r: Row): Job {
-  return {
-    ...rowToQueuedWork(r),
-    runAt: num(r.run_at),
-    lockedBy: strOrNull(r.locked_by),
-    lockedUntil: numOrNull(r.locked_until),
-  }
-}
-
-/** A job row read in raw mode, columns in the order of the dialect's JOB_COLUMNS. */
-export function rawRowToJob(r: unknown[]): Job {
-  return {
-    id: num(r[0]),
-    destinationId: r[1] as string,
-    endpoint: r[2] as string,
-    mappingId: r[3] as string | null,
-    eventId: numOrNull(r[4]),
-    messageId: r[5] as string,
-    action: r[6] as string,
-    orderingKey: r[7] as string | null,
-    isBarrier: Boolean(r[8]),
-    batchKey: r[9] as string | null,
-    payload: r[10] as string,
-    attempts: num(r[11]),
-    runAt: num(r[12]),
-    firstEnqueuedAt: num(r[13]),
-    lockedBy: r[14] as string | null,
-    lockedUntil: numOrNull(r[15]),
-    lastError: r[16] as string | null,
-  }
-}
-
 export function rowToOutcome(r: Row): Outcome {
   return {
     id: num(r.id),
@@ -133,9 +88,9 @@ export function rowToOutcome(r: Row): Outcome {
     mappingId: strOrNull(r.mapping_id),
     action: String(r.action),
     eventId: numOrNull(r.event_id),
+    ordinal: numOrNull(r.ordinal),
     messageId: String(r.message_id),
     userKey: strOrNull(r.user_key),
-    jobId: numOrNull(r.job_id),
     statusCode: numOrNull(r.status_code),
     errorCode: strOrNull(r.error_code),
     errorMessage: strOrNull(r.error_message),
@@ -152,6 +107,23 @@ export function rowToEvent(r: Row): StoredEvent {
     size: num(r.size),
     userKey: strOrNull(r.user_key),
     body: String(r.body),
+    revision: num(r.revision ?? 0),
+    destinationId: strOrNull(r.destination_id),
+  }
+}
+
+/** An event row read in raw mode, columns in the order of the dialect's READ_LOG. */
+export function rawRowToEvent(r: unknown[]): StoredEvent {
+  return {
+    id: num(r[0]),
+    sourceId: r[1] as string,
+    messageId: r[2] as string,
+    receivedAt: num(r[3]),
+    size: num(r[4]),
+    userKey: r[5] as string | null,
+    body: r[6] as string,
+    revision: num(r[7]),
+    destinationId: r[8] as string | null,
   }
 }
 
@@ -161,19 +133,186 @@ export function rowToAttempt(r: Row): Attempt {
     at: num(r.at),
     destinationId: String(r.destination_id),
     endpoint: String(r.endpoint),
-    requestBody: String(r.request_body),
+    requestBody: strOrNull(r.request_body),
     responseStatus: numOrNull(r.response_status),
     responseBody: strOrNull(r.response_body),
     durationMs: num(r.duration_ms),
     jobCount: num(r.job_count),
+    eventIds: decodeEventIds(String(r.event_ids ?? '')),
     error: strOrNull(r.error),
   }
 }
 
+/** Event ids as stored with a request: the first, then the differences, comma-separated (short). */
+export function encodeEventIds(ids: readonly number[]): string {
+  let out = ''
+  for (let i = 0; i < ids.length; i++) out += i === 0 ? String(ids[0]) : ',' + String(ids[i] - ids[i - 1])
+  return out
+}
+
+export function decodeEventIds(text: string): number[] {
+  if (text === '') return []
+  const ids: number[] = []
+  let last = 0
+  for (const part of text.split(',')) {
+    last = ids.length === 0 ? Number(part) : last + Number(part)
+    ids.push(last)
+  }
+  return ids
+}
+
+function parseKeys(v: unknown): string[] {
+  const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v
+  return Array.isArray(parsed) ? parsed.map(String) : []
+}
+
+export function rowToParked(r: Row): ParkedItem & { destinationId: string } {
+  return {
+    id: num(r.id),
+    destinationId: String(r.destination_id),
+    eventId: num(r.event_id),
+    ordinal: num(r.ordinal),
+    position: num(r.position),
+    messageId: String(r.message_id),
+    mappingId: strOrNull(r.mapping_id),
+    action: String(r.action),
+    lane: String(r.lane),
+    keys: parseKeys(r.ordering_keys),
+    payload: String(r.payload),
+    attempts: num(r.attempts),
+    firstEnqueuedAt: num(r.first_enqueued_at),
+    runAt: num(r.run_at),
+    held: Boolean(r.held),
+    lastError: strOrNull(r.last_error),
+    statusCode: numOrNull(r.status_code),
+    errorCode: strOrNull(r.error_code),
+  }
+}
+
+/** A parked item as the named parameters of UPSERT_PARKED. */
+export function parkedParams(destinationId: string, item: ParkedItem): Record<string, unknown> {
+  return {
+    destinationId,
+    eventId: item.eventId,
+    ordinal: item.ordinal,
+    position: item.position,
+    messageId: item.messageId,
+    mappingId: item.mappingId,
+    action: item.action,
+    lane: item.lane,
+    keys: JSON.stringify(item.keys),
+    payload: item.payload,
+    attempts: item.attempts,
+    firstEnqueuedAt: item.firstEnqueuedAt,
+    runAt: item.runAt,
+    held: item.held ? 1 : 0,
+    lastError: item.lastError,
+    statusCode: item.statusCode,
+    errorCode: item.errorCode,
+  }
+}
+
+export function deadLetterParams(destinationId: string, d: NewDeadLetter): Record<string, unknown> {
+  return {
+    destinationId,
+    eventId: d.eventId,
+    ordinal: d.ordinal,
+    messageId: d.messageId,
+    mappingId: d.mappingId,
+    action: d.action,
+    lane: d.lane,
+    keys: JSON.stringify(d.keys),
+    payload: d.payload,
+    attempts: d.attempts,
+    firstEnqueuedAt: d.firstEnqueuedAt,
+    lastError: d.lastError,
+    reason: d.reason,
+    code: d.code,
+    statusCode: d.statusCode,
+    deadAt: d.deadAt,
+  }
+}
+
+export function outcomeParams(destinationId: string, o: NewOutcome): Record<string, unknown> {
+  return { ...o, destinationId }
+}
+
+/** A request of the attempts log as named parameters (bodies truncated to `maxBodyBytes`). */
+export function attemptParams(
+  destinationId: string,
+  a: NewAttempt,
+  maxBodyBytes: number,
+): Record<string, unknown> {
+  const requestBody = a.requestBody === null ? null : truncateBody(a.requestBody, maxBodyBytes)
+  const responseBody = a.responseBody === null ? null : truncateBody(a.responseBody, maxBodyBytes)
+  const ids = a.eventIds
+  let first: number | null = null
+  let last: number | null = null
+  for (const id of ids) {
+    if (first === null || id < first) first = id
+    if (last === null || id > last) last = id
+  }
+  return {
+    at: a.at ?? Date.now(),
+    destinationId,
+    endpoint: a.endpoint,
+    requestBody,
+    responseStatus: a.responseStatus,
+    responseBody,
+    durationMs: Math.round(a.durationMs),
+    jobCount: a.jobCount,
+    error: a.error ?? null,
+    bytes:
+      (requestBody ? Buffer.byteLength(requestBody) : 0) +
+      (responseBody ? Buffer.byteLength(responseBody) : 0),
+    firstEventId: first,
+    lastEventId: last,
+    eventIds: encodeEventIds(ids),
+  }
+}
+
+/** Outcome counter deltas, summed per (minute, mapping, action, outcome), as named parameters. */
+export function countParams(
+  destinationId: string,
+  deltas: readonly OutcomeCountDelta[],
+): Record<string, unknown>[] {
+  const sums = new Map<string, Record<string, unknown> & { count: number }>()
+  for (const d of deltas) {
+    const bucketStart = Math.floor(d.at / MINUTE) * MINUTE
+    const mappingId = d.mappingId ?? ''
+    const key = `${bucketStart}\u0000${mappingId}\u0000${d.action}\u0000${d.outcome}`
+    const sum = sums.get(key)
+    if (sum === undefined) {
+      sums.set(key, {
+        bucketStart,
+        destinationId,
+        mappingId,
+        action: d.action,
+        outcome: d.outcome,
+        count: d.count,
+      })
+    } else sum.count += d.count
+  }
+  return [...sums.values()]
+}
+
+const MINUTE = 60_000
+
 export function rowToDeadLetter(r: Row): DeadLetter {
   return {
-    ...rowToQueuedWork(r),
-    jobId: num(r.job_id),
+    id: num(r.id),
+    destinationId: String(r.destination_id),
+    eventId: num(r.event_id),
+    ordinal: num(r.ordinal),
+    messageId: String(r.message_id),
+    mappingId: strOrNull(r.mapping_id),
+    action: String(r.action),
+    lane: String(r.lane),
+    keys: parseKeys(r.ordering_keys),
+    payload: String(r.payload),
+    attempts: num(r.attempts),
+    firstEnqueuedAt: num(r.first_enqueued_at),
+    lastError: strOrNull(r.last_error),
     reason: String(r.reason),
     code: String(r.code),
     statusCode: numOrNull(r.status_code),
@@ -219,34 +358,5 @@ export function rowToOutcomeCount(r: Row): OutcomeCount {
     action: String(r.action),
     outcome: r.outcome as OutcomeKind,
     count: Number(r.count),
-  }
-}
-
-export function rowToQueueStats(r: Row): QueueStats {
-  return {
-    destinationId: String(r.destination_id),
-    endpoint: String(r.endpoint),
-    depth: Number(r.depth),
-    ready: Number(r.ready),
-    leased: Number(r.leased),
-    oldestEnqueuedAt: r.oldest_enqueued_at === null ? null : Number(r.oldest_enqueued_at),
-  }
-}
-
-/** The 'failed' outcome row of an event that routing could not turn into a job. */
-export function routingFailureOutcome(f: RoutingFailure, at: number) {
-  return {
-    at,
-    outcome: 'failed' as const,
-    destinationId: f.destinationId,
-    mappingId: f.mappingId,
-    action: f.action,
-    eventId: f.eventId,
-    messageId: f.messageId,
-    userKey: f.userKey ?? null,
-    jobId: null,
-    statusCode: null,
-    errorCode: f.errorCode,
-    errorMessage: f.errorMessage,
   }
 }

@@ -94,7 +94,20 @@ export type MappingPatch = Partial<
   Pick<Mapping, 'name' | 'enabled' | 'trigger' | 'action' | 'fields' | 'batching' | 'position'>
 >
 
-// ---------------------------------------------------------------- ingest
+// ---------------------------------------------------------------- configuration revisions
+
+/**
+ * An immutable snapshot of what routing needs (destinations' non-secret settings, whether each
+ * receives events, their mappings), as JSON text the store does not read. Every accepted event
+ * carries the revision in force when it was received, so it is routed with that configuration.
+ */
+export interface ConfigRevision {
+  revision: number
+  createdAt: number
+  config: string
+}
+
+// ---------------------------------------------------------------- ingest: the event log
 
 export interface IngestEvent {
   messageId: string
@@ -102,11 +115,13 @@ export interface IngestEvent {
   body: JsonInput
   /** Size in bytes, counted against the retention size cap. */
   size: number
-  /** userId, else email, when the caller knows it: enables `findEventsByUser`. */
+  /** userId, else email, when the caller knows it: enables `findEventsByUser` and `deleteEventsOfUser`. */
   userKey?: string | null
+  /** A replay: the id of the stored event this is a new copy of (lookups find the copies). */
+  replayOf?: number
 }
 
-/** A stored, non-duplicate event handed to the routing function. */
+/** A stored, non-duplicate event. */
 export interface AcceptedEvent {
   /** Position in `IngestRequest.events`. */
   index: number
@@ -114,172 +129,23 @@ export interface AcceptedEvent {
   eventId: number
 }
 
-/** A delivery job to enqueue. Jobs are self-contained: the payload is all delivery needs. */
-export interface NewJob {
-  destinationId: string
-  /** Iterable endpoint key, e.g. `users/update` or `events/trackBulk`. With destinationId: the queue. */
-  endpoint: string
-  mappingId: string | null
-  eventId: number | null
-  messageId: string
-  action: string
-  /** User key (userId, else email) used for identify-first ordering; null = unordered. */
-  orderingKey?: string | null
-  /** Barrier jobs (e.g. Upsert User) hold back LATER non-barrier jobs with the same destination + orderingKey. */
-  isBarrier?: boolean
-  /** Jobs may share one bulk request only when their batchKey is equal; null = never batched. */
-  batchKey?: string | null
-  payload: JsonInput
-  /** Defaults to now. */
-  runAt?: number
-}
-
-/** A routing failure (payload failed validation): recorded as a `failed` outcome, never dropped silently. */
-export interface RoutingFailure {
-  destinationId: string
-  mappingId: string | null
-  eventId: number | null
-  messageId: string
-  action: string
-  userKey?: string | null
-  errorCode: string
-  errorMessage: string
-}
-
-export interface IngestRouting {
-  jobs: NewJob[]
-  failures?: RoutingFailure[]
-}
-
 export interface IngestRequest {
   sourceId: string
   receivedAt: number
+  /** The configuration revision in force at receipt: delivery routes the events with it. */
+  revision: number
   events: IngestEvent[]
   /**
-   * Called inside the ingest transaction with the events that are not duplicates (already
-   * stored, ids known). Returns the jobs and routing failures to store in the same transaction.
-   * Must be synchronous and must not call the store. Throwing rolls the whole ingest back.
+   * A replay: the events are appended again as new receipts, without dedupe, for one destination
+   * (`destinationId`) or for every destination (null).
    */
-  route?: (accepted: AcceptedEvent[]) => IngestRouting
+  replay?: { destinationId: string | null }
 }
 
 export interface IngestResult {
   accepted: AcceptedEvent[]
   /** messageIds seen within the dedupe window (or repeated within this request): stored as nothing. */
   duplicates: string[]
-  jobCount: number
-}
-
-// ---------------------------------------------------------------- queue
-
-export interface QueueKey {
-  destinationId: string
-  endpoint: string
-}
-
-/** What a queued job and its dead letter share: the delivery work itself and its history. */
-export interface QueuedWork {
-  id: number
-  destinationId: string
-  endpoint: string
-  mappingId: string | null
-  eventId: number | null
-  messageId: string
-  action: string
-  orderingKey: string | null
-  isBarrier: boolean
-  batchKey: string | null
-  /** The payload as JSON text (opaque to the store; parse or splice it as needed). */
-  payload: string
-  /** Number of times the job was claimed (incremented by `claim`). */
-  attempts: number
-  /** When the job was first enqueued (or replayed): the start of its retry window. */
-  firstEnqueuedAt: number
-  lastError: string | null
-}
-
-export interface Job extends QueuedWork {
-  runAt: number
-  lockedBy: string | null
-  lockedUntil: number | null
-}
-
-export interface ClaimRequest extends QueueKey {
-  limit: number
-  workerId: string
-  leaseMs: number
-  now?: number
-}
-
-export interface CompleteInfo {
-  statusCode?: number | null
-  at?: number
-}
-
-export interface RescheduleInfo {
-  runAt: number
-  errorMessage: string
-  errorCode?: string | null
-  statusCode?: number | null
-  at?: number
-}
-
-export interface DeadLetterInfo {
-  reason: string
-  code: string
-  statusCode?: number | null
-  at?: number
-}
-
-export interface QueueStats extends QueueKey {
-  /** All jobs in the queue (ready, waiting for runAt, or leased). */
-  depth: number
-  /** Jobs due now and not leased (barrier-held jobs included). */
-  ready: number
-  leased: number
-  /** firstEnqueuedAt of the oldest job, or null when empty. */
-  oldestEnqueuedAt: number | null
-}
-
-// ---------------------------------------------------------------- outcomes and attempts
-
-export type OutcomeKind = 'delivered' | 'failed' | 'retrying' | 'dead'
-
-export interface Outcome {
-  id: number
-  at: number
-  outcome: OutcomeKind
-  destinationId: string
-  mappingId: string | null
-  action: string
-  eventId: number | null
-  messageId: string
-  userKey: string | null
-  jobId: number | null
-  statusCode: number | null
-  errorCode: string | null
-  errorMessage: string | null
-  /**
-   * What the job sends (its payload, JSON text as in `NewJob.payload`), copied when the job's outcome
-   * is logged; null for outcomes without a job (routing failures) and rows from before schema 2.
-   */
-  payload: string | null
-}
-
-export interface OutcomeCountQuery {
-  from: number
-  to: number
-  bucketMs: number
-  destinationId?: string
-}
-
-export interface OutcomeCount {
-  bucketStart: number
-  destinationId: string
-  mappingId: string | null
-  action: string
-  outcome: OutcomeKind
-  count: number
 }
 
 export interface StoredEvent {
@@ -291,6 +157,10 @@ export interface StoredEvent {
   userKey: string | null
   /** The event as JSON text. */
   body: string
+  /** The configuration revision it is routed with (0: received before revisions existed). */
+  revision: number
+  /** A replay for one destination: only that destination routes it (null: every destination). */
+  destinationId: string | null
 }
 
 /** Stored events received in [from, to) (epoch ms; each bound optional). */
@@ -309,39 +179,203 @@ export interface EventListQuery extends EventTimeRange {
   limit: number
 }
 
-export interface EventLookup {
-  /** Every stored copy (one per source that sent this messageId), oldest first. */
-  events: StoredEvent[]
-  /** Every recorded outcome of those stored events, oldest first (found by event id). */
-  outcomes: Outcome[]
+// ---------------------------------------------------------------- delivery: cursor, parked items
+
+/** One item of delivery work: the `ordinal`-th thing an event causes at a destination. */
+export interface ItemRef {
+  eventId: number
+  ordinal: number
+}
+
+/**
+ * An item delivery keeps durably because it cannot be finished from the log alone: it failed and
+ * waits for a retry, or its user has an earlier item waiting (held, so the cursor may pass it).
+ * Self-contained: `payload` is everything needed to send it (opaque JSON text to the store).
+ */
+export interface ParkedItem extends ItemRef {
+  /** Row id: the order of items with the same position. Absent on the way in. */
+  id?: number
+  /** Where the item stands in its users' order: its event id, or the log head when replayed. */
+  position: number
+  messageId: string
+  mappingId: string | null
+  action: string
+  /** The endpoint it is sent to (its bulk path when batched). */
+  lane: string
+  /** Ordering keys of its user(s). */
+  keys: string[]
+  payload: string
+  /** Attempts made so far. */
+  attempts: number
+  /** Start of its retry window (its event's receipt, or its replay). */
+  firstEnqueuedAt: number
+  /** Not before this time. */
+  runAt: number
+  /** True while an earlier item of one of its users is unfinished: not sendable yet. */
+  held: boolean
+  lastError: string | null
+  statusCode: number | null
+  errorCode: string | null
+}
+
+/** Where a destination's delivery stands, as read when it starts. */
+export interface DeliveryState {
+  /** Every event with an id up to here is finished for this destination, parked, or settled. */
+  cursor: number
+  /** Its parked items, in order (position, id). */
+  items: ParkedItem[]
+  /** Items beyond the cursor already settled durably (dead letters, refusals): not to be redone. */
+  settled: ItemRef[]
+}
+
+export interface NewDeadLetter extends ItemRef {
+  messageId: string
+  mappingId: string | null
+  action: string
+  lane: string
+  keys: string[]
+  payload: string
+  attempts: number
+  firstEnqueuedAt: number
+  lastError: string | null
+  reason: string
+  code: string
+  statusCode: number | null
+  deadAt: number
+}
+
+export type OutcomeKind = 'delivered' | 'failed' | 'retrying' | 'dead'
+
+/** A line of an item's history (the outcome log keeps only what the log and the cursor cannot tell). */
+export interface NewOutcome {
+  at: number
+  outcome: OutcomeKind
+  mappingId: string | null
+  action: string
+  eventId: number | null
+  ordinal: number | null
+  messageId: string
+  userKey: string | null
+  statusCode: number | null
+  errorCode: string | null
+  errorMessage: string | null
+  /** What the item sends (its payload) when it is worth keeping (retries, dead letters). */
+  payload: string | null
+}
+
+/** One request sent to Iterable (the attempts log). */
+export interface NewAttempt {
+  endpoint: string
+  /** Request body, API key already redacted by the caller; null when not kept (successful requests). */
+  requestBody: string | null
+  responseStatus: number | null
+  responseBody: string | null
+  durationMs: number
+  /** Items the request carried. */
+  jobCount: number
+  /** Events whose items it carried, in body order (lookups find the request by them). */
+  eventIds: number[]
+  error?: string | null
+  at?: number
+}
+
+/** Counts added to the per-minute outcome counters. */
+export interface OutcomeCountDelta {
+  at: number
+  mappingId: string | null
+  action: string
+  outcome: OutcomeKind
+  count: number
+}
+
+/**
+ * What one flush of a destination's delivery writes, in one transaction: the new cursor, items
+ * parked or released, dead letters, history lines, requests and counters.
+ */
+export interface DeliveryProgress {
+  cursor?: number
+  /** Inserted, or replaced when (eventId, ordinal) is already parked. */
+  park?: ParkedItem[]
+  /** No longer parked (delivered, dead, or sendable again from memory after a restart). */
+  unpark?: ItemRef[]
+  deadLetters?: NewDeadLetter[]
+  outcomes?: NewOutcome[]
+  attempts?: NewAttempt[]
+  counts?: OutcomeCountDelta[]
+}
+
+export interface DeliveryStats {
+  destinationId: string
+  cursor: number
+  /** Accepted events after the cursor (not all of them need be for this destination). */
+  behind: number
+  /** receivedAt of the first event after the cursor, or null when none. */
+  oldestBehindAt: number | null
+  /** Parked items per lane: waiting for a retry, and held behind an earlier item of their user. */
+  lanes: { lane: string; retrying: number; held: number; oldestEnqueuedAt: number | null }[]
+  owner: string | null
+  leaseUntil: number | null
+}
+
+// ---------------------------------------------------------------- logs and lookups
+
+export interface Outcome extends NewOutcome {
+  id: number
+  destinationId: string
+}
+
+export interface OutcomeCountQuery {
+  from: number
+  to: number
+  /** Bucket size; counters are kept per minute, so buckets are whole minutes. */
+  bucketMs: number
+  destinationId?: string
+}
+
+export interface OutcomeCount {
+  bucketStart: number
+  destinationId: string
+  mappingId: string | null
+  action: string
+  outcome: OutcomeKind
+  count: number
 }
 
 export interface OutcomeQuery {
   destinationId?: string
   outcome?: OutcomeKind
   messageId?: string
-  jobId?: number
   /** Return outcomes with id < before (pagination, newest first). */
   before?: number
   limit?: number
 }
 
-export interface NewAttempt {
+export interface EventLookup {
+  /** Every stored copy (one per source that sent this messageId, and replays), oldest first. */
+  events: StoredEvent[]
+  /** Every recorded outcome of those stored events, oldest first (found by event id). */
+  outcomes: Outcome[]
+  /** Their items parked now (waiting for a retry, or held). */
+  parked: (ParkedItem & { destinationId: string })[]
+  /** Their dead letters. */
+  deadLetters: DeadLetter[]
+  /** The requests that carried their items, oldest first. */
+  attempts: Attempt[]
+  /** Each destination's cursor: an event at or below it is finished there unless parked or dead. */
+  cursors: { destinationId: string; cursor: number }[]
+}
+
+export interface Attempt {
+  id: number
+  at: number
   destinationId: string
   endpoint: string
-  /** Request body, API key already redacted by the caller. Never pass headers carrying keys. */
-  requestBody: string
+  requestBody: string | null
   responseStatus: number | null
   responseBody: string | null
   durationMs: number
   jobCount: number
-  error?: string | null
-  at?: number
-}
-
-export interface Attempt extends Required<Omit<NewAttempt, 'error' | 'at'>> {
-  id: number
-  at: number
+  eventIds: number[]
   error: string | null
 }
 
@@ -355,12 +389,9 @@ export interface AttemptQuery {
 
 // ---------------------------------------------------------------- dead letters
 
-export interface DeadLetter extends QueuedWork {
-  jobId: number
-  reason: string
-  code: string
-  statusCode: number | null
-  deadAt: number
+export interface DeadLetter extends NewDeadLetter {
+  id: number
+  destinationId: string
   replayedAt: number | null
 }
 
@@ -395,6 +426,15 @@ export interface PruneResult {
   attempts: number
 }
 
+export interface PruneOptions {
+  now?: number
+  /**
+   * Events after this id are never pruned: they are not yet delivered everywhere (the lowest
+   * cursor of the destinations that still deliver). Default: no protection.
+   */
+  keepAfter?: number
+}
+
 export interface StoreLimits {
   /** Duplicate messageIds within this window are dropped. Default 24 h. */
   dedupeWindowMs: number
@@ -402,10 +442,10 @@ export interface StoreLimits {
   eventRetentionMs: number
   /** And at most this many bytes (sum of `IngestEvent.size`). Default 1 GiB. */
   maxEventBytes: number
-  /** Outcome log: kept this long and at most this many rows. Defaults 7 days, 2,000,000. */
+  /** Outcome log and counters: kept this long; the log at most this many rows. Defaults 7 days, 2,000,000. */
   outcomeRetentionMs: number
   maxOutcomeRows: number
-  /** Attempts log: at most this many rows and bytes (bodies). Defaults 10,000 rows, 64 MiB. */
+  /** Attempts log: at most this many rows and bytes (bodies). Defaults 1,000,000 rows, 64 MiB. */
   maxAttemptRows: number
   maxAttemptBytes: number
   /** Request/response bodies longer than this are truncated in the attempts log. Default 64 KiB. */
@@ -437,7 +477,7 @@ export interface Store {
   setDestinationPaused(id: string, paused: PausedState | null): Promise<boolean>
   /** The decrypted API key, or null when none is set. */
   getDestinationApiKey(id: string): Promise<string | null>
-  /** Deletes the destination and its mappings (not its jobs or logs). */
+  /** Deletes the destination, its mappings, its cursor and its parked items (not its logs). */
   deleteDestination(id: string): Promise<boolean>
 
   // mappings
@@ -449,50 +489,56 @@ export interface Store {
   updateMapping(id: string, patch: MappingPatch): Promise<Mapping | null>
   deleteMapping(id: string): Promise<boolean>
 
-  // ingest: one transaction per call
-  ingest(request: IngestRequest): Promise<IngestResult>
+  // configuration revisions
+  /** Stores a revision and returns its number; the latest one's number when `config` equals it. */
+  saveConfigRevision(config: string, at?: number): Promise<number>
+  getConfigRevision(revision: number): Promise<ConfigRevision | null>
+  latestConfigRevision(): Promise<ConfigRevision | null>
 
-  // queue
-  enqueue(jobs: NewJob[], now?: number): Promise<number[]>
-  claim(request: ClaimRequest): Promise<Job[]>
-  /** Delivered: removes the jobs, logs `delivered` outcomes. Returns how many jobs were removed. */
-  complete(jobIds: number[], info?: CompleteInfo): Promise<number>
-  /** Retry later: sets runAt and lastError, releases the lease, logs `retrying` outcomes. */
-  reschedule(jobIds: number[], info: RescheduleInfo): Promise<number>
-  /** Gives the lease back without counting an attempt (graceful shutdown). */
-  release(jobIds: number[]): Promise<number>
-  /** Moves the jobs to the dead letters, logs `dead` outcomes. */
-  deadLetter(jobIds: number[], info: DeadLetterInfo): Promise<number>
-  /** Clears expired leases so the jobs can be claimed again. Returns how many. */
-  reclaimExpired(now?: number): Promise<number>
-  listQueues(): Promise<QueueKey[]>
-  queueStats(now?: number): Promise<QueueStats[]>
-  /** Earliest time a job of this queue may become claimable (a hint: barriers may still hold it). */
-  nextRunAt(queue: QueueKey): Promise<number | null>
+  // ingest: one transaction per call; the events are the queue
+  ingest(request: IngestRequest): Promise<IngestResult>
+  /** Events after `afterId` in id order; never one id past an id not yet committed (no gaps appear later). */
+  readLog(afterId: number, limit: number): Promise<StoredEvent[]>
+  /** The highest event id readable by readLog (0 when none). */
+  logHead(): Promise<number>
+
+  // delivery of one destination by one owner at a time
   /**
-   * Makes the queue's jobs waiting for a retry due now (after Iterable answered again following an
-   * outage, their backoff has lost its reason). Leased and held jobs are left alone. Returns how many.
+   * Takes (or renews) the destination's delivery for `owner` until now + leaseMs and returns where it
+   * stands, or null while another owner holds an unexpired lease. `force` takes it regardless (one
+   * process per SQLite folder: a lease found at start belongs to a run that died). The cursor starts
+   * at the log head the first time.
    */
-  expedite(queue: QueueKey, now?: number): Promise<number>
-  getJob(id: number): Promise<Job | null>
-  /** The jobs of these events still in the queue (waiting, leased or waiting for a retry). */
-  jobsOfEvents(eventIds: readonly number[]): Promise<Job[]>
+  openDelivery(
+    destinationId: string,
+    owner: string,
+    options: { leaseMs: number; force?: boolean; now?: number },
+  ): Promise<DeliveryState | null>
+  /** Extends the lease; false when `owner` no longer holds it (another took over: stop delivering). */
+  renewDelivery(destinationId: string, owner: string, leaseMs: number, now?: number): Promise<boolean>
+  /** Gives the lease up (graceful stop). */
+  closeDelivery(destinationId: string, owner: string): Promise<void>
+  /** Writes one flush in one transaction; throws StoreError('not_owner') when `owner` lost the lease. */
+  commitProgress(destinationId: string, owner: string, progress: DeliveryProgress): Promise<void>
+  /** Per destination with a cursor: how far behind it is and what is parked. */
+  deliveryStats(): Promise<DeliveryStats[]>
 
   // outcomes, events, attempts
-  /** Adds outcome rows directly (e.g. per-event results a bulk response reports). */
-  recordOutcomes(outcomes: Omit<Outcome, 'id' | 'payload'>[]): Promise<void>
   outcomeCounts(query: OutcomeCountQuery): Promise<OutcomeCount[]>
-  /** The stored event(s) with this messageId and their outcomes; empty once the event is pruned. */
+  /** The stored event(s) with this messageId and everything recorded about their items. */
   lookupEvent(messageId: string): Promise<EventLookup>
   /** Newest outcomes first, optionally filtered (a scan from the newest row: keep limits small). */
   listOutcomes(query?: OutcomeQuery): Promise<Outcome[]>
   /** Newest first. Not indexed (keeps ingest fast): scans the size-capped events table. */
   findEventsByUser(userKey: string, limit?: number): Promise<StoredEvent[]>
+  /** The newest stored events, newest first. */
+  recentEvents(limit: number): Promise<StoredEvent[]>
+  /** Deletes every stored event of this user key (userId, else email) and their history. */
+  deleteEventsOfUser(userKey: string): Promise<number>
   /** The first and last event id of a time range (one read of events_by_time); null when empty. */
   eventIdRange(range: EventTimeRange): Promise<{ firstId: number; lastId: number } | null>
   /** Stored events of a time range in id order, read by id range (cheap pages at any table size). */
   listEvents(query: EventListQuery): Promise<StoredEvent[]>
-  recordAttempt(attempt: NewAttempt): Promise<number>
   listAttempts(query?: AttemptQuery): Promise<Attempt[]>
 
   // dead letters
@@ -501,12 +547,15 @@ export interface Store {
     page?: { after?: number; limit?: number },
   ): Promise<DeadLetterPage>
   getDeadLetter(id: number): Promise<DeadLetter | null>
-  /** New ready jobs (attempts 0, firstEnqueuedAt = now); the dead letters are marked replayed. */
+  /**
+   * Parks the selected dead letters again as new receipts (attempts 0, retry window from now,
+   * position = the log head) and marks them replayed. A dead letter is replayed at most once.
+   */
   replayDeadLetters(selector: ReplaySelector, now?: number): Promise<number>
   discardDeadLetters(selector: ReplaySelector): Promise<number>
 
   // retention
-  prune(options?: { now?: number }): Promise<PruneResult>
+  prune(options?: PruneOptions): Promise<PruneResult>
 
   close(): Promise<void>
 }

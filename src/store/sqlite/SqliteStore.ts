@@ -1,9 +1,8 @@
 // The SQLite backend: better-sqlite3 (synchronous, in-process), WAL, every statement prepared once
 // at open (connection.ts). Multi-statement operations run in one IMMEDIATE transaction; the hot
-// writes (ingest, claim, complete, reschedule, release, deadLetter, expedite, recordAttempt,
-// recordOutcomes) share one group commit per event-loop turn (group-commit.ts), and WAL checkpoints
-// run on a worker thread (checkpointer.ts). The store is put together from one module per group of
-// tables (../assemble.ts says which operation lives where). Opening (pragmas, migrations): open.ts.
+// writes (ingest, delivery progress) share one group commit per event-loop turn (group-commit.ts),
+// and WAL checkpoints run on a worker thread (checkpointer.ts). The store is put together from one
+// module per group of tables (../assemble.ts says which operation lives where). Opening: open.ts.
 import type Database from 'better-sqlite3'
 import { assembleStore } from '../assemble.js'
 import type { SecretBox } from '../secrets.js'
@@ -11,10 +10,9 @@ import type * as T from '../types.js'
 import { ConfigTables } from './config-tables.js'
 import { SqliteConnection } from './connection.js'
 import { DeadLetterTables } from './dead-letter-tables.js'
+import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
-import { JobInserts } from './inserts.js'
 import { LogTables } from './log-tables.js'
-import { QueueTables } from './queue-tables.js'
 import { Retention } from './retention.js'
 import { WriteLock } from './write-lock.js'
 
@@ -25,11 +23,10 @@ export function createSqliteStore(
   options: { checkpoints?: boolean; writeLock?: SharedArrayBuffer } = {},
 ): T.Store {
   const conn = new SqliteConnection(db, options.writeLock ? new WriteLock(options.writeLock) : null)
-  const jobs = new JobInserts(conn)
   const parts = {
     config: new ConfigTables(conn, box),
-    ingest: new IngestTables(conn, limits, jobs),
-    queue: new QueueTables(conn, jobs),
+    ingest: new IngestTables(conn, limits),
+    delivery: new DeliveryTables(conn, limits),
     logs: new LogTables(conn, limits),
     deadLetters: new DeadLetterTables(conn),
     retention: new Retention(conn, limits),

@@ -1,7 +1,7 @@
 // Configuration tables: sources (sealed write keys), destinations (sealed API keys) and mappings.
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
-import { rowToDestination, rowToMapping, rowToSource, type Row } from '../rows.js'
+import { rowToDestination, rowToMapping, rowToRevision, rowToSource, type Row } from '../rows.js'
 import { hashWriteKey, patchSealedApiKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import type { SqliteConnection } from './connection.js'
@@ -134,8 +134,14 @@ export class ConfigTables {
     return this.box.decrypt(String(row.api_key_sealed), `destination:${id}`)
   }
 
+  /** With its mappings (cascade), its cursor and its parked items: nothing is left to send. */
   async deleteDestination(id: string): Promise<boolean> {
-    return this.#config.DELETE_DESTINATION.run(id).changes > 0
+    const delivery = this.conn.q.delivery
+    return this.conn.write(() => {
+      delivery.DELETE_CURSOR.run(id)
+      delivery.DELETE_PARKED_OF_DESTINATION.run(id)
+      return this.#config.DELETE_DESTINATION.run(id).changes > 0
+    })
   }
 
   // ------------------------------------------------------------ mappings
@@ -209,6 +215,27 @@ export class ConfigTables {
 
   async deleteMapping(id: string): Promise<boolean> {
     return this.#config.DELETE_MAPPING.run(id).changes > 0
+  }
+
+  // ------------------------------------------------------------ configuration revisions
+
+  async saveConfigRevision(config: string, at = Date.now()): Promise<number> {
+    const revisions = this.conn.q.revisions
+    return this.conn.write(() => {
+      const latest = revisions.SELECT_LATEST_REVISION.get() as Row | undefined
+      if (latest !== undefined && latest.config === config) return Number(latest.revision)
+      return Number(revisions.INSERT_REVISION.run(at, config).lastInsertRowid)
+    })
+  }
+
+  async getConfigRevision(revision: number): Promise<T.ConfigRevision | null> {
+    const row = this.conn.q.revisions.SELECT_REVISION.get(revision) as Row | undefined
+    return row === undefined ? null : rowToRevision(row)
+  }
+
+  async latestConfigRevision(): Promise<T.ConfigRevision | null> {
+    const row = this.conn.q.revisions.SELECT_LATEST_REVISION.get() as Row | undefined
+    return row === undefined ? null : rowToRevision(row)
   }
 }
 

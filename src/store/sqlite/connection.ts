@@ -8,8 +8,9 @@ import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
+import * as deliverySql from './sql/delivery.js'
 import * as pruneSql from './sql/prune.js'
-import * as queueSql from './sql/queue.js'
+import * as revisionsSql from './sql/revisions.js'
 
 export type Statements<K extends string> = Record<K, Database.Statement>
 
@@ -25,13 +26,13 @@ function prepareAll<K extends string>(db: Database.Database, sql: Record<K, unkn
 }
 
 function prepareStatements(db: Database.Database) {
-  const queue = prepareAll(db, queueSql)
-  queue.SELECT_READY_JOBS.raw(true)
-  queue.SELECT_JOBS_BY_IDS.raw(true)
+  const ingest = prepareAll(db, ingestSql)
+  ingest.READ_LOG.raw(true)
   return {
     config: prepareAll(db, configSql),
-    ingest: prepareAll(db, ingestSql),
-    queue,
+    revisions: prepareAll(db, revisionsSql),
+    ingest,
+    delivery: prepareAll(db, deliverySql),
     logs: prepareAll(db, logSql),
     dead: prepareAll(db, deadSql),
     prune: prepareAll(db, pruneSql),
@@ -41,7 +42,7 @@ function prepareStatements(db: Database.Database) {
 export class SqliteConnection {
   /** Every statement of the backend, by SQL module. */
   readonly q: ReturnType<typeof prepareStatements>
-  /** Queue, outcome and attempt writes, and ingest: committed together per event-loop turn. */
+  /** Ingest and delivery progress: committed together per event-loop turn. */
   readonly group: GroupCommit
   #checkpointer: Checkpointer | null = null
 

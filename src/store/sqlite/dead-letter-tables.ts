@@ -1,4 +1,4 @@
-// Dead letters: listing by filter (cursor pages), replay into the queue, and discard.
+// Dead letters: listing by filter (cursor pages), replay (parked again as new receipts), and discard.
 import { rowToDeadLetter, type Row } from '../rows.js'
 import type * as T from '../types.js'
 import type { SqliteConnection } from './connection.js'
@@ -44,8 +44,9 @@ export class DeadLetterTables {
   }
 
   async replayDeadLetters(selector: T.ReplaySelector, now = Date.now()): Promise<number> {
-    const params = { ...this.#filterParams(selector), now }
+    const params = { ...this.#filterParams(selector), now, head: 0 }
     return this.conn.write(() => {
+      params.head = Number((this.conn.q.ingest.LAST_EVENT_ID.get() as { id: number }).id)
       const inserted = this.#dead.REPLAY_DEAD_LETTERS.run(params).changes
       this.#dead.MARK_DEAD_LETTERS_REPLAYED.run(params)
       return inserted

@@ -1,42 +1,62 @@
-// Delivery logs: outcomes (per job and event), event lookups, and the attempts log.
-import { rowToAttempt, rowToEvent, rowToOutcome, rowToOutcomeCount, truncateBody, type Row } from '../rows.js'
+// Delivery logs: outcome counters, item history, event lookups, and the attempts log.
+import {
+  rowToAttempt,
+  rowToDeadLetter,
+  rowToEvent,
+  rowToOutcome,
+  rowToOutcomeCount,
+  rowToParked,
+  type Row,
+} from '../rows.js'
 import type * as T from '../types.js'
 import type { SqliteConnection } from './connection.js'
 
+const MINUTE = 60_000
+
 export class LogTables {
   readonly #logs
-  readonly #insertOutcome
 
   constructor(
     readonly conn: SqliteConnection,
     readonly limits: T.StoreLimits,
   ) {
     this.#logs = conn.q.logs
-    this.#insertOutcome = conn.q.ingest.INSERT_OUTCOME
-  }
-
-  async recordOutcomes(outcomes: Omit<T.Outcome, 'id'>[]): Promise<void> {
-    const insert = this.#insertOutcome
-    await this.conn.group.soon(() => {
-      for (const o of outcomes) insert.run(o)
-    })
   }
 
   async outcomeCounts(q: T.OutcomeCountQuery): Promise<T.OutcomeCount[]> {
     const rows = this.#logs.OUTCOME_COUNTS.all({
       from: q.from,
       to: q.to,
-      bucketMs: Math.max(1, Math.floor(q.bucketMs)),
+      bucketMs: Math.max(MINUTE, Math.round(q.bucketMs / MINUTE) * MINUTE),
       destinationId: q.destinationId ?? null,
     }) as Row[]
     return rows.map(rowToOutcomeCount)
   }
 
   async lookupEvent(messageId: string): Promise<T.EventLookup> {
-    const events = (this.#logs.SELECT_EVENTS_BY_MESSAGE.all(messageId) as Row[]).map(rowToEvent)
-    if (events.length === 0) return { events, outcomes: [] }
+    const logs = this.#logs
+    const events = (logs.SELECT_EVENTS_BY_MESSAGE.all(messageId) as Row[]).map(rowToEvent)
+    if (events.length === 0) {
+      return { events, outcomes: [], parked: [], deadLetters: [], attempts: [], cursors: [] }
+    }
     const ids = JSON.stringify(events.map((e) => e.id))
-    return { events, outcomes: (this.#logs.SELECT_OUTCOMES_OF_EVENTS.all(ids) as Row[]).map(rowToOutcome) }
+    const attempts: T.Attempt[] = []
+    for (const event of events) {
+      const around = (logs.SELECT_ATTEMPTS_AROUND_EVENT.all({ eventId: event.id }) as Row[]).map(rowToAttempt)
+      for (const attempt of around) if (attempt.eventIds.includes(event.id)) attempts.push(attempt)
+    }
+    attempts.sort((a, b) => a.id - b.id)
+    return {
+      events,
+      outcomes: (logs.SELECT_OUTCOMES_OF_EVENTS.all(ids) as Row[]).map(rowToOutcome),
+      parked: (logs.SELECT_PARKED_OF_EVENTS.all(ids) as Row[]).map(rowToParked),
+      deadLetters: (logs.SELECT_DEAD_LETTERS_OF_EVENTS.all(ids) as Row[]).map(rowToDeadLetter),
+      attempts: dedupeById(attempts),
+      cursors: (this.conn.q.delivery.SELECT_CURSORS.all() as Row[]).map((r) => ({
+        destinationId: String(r.destination_id),
+        cursor: Number(r.position),
+      })),
+    }
   }
 
   async listOutcomes(q: T.OutcomeQuery = {}): Promise<T.Outcome[]> {
@@ -44,7 +64,6 @@ export class LogTables {
       destinationId: q.destinationId ?? null,
       outcome: q.outcome ?? null,
       messageId: q.messageId ?? null,
-      jobId: q.jobId ?? null,
       before: q.before ?? null,
       limit: q.limit ?? 100,
     }) as Row[]
@@ -53,6 +72,17 @@ export class LogTables {
 
   async findEventsByUser(userKey: string, limit = 100): Promise<T.StoredEvent[]> {
     return (this.#logs.SELECT_EVENTS_BY_USER.all(userKey, limit) as Row[]).map(rowToEvent)
+  }
+
+  async recentEvents(limit: number): Promise<T.StoredEvent[]> {
+    return (this.#logs.SELECT_RECENT_EVENTS.all(limit) as Row[]).map(rowToEvent)
+  }
+
+  async deleteEventsOfUser(userKey: string): Promise<number> {
+    return this.conn.write(() => {
+      this.#logs.DELETE_OUTCOMES_OF_USER_EVENTS.run(userKey)
+      return this.#logs.DELETE_EVENTS_OF_USER.run(userKey).changes
+    })
   }
 
   async eventIdRange(range: T.EventTimeRange): Promise<{ firstId: number; lastId: number } | null> {
@@ -77,25 +107,6 @@ export class LogTables {
     return rows.map(rowToEvent)
   }
 
-  async recordAttempt(a: T.NewAttempt): Promise<number> {
-    const max = this.limits.maxAttemptBodyBytes
-    const requestBody = truncateBody(a.requestBody, max)
-    const responseBody = a.responseBody === null ? null : truncateBody(a.responseBody, max)
-    const row = {
-      at: a.at ?? Date.now(),
-      destinationId: a.destinationId,
-      endpoint: a.endpoint,
-      requestBody,
-      responseStatus: a.responseStatus,
-      responseBody,
-      durationMs: Math.round(a.durationMs),
-      jobCount: a.jobCount,
-      error: a.error ?? null,
-      bytes: Buffer.byteLength(requestBody) + (responseBody ? Buffer.byteLength(responseBody) : 0),
-    }
-    return this.conn.group.soon(() => Number(this.#logs.INSERT_ATTEMPT.run(row).lastInsertRowid))
-  }
-
   async listAttempts(q: T.AttemptQuery = {}): Promise<T.Attempt[]> {
     const rows = this.#logs.SELECT_ATTEMPTS.all({
       destinationId: q.destinationId ?? null,
@@ -105,4 +116,8 @@ export class LogTables {
     }) as Row[]
     return rows.map(rowToAttempt)
   }
+}
+
+function dedupeById(attempts: T.Attempt[]): T.Attempt[] {
+  return attempts.filter((a, i) => i === 0 || attempts[i - 1].id !== a.id)
 }

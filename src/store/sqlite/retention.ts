@@ -1,4 +1,5 @@
-// Retention: deletes old events, dedupe keys, outcomes and attempts by age and by size/row caps, in
+// Retention: deletes old events (never undelivered ones), dedupe keys, revisions no event needs,
+// outcomes, counters and attempts by age and by size/row caps, in
 // chunks so that no statement holds the write lock for long. Each chunk is its own transaction under
 // the lock shared with the delivery thread's connection, and the event loop runs between chunks.
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -28,15 +29,20 @@ export class Retention {
     }
   }
 
-  async prune(options: { now?: number } = {}): Promise<T.PruneResult> {
+  async prune(options: T.PruneOptions = {}): Promise<T.PruneResult> {
     const now = options.now ?? Date.now()
+    const keepAfter = options.keepAfter ?? Number.MAX_SAFE_INTEGER
     const p = this.#prune
     const l = this.limits
     let events = await this.#deleteInChunks(p.CHUNK_DELETE_EVENTS_BEFORE, {
       cutoff: now - l.eventRetentionMs,
+      keepAfter,
     })
     const sizeCut = p.EVENTS_SIZE_CUTOFF_ID.get({ maxBytes: l.maxEventBytes }) as { id: number } | undefined
-    if (sizeCut) events += await this.#deleteInChunks(p.CHUNK_DELETE_EVENTS_UP_TO_ID, { maxId: sizeCut.id })
+    if (sizeCut) {
+      events += await this.#deleteInChunks(p.CHUNK_DELETE_EVENTS_UP_TO_ID, { maxId: sizeCut.id, keepAfter })
+    }
+    this.conn.write(() => p.DELETE_UNUSED_REVISIONS.run())
 
     let dedupeKeys = await this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS, {
       cutoff: now - Math.max(l.dedupeWindowMs, l.eventRetentionMs),
@@ -54,7 +60,11 @@ export class Retention {
     const rowCut = p.OUTCOMES_ROWS_CUTOFF_ID.get({ maxRows: l.maxOutcomeRows }) as { id: number } | undefined
     if (rowCut) outcomes += await this.#deleteInChunks(p.CHUNK_DELETE_OUTCOMES_UP_TO_ID, { maxId: rowCut.id })
 
-    let attempts = 0
+    this.conn.write(() => p.DELETE_OUTCOME_COUNTS_BEFORE.run({ cutoff: now - l.outcomeRetentionMs }))
+
+    let attempts = await this.#deleteInChunks(p.CHUNK_DELETE_ATTEMPTS_BEFORE, {
+      cutoff: now - l.outcomeRetentionMs,
+    })
     const attemptRowCut = p.ATTEMPTS_ROWS_CUTOFF_ID.get({ maxRows: l.maxAttemptRows }) as
       { id: number } | undefined
     if (attemptRowCut)

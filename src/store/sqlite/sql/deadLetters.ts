@@ -16,13 +16,17 @@ SELECT * FROM dead_letters WHERE ${FILTER} AND id > @after ORDER BY id LIMIT @li
 
 export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = ?`
 
-/** Replay: fresh ready jobs (attempts 0, retry window restarted) from the selected dead letters. */
+/**
+ * Replay: parked again as new receipts (attempts 0, retry window from now), ordered after everything
+ * received so far (position = the log head). An item already parked stays as it is.
+ */
 export const REPLAY_DEAD_LETTERS = `
-INSERT INTO jobs (destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
-                  batch_key, payload, attempts, run_at, first_enqueued_at)
-SELECT destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
-       batch_key, payload, 0, @now, @now
-FROM dead_letters WHERE ${FILTER} AND replayed_at IS NULL ORDER BY id`
+INSERT INTO parked_items (destination_id, event_id, ordinal, position, message_id, mapping_id, action, lane,
+                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held)
+SELECT destination_id, event_id, ordinal, @head, message_id, mapping_id, action, lane, ordering_keys, payload,
+       0, @now, @now, 0
+FROM dead_letters WHERE ${FILTER} AND replayed_at IS NULL ORDER BY id
+ON CONFLICT (destination_id, event_id, ordinal) DO NOTHING`
 
 export const MARK_DEAD_LETTERS_REPLAYED = `
 UPDATE dead_letters SET replayed_at = @now WHERE ${FILTER} AND replayed_at IS NULL`
