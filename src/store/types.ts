@@ -469,6 +469,7 @@ export interface Store {
   deleteSource(id: string): Promise<boolean>
 
   // destinations
+  /** Also creates its delivery cursor at the log head (earlier events were received before it existed). */
   createDestination(input: NewDestination): Promise<Destination>
   getDestination(id: string): Promise<Destination | null>
   listDestinations(): Promise<Destination[]>
@@ -506,8 +507,8 @@ export interface Store {
   /**
    * Takes (or renews) the destination's delivery for `owner` until now + leaseMs and returns where it
    * stands, or null while another owner holds an unexpired lease. `force` takes it regardless (one
-   * process per SQLite folder: a lease found at start belongs to a run that died). The cursor starts
-   * at the log head the first time.
+   * process per SQLite folder: a lease found at start belongs to a run that died). A destination
+   * without a cursor (none is created before createDestination) gets one at the log head.
    */
   openDelivery(
     destinationId: string,

@@ -71,15 +71,21 @@ export class ConfigTables {
 
   async createDestination(input: T.NewDestination): Promise<T.Destination> {
     const id = input.id ?? randomUUID()
+    const createdAt = input.createdAt ?? Date.now()
     try {
-      this.#config.INSERT_DESTINATION.run({
-        id,
-        name: input.name,
-        kind: input.kind,
-        settings: JSON.stringify(input.settings ?? {}),
-        apiKeySealed: input.apiKey ? this.box.encrypt(input.apiKey, `destination:${id}`) : null,
-        enabled: bit(input.enabled ?? true),
-        createdAt: input.createdAt ?? Date.now(),
+      // Its delivery starts at the log head: every earlier event was received before it existed.
+      this.conn.write(() => {
+        this.#config.INSERT_DESTINATION.run({
+          id,
+          name: input.name,
+          kind: input.kind,
+          settings: JSON.stringify(input.settings ?? {}),
+          apiKeySealed: input.apiKey ? this.box.encrypt(input.apiKey, `destination:${id}`) : null,
+          enabled: bit(input.enabled ?? true),
+          createdAt,
+        })
+        const head = Number((this.conn.q.ingest.LAST_EVENT_ID.get() as { id: number }).id)
+        this.conn.q.delivery.INSERT_CURSOR.run({ destinationId: id, position: head, owner: null, leaseUntil: null, now: createdAt })
       })
     } catch (cause) {
       if (isUniqueViolation(cause)) {
