@@ -1,10 +1,9 @@
-// What the server and the admin API need of delivery: ingest into the store, configuration reloads,
-// destination states, wake-ups, start and stop. DeliveryService does it all on the calling thread;
-// ThreadedDelivery (thread/host.ts) stores and routes here and delivers on a worker thread.
-import type { NormalizedEvent } from '../engine/event/index.js'
-import type { IngestResult, StoredEvent } from '../store/types.js'
+// What the server and the admin API need of delivery: ingest into the event log, configuration
+// reloads (each a new configuration revision), destination states, replays, start and stop.
+// DeliveryService does it; where the engine that sends runs (this thread or a worker) is its choice.
+import type { IngestEvent, IngestResult, ReplaySelector, StoredEvent } from '../store/types.js'
 import type { DeliveryOptions } from './options.js'
-import type { RouterCompileProblem } from './router.js'
+import type { RoutingProblem } from './routing-port.js'
 
 export interface DestinationStatus {
   id: string
@@ -14,35 +13,30 @@ export interface DestinationStatus {
   baseUrl: string | null
 }
 
-/** What a replay of stored events made: jobs stored, events that failed routing (per mapping). */
-export interface RerouteResult {
-  jobs: number
-  failed: number
-}
-
 export interface Delivery {
   /** The delivery tuning in effect (defaults filled in). */
   readonly options: DeliveryOptions
   /** The base URL every destination is sent to instead of its region's (`--iterable-url`, sandbox). */
   readonly baseUrlOverride: string | undefined
+  /** The configuration revision accepted events are stamped with now. */
+  readonly revision: number
   /** Each destination's state, as of the last `reload()` (pauses are updated live). */
   destinations(): DestinationStatus[]
-  /** Reads destinations, mappings and keys from the store and compiles them; after every change. */
-  reload(): Promise<RouterCompileProblem[]>
+  /** Whether `destinationId` (or any destination) receives events under the current configuration. */
+  receives(destinationId?: string): boolean
+  /** A new configuration revision from the store's destinations and mappings; after every change. */
+  reload(): Promise<RoutingProblem[]>
   /** Clears a destination's pause (e.g. after its API key changed) and reloads. */
   resume(destinationId: string): Promise<void>
-  /** Stores the events and their jobs in one transaction; resolves after the commit. */
-  accept(
-    sourceId: string,
-    events: readonly NormalizedEvent[],
-    receivedAt: Date,
-    sizes: readonly number[],
-  ): Promise<IngestResult>
-  /** Replay: stored events routed again through today's mappings (new jobs). */
-  reroute(events: readonly StoredEvent[], destinationId?: string): Promise<RerouteResult>
-  /** Wake-up hint (e.g. after a replay): every queue looks for work now. */
+  /** Appends the events (serialised by the caller) to the log in one transaction; resolves after the commit. */
+  accept(sourceId: string, events: IngestEvent[], receivedAt: Date): Promise<IngestResult>
+  /** Stored events appended again as new receipts (routed with today's configuration). */
+  replayEvents(events: readonly StoredEvent[], destinationId?: string): Promise<number>
+  /** Dead letters parked again as new receipts. */
+  replayDeadLetters(selector: ReplaySelector): Promise<number>
+  /** Wake-up hint: deliveries read the log now. */
   wakeAll(): void
   start(): Promise<void>
-  /** Graceful: stop claiming, finish or release in-flight work within the timeout. */
+  /** Graceful: stop reading, finish in-flight requests within the timeout, write progress. */
   stop(timeoutMs?: number): Promise<void>
 }

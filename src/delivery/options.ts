@@ -1,9 +1,12 @@
 // Delivery tuning. Every duration is in milliseconds; defaults follow the design's delivery policy.
 
 export interface DeliveryOptions {
-  /** Longest a partly filled bulk batch waits for more jobs while they keep arriving (default 1 s). */
+  /**
+   * Longest a partly filled bulk body waits while the log still has events to read (default 1 s):
+   * bodies flush on size, on 4 MB, after this linger, or as soon as delivery has read the whole log.
+   */
   lingerMs: number
-  /** Give up retrying a job this long after it was first enqueued (default 6 h) → dead letter. */
+  /** Give up retrying an item this long after its event was received (default 6 h) → dead letter. */
   retryWindowMs: number
   /** A custom event whose user does not exist yet (`notFound*`) is retried this long (default 10 min). */
   notFoundWindowMs: number
@@ -11,31 +14,38 @@ export interface DeliveryOptions {
   retryBaseMs: number
   /** Longest delay between two attempts (default 5 min). */
   retryMaxDelayMs: number
-  /** Lease on claimed jobs; expired leases are reclaimed after a crash (default 5 min). */
-  leaseMs: number
-  /** Polling interval: the guarantee behind wake-up hints (default 1 s). */
-  pollMs: number
-  /** How often expired leases are reclaimed (default 30 s). */
-  reclaimEveryMs: number
-  /** Jobs claimed at once by a queue of single requests (default 256). */
-  singleClaimLimit: number
   /**
-   * Requests in flight at once per queue of single requests (default 32). Iterable answers in tens
-   * of milliseconds, so this, not CPU, bounds a single-request queue: 32 lanes at 50 ms ≈ 640 req/s.
+   * A destination is delivered by one owner at a time under a lease this long, renewed every third
+   * of it (default 30 s). A node that stops renewing (killed) is taken over once it expires.
+   */
+  leaseMs: number
+  /** How often the log is read when no wake-up came, and unowned destinations are tried (default 1 s). */
+  pollMs: number
+  /** Events read from the log per page (default 500). */
+  readPageSize: number
+  /** Items read but unfinished that may live only in memory (default 10,000); reading waits above it. */
+  windowItems: number
+  /** Parked items (retrying, held) kept in memory (default 100,000); reading waits above it. */
+  maxParkedItems: number
+  /** How often progress is written: cursor, parked items, dead letters, logs (default 50 ms). */
+  flushMs: number
+  /**
+   * Requests in flight at once per lane of single requests (default 32). Iterable answers in tens
+   * of milliseconds, so this, not CPU, bounds a single-request lane: 32 lanes at 50 ms ≈ 640 req/s.
    */
   concurrency: number
-  /** Workers per bulk queue: bulk requests in flight at once per (destination, endpoint) (default 2). */
+  /** Bulk requests in flight at once per bulk lane (default 2). */
   bulkConcurrency: number
   /** Apply Iterable's per-endpoint rate limits (default true; the benchmark turns them off). */
   rateLimits: boolean
   /** Per-endpoint overrides in requests per second, keyed by path (e.g. `/api/events/trackBulk`). */
   rateLimitOverrides: Record<string, number>
   /**
-   * At start, take back every lease, not only expired ones. Right for one process per store (SQLite:
-   * leases found at start belong to a process that died); wrong for several nodes on one database.
+   * At start, take each destination's delivery even if a lease is held. Right for one process per
+   * store (SQLite: a lease found at start belongs to a process that died); wrong for several nodes.
    */
   reclaimAllOnStart: boolean
-  /** Graceful shutdown: wait this long for in-flight requests, then release their jobs (default 10 s). */
+  /** Graceful shutdown: wait this long for in-flight requests (default 10 s). */
   shutdownTimeoutMs: number
 }
 
@@ -45,10 +55,12 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   notFoundWindowMs: 10 * 60 * 1000,
   retryBaseMs: 1000,
   retryMaxDelayMs: 5 * 60 * 1000,
-  leaseMs: 5 * 60 * 1000,
+  leaseMs: 30_000,
   pollMs: 1000,
-  reclaimEveryMs: 30_000,
-  singleClaimLimit: 256,
+  readPageSize: 500,
+  windowItems: 10_000,
+  maxParkedItems: 100_000,
+  flushMs: 50,
   concurrency: 32,
   bulkConcurrency: 2,
   rateLimits: true,

@@ -106,3 +106,46 @@ export function buildBulkRequests(deliveries: readonly PlannedDelivery[], limits
   flush()
   return plan
 }
+
+/**
+ * A bulk body built item by item: `tryAdd` takes an item's JSON while it fits the count and the byte
+ * limit; `finish` gives the exact body. (Provisional: the routing branch brings the shared builder.)
+ */
+export class BulkBodyBuilder {
+  readonly #prefix: string
+  readonly #maxItems: number
+  readonly #maxBytes: number
+  #parts: string[] = []
+  #bytes: number
+
+  constructor(envelope: JsonObject | undefined, listKey: string, limits: BulkLimits = {}) {
+    const head = JSON.stringify(envelope ?? {})
+    this.#prefix = (head === '{}' ? '{' : head.slice(0, -1) + ',') + JSON.stringify(listKey) + ':['
+    this.#maxItems = Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor(limits.maxItems ?? MAX_BATCH_SIZE)))
+    this.#maxBytes = limits.maxBytes ?? MAX_BULK_BYTES
+    this.#bytes = Buffer.byteLength(this.#prefix) + 2
+  }
+
+  /** Whether an item of this many bytes could ever fit a body on its own. */
+  fitsAlone(itemJson: string): boolean {
+    return Buffer.byteLength(this.#prefix) + 2 + Buffer.byteLength(itemJson) <= this.#maxBytes
+  }
+
+  /** Adds the item when it fits; false when the body is full (by count or bytes). */
+  tryAdd(itemJson: string): boolean {
+    if (this.#parts.length >= this.#maxItems) return false
+    const size = Buffer.byteLength(itemJson) + (this.#parts.length === 0 ? 0 : 1)
+    if (this.#bytes + size > this.#maxBytes) return false
+    this.#parts.push(itemJson)
+    this.#bytes += size
+    return true
+  }
+
+  get count(): number {
+    return this.#parts.length
+  }
+
+  finish(): string {
+    return this.#prefix + this.#parts.join(',') + ']}'
+  }
+}

@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Delivery } from '../delivery/delivery.js'
+import { eventJson, eventUserKey } from '../engine/event/index.js'
 import type { Store } from '../store/types.js'
 import { ADMIN_PREFIX, adminApi } from './admin/index.js'
 import { registerHealth } from './health.js'
@@ -50,7 +51,13 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       return source === null ? null : { sourceId: source.id }
     },
     accept: async (sourceId, events, receivedAt, info) => {
-      const result = await delivery.accept(sourceId, events, receivedAt, info.sizes)
+      const stored = events.map((event, i) => ({
+        messageId: event.messageId,
+        body: eventJson(event),
+        size: info.sizes[i] ?? 0,
+        userKey: eventUserKey(event),
+      }))
+      const result = await delivery.accept(sourceId, stored, receivedAt)
       return { duplicates: result.duplicates }
     },
     ...(options.ingestLimits ? { limits: options.ingestLimits } : {}),

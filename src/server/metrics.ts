@@ -1,9 +1,9 @@
 // Prometheus metrics (prom-client) on a registry of our own: counters fed by the delivery
-// observer, queue depth and oldest-job age read from the store at scrape time.
+// observer, queue depth and oldest-work age read from the store at scrape time.
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { DeliveryObserver } from '../delivery/observer.js'
-import type { QueueStats, Store } from '../store/types.js'
+import type { DeliveryStats, Store } from '../store/types.js'
 
 export interface Metrics {
   registry: Registry
@@ -22,7 +22,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
   })
   const routed = new Counter({
     name: 'iterable_actions_jobs_routed_total',
-    help: 'Delivery jobs created by routing.',
+    help: "Items (one mapping's delivery of one event) routed for delivery.",
     labelNames: ['destination'],
     registers: [registry],
   })
@@ -34,19 +34,19 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
   })
   const delivered = new Counter({
     name: 'iterable_actions_jobs_delivered_total',
-    help: 'Jobs delivered to Iterable.',
+    help: 'Items delivered to Iterable.',
     labelNames: ['destination', 'endpoint'],
     registers: [registry],
   })
   const retried = new Counter({
     name: 'iterable_actions_jobs_retried_total',
-    help: 'Jobs scheduled for another attempt.',
+    help: 'Items parked for another attempt.',
     labelNames: ['destination', 'endpoint'],
     registers: [registry],
   })
   const dead = new Counter({
     name: 'iterable_actions_jobs_dead_lettered_total',
-    help: 'Jobs moved to the dead letters.',
+    help: 'Items moved to the dead letters.',
     labelNames: ['destination', 'endpoint'],
     registers: [registry],
   })
@@ -57,12 +57,12 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   })
-  // Both queue gauges of a scrape (collected together) share one read: it scans the queue, which is
-  // slow under a backlog. The next scrape reads afresh.
-  let reading: Promise<QueueStats[]> | null = null
-  const queueStats = (): Promise<QueueStats[]> => {
+  // Both queue gauges of a scrape (collected together) share one read of the store: cursors, the log
+  // head and the parked items per lane (no scan of the log). The next scrape reads afresh.
+  let reading: Promise<QueueRow[]> | null = null
+  const queues = (): Promise<QueueRow[]> => {
     if (reading === null) {
-      const current = store.queueStats()
+      const current = store.deliveryStats().then(queueRows)
       reading = current
       const forget = (): void => {
         if (reading === current) reading = null
@@ -73,26 +73,27 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
   }
   new Gauge({
     name: 'iterable_actions_queue_depth',
-    help: 'Jobs in a delivery queue (ready, scheduled or leased).',
+    help:
+      'Accepted work not yet finished: events after a destination\'s cursor (endpoint "log"), and ' +
+      'items parked per endpoint (waiting for a retry, or held behind an earlier item of their user).',
     labelNames: ['destination', 'endpoint'],
     registers: [registry],
     async collect() {
       this.reset()
-      for (const q of await queueStats()) {
+      for (const q of await queues())
         this.set({ destination: q.destinationId, endpoint: q.endpoint }, q.depth)
-      }
     },
   })
   new Gauge({
     name: 'iterable_actions_queue_oldest_age_seconds',
-    help: 'Age of the oldest job of a delivery queue (since first enqueued).',
+    help: 'Age of the oldest unfinished work per destination and endpoint (since its event was received).',
     labelNames: ['destination', 'endpoint'],
     registers: [registry],
     async collect() {
       this.reset()
       const now = Date.now()
-      for (const q of await queueStats()) {
-        const age = q.oldestEnqueuedAt === null ? 0 : (now - q.oldestEnqueuedAt) / 1000
+      for (const q of await queues()) {
+        const age = q.oldestAt === null ? 0 : (now - q.oldestAt) / 1000
         this.set({ destination: q.destinationId, endpoint: q.endpoint }, age)
       }
     },
@@ -114,4 +115,33 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
     const text = await metrics.registry.metrics()
     return reply.type(metrics.registry.contentType).send(text)
   })
+}
+
+/** One gauge row: a destination's log backlog (`endpoint: "log"`) or its parked items of one lane. */
+interface QueueRow {
+  destinationId: string
+  endpoint: string
+  depth: number
+  oldestAt: number | null
+}
+
+export function queueRows(stats: readonly DeliveryStats[]): QueueRow[] {
+  const rows: QueueRow[] = []
+  for (const s of stats) {
+    rows.push({
+      destinationId: s.destinationId,
+      endpoint: 'log',
+      depth: s.behind,
+      oldestAt: s.oldestBehindAt,
+    })
+    for (const lane of s.lanes) {
+      rows.push({
+        destinationId: s.destinationId,
+        endpoint: lane.lane,
+        depth: lane.retrying + lane.held,
+        oldestAt: lane.oldestEnqueuedAt,
+      })
+    }
+  }
+  return rows
 }

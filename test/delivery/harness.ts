@@ -10,7 +10,8 @@ import {
   type DeliveryOptions,
   type DeliveryObserver,
 } from '../../src/delivery/index.js'
-import { normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
+import { routingPort } from '../../src/cli/serve/routing-port.js'
+import { eventJson, eventUserKey, normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
 import type { MappingConfig } from '../../src/iterable/mappings.js'
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { openStore, type Destination, type Store } from '../../src/store/index.js'
@@ -43,10 +44,9 @@ export interface HarnessOptions {
 
 export const FAST: Partial<DeliveryOptions> = {
   pollMs: 50,
-  lingerMs: 50,
+  flushMs: 20,
   retryBaseMs: 20,
   retryMaxDelayMs: 200,
-  reclaimEveryMs: 200,
   rateLimits: false,
 }
 
@@ -73,6 +73,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   })
   const service = new DeliveryService({
     store,
+    routing: routingPort,
     baseUrlOverride: sandbox.url,
     delivery: { ...FAST, ...options.delivery },
     ...(options.observer ? { observer: options.observer } : {}),
@@ -141,9 +142,11 @@ export function sender(
     const normalized = events.map((e) => normalizeEvent(e as unknown as SegmentEvent, { receivedAt }))
     await delivery.accept(
       sourceId,
-      normalized,
+      normalized.map((event) => {
+        const body = eventJson(event)
+        return { messageId: event.messageId, body, size: body.length, userKey: eventUserKey(event) }
+      }),
       receivedAt,
-      normalized.map((e) => JSON.stringify(e).length),
     )
   }
 }
@@ -184,4 +187,10 @@ export function requestsTo(sandbox: RunningSandbox, route: string): Record<strin
 export function count(requests: Record<string, number>, status?: string): number {
   if (status !== undefined) return requests[status] ?? 0
   return Object.values(requests).reduce((a, b) => a + b, 0)
+}
+
+/** Nothing left to deliver: every cursor at the log head (written) and nothing parked. */
+export async function drained(store: Store): Promise<boolean> {
+  const stats = await store.deliveryStats()
+  return stats.length > 0 && stats.every((s) => s.behind === 0 && s.lanes.length === 0)
 }

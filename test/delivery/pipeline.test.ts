@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultMappings } from '../../src/config/index.js'
-import { createHarness, count, identify, requestsTo, track, type Harness } from './harness.js'
+import { createHarness, count, drained, identify, requestsTo, track, type Harness } from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -8,8 +8,7 @@ afterEach(async () => {
   harness = undefined
 })
 
-const emptyQueues = async (h: Harness): Promise<boolean> =>
-  (await h.store.queueStats()).every((q) => q.depth === 0)
+const emptyQueues = (h: Harness): Promise<boolean> => drained(h.store)
 
 describe('delivery pipeline', () => {
   it('delivers identify and track events through the bulk endpoints, one trackBulk for many events', async () => {
@@ -29,8 +28,13 @@ describe('delivery pipeline', () => {
     const ids = new Set(user?.events.map((e) => e.id))
     expect(ids.has(events[1].messageId as string)).toBe(true)
     await harness.waitFor(() => emptyQueues(harness!))
-    const outcomes = await harness.store.lookupEvent(events[1].messageId as string)
-    expect(outcomes.outcomes.map((o) => o.outcome)).toEqual(['delivered'])
+    // Delivered on the first try: no outcome row, a counter, and the request that carried it.
+    const lookup = await harness.store.lookupEvent(events[1].messageId as string)
+    expect(lookup.outcomes).toEqual([])
+    expect(lookup.attempts.map((a) => [a.endpoint, a.responseStatus])).toEqual([
+      ['/api/events/trackBulk', 200],
+    ])
+    expect(lookup.attempts[0].eventIds).toContain(lookup.events[0].id)
   })
 
   it('sends at most 1000 items per bulk request', async () => {
@@ -83,7 +87,7 @@ describe('delivery pipeline', () => {
   })
 
   it('flushes a partial batch as soon as no more jobs are waiting (does not sit out a long linger)', async () => {
-    harness = await createHarness({ delivery: { lingerMs: 30_000 } })
+    harness = await createHarness()
     const started = Date.now()
     await harness.send([track('u-idle', 'Pinged')])
     await harness.waitFor(() => emptyQueues(harness!), 5000)
@@ -170,6 +174,10 @@ describe('delivery pipeline', () => {
       messageId: 'invalid-identify',
     }
     await harness.send([event])
+    // Routing happens as delivery reads the log: the refusal is written with its progress.
+    await harness.waitFor(
+      async () => (await harness!.store.lookupEvent('invalid-identify')).outcomes.length > 0,
+    )
     const lookup = await harness.store.lookupEvent('invalid-identify')
     expect(lookup.events).toHaveLength(1)
     expect(lookup.outcomes).toHaveLength(1)
@@ -186,17 +194,20 @@ describe('delivery pipeline', () => {
       (await harness.store.lookupEvent((await harness.store.findEventsByUser('u-off'))[0].messageId)).events,
     ).toHaveLength(1)
     expect(await harness.store.findEventsByUser('u-off')).toHaveLength(2)
-    expect(await harness.store.queueStats()).toEqual([])
+    // Nobody delivers it: its cursor stays where it was created, the events wait behind it.
+    const [stats] = await harness.store.deliveryStats()
+    expect(stats.behind).toBe(2)
+    expect(stats.owner).toBeNull()
     expect(harness.sandbox.stats.snapshot().endpoints).toEqual({})
     expect(harness.service.destinations()[0].state).toBe('no-api-key')
   })
 
   it('recompiles on reload only, not per event', async () => {
     harness = await createHarness()
-    const router = harness.service.router
+    const routing = harness.service.routing
     await harness.send([track('u-r', 'X')])
-    expect(harness.service.router).toBe(router)
+    expect(harness.service.routing).toBe(routing)
     await harness.service.reload()
-    expect(harness.service.router).not.toBe(router)
+    expect(harness.service.routing).not.toBe(routing)
   })
 })

@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import {
   DeliveryService,
   ITERABLE_RATE_LIMITS,
-  ThreadedDelivery,
+  ThreadedEngine,
   type Delivery,
   type DeliveryOptions,
 } from '../../delivery/index.js'
@@ -19,6 +19,7 @@ import { bootstrap, generateSecret } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
 import { checkOptions, type ServeOptions } from './options.js'
 import { schedulePruning } from './retention.js'
+import { routingPort } from './routing-port.js'
 import { openServeStore } from './store.js'
 
 export type DeliveryMode = 'iterable' | 'custom-url' | 'sandbox' | 'disabled'
@@ -56,8 +57,8 @@ function rateLimitShare(nodes: number | undefined): Record<string, number> {
 function deliveryOptions(options: ServeOptions, multiNode: boolean): Partial<DeliveryOptions> {
   const given = options.delivery ?? {}
   return {
-    // SQLite: one process owns the data folder, so leases found at start belong to a run that died.
-    // PostgreSQL: other nodes hold live leases; a dead node's come back when they expire.
+    // SQLite: one process owns the data folder, so delivery leases found at start belong to a run
+    // that died. PostgreSQL: other nodes hold live leases; a dead node's are taken once they expire.
     reclaimAllOnStart: !multiNode,
     ...given,
     rateLimitOverrides: { ...rateLimitShare(options.rateLimitNodes), ...given.rateLimitOverrides },
@@ -111,9 +112,20 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       ...(baseUrlOverride ? { baseUrlOverride } : {}),
       delivery: deliveryOptions(options, multiNode),
     }
-    const delivery: Delivery = options.deliveryThread
-      ? new ThreadedDelivery({ ...deliveryServiceOptions, storeOptions: opened.options })
-      : new DeliveryService(deliveryServiceOptions)
+    const delivery: Delivery = new DeliveryService({
+      ...deliveryServiceOptions,
+      routing: routingPort,
+      ...(options.deliveryThread
+        ? {
+            engine: (context) =>
+              new ThreadedEngine(context, {
+                storeOptions: opened.options,
+                entry: new URL('./delivery-thread.js', import.meta.url),
+                ...(baseUrlOverride ? { baseUrlOverride } : {}),
+              }),
+          }
+        : {}),
+    })
     const problems = await delivery.reload()
     for (const problem of problems) logger.error(problem, 'a mapping could not be compiled')
 

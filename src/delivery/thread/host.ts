@@ -1,28 +1,23 @@
-// ThreadedDelivery: ingest stores and routes on the calling (main) thread; a worker thread with its
-// own store connection claims, sends and settles. The main thread's event loop then serves ingest
-// without waiting behind delivery work, and delivery uses the second core. A thread that dies is
-// started again; the jobs it held come back through the lease rules of its store.
+// ThreadedEngine: the delivery engine on a worker thread with its own store connection, so that
+// ingest answers on the main thread never wait behind delivery work and delivery uses the second
+// core. The thread's script is given by the caller (serve's composition hands it the routing). A
+// thread that dies is started again; its destinations come back through their leases (at once on
+// SQLite, where the restarted thread takes them over).
 import { Worker } from 'node:worker_threads'
-import { pino, type Logger } from 'pino'
-import type { NormalizedEvent } from '../../engine/event/index.js'
+import type { Logger } from 'pino'
 import type { StoreOptions } from '../../store/index.js'
-import type { IngestResult, QueueKey, StoredEvent } from '../../store/types.js'
-import type { Delivery, DestinationStatus, RerouteResult } from '../delivery.js'
-import type { DeliveryObserver } from '../observer.js'
-import type { DeliveryOptions } from '../options.js'
-import type { RouterCompileProblem } from '../router.js'
-import { DeliveryService, type DeliveryServiceOptions } from '../service.js'
-import type { FromThread, ObserverCall, ThreadData, ToThread } from './messages.js'
+import type { EngineContext, EngineHandle } from '../service.js'
+import type { EngineCall, FromThread, ObserverCall, ThreadData, ToThread } from './messages.js'
 
-export interface ThreadedDeliveryOptions extends Omit<DeliveryServiceOptions, 'onQueued' | 'routing'> {
+export interface ThreadedEngineOptions {
   /** How the delivery thread opens its own connection to the same store. */
   storeOptions: StoreOptions
-  /** The thread's script (default: entry.js beside this module, i.e. in dist/). */
-  entry?: URL
+  /** The thread's script: it calls runEngineThread (worker.ts) with a routing port. */
+  entry: URL
+  baseUrlOverride?: string
+  requestTimeoutMs?: number
   /** Wait before starting a thread that died again (default 1 s). */
   restartDelayMs?: number
-  /** Nice value of the delivery thread (Linux), so ingest wins the CPU when both want it (default 10). */
-  niceness?: number
   /** Collect the thread's garbage when its used heap passes this many MiB (default 48; 0 = off). */
   heapTrimMb?: number
 }
@@ -34,15 +29,14 @@ interface PendingCall {
 
 const STOP_GRACE_MS = 5000
 /**
- * The delivery thread's SQLite page cache: it works on the newest pages of the queue. Pages beyond the
+ * The delivery thread's SQLite page cache: it works on the newest pages of the log. Pages beyond the
  * cache come from the OS's file cache, which is not the process's memory.
  */
 const THREAD_CACHE_MB = 8
 
-export class ThreadedDelivery implements Delivery {
-  readonly #local: DeliveryService
+export class ThreadedEngine implements EngineHandle {
+  readonly #context: EngineContext
   readonly #logger: Logger
-  readonly #observer: DeliveryObserver
   readonly #data: ThreadData
   readonly #entry: URL
   readonly #restartDelayMs: number
@@ -50,15 +44,14 @@ export class ThreadedDelivery implements Delivery {
   #stopping = false
   #nextCall = 1
   readonly #calls = new Map<number, PendingCall>()
-  #queued = new Map<string, QueueKey>()
+  #wakePosted = false
 
-  constructor(options: ThreadedDeliveryOptions) {
-    const { storeOptions, entry, restartDelayMs, niceness, heapTrimMb, ...serviceOptions } = options
-    this.#logger = options.logger ?? pino({ level: 'silent' })
-    this.#observer = options.observer ?? {}
-    this.#local = new DeliveryService({ ...serviceOptions, onQueued: (jobs) => this.#wake(jobs) })
-    this.#entry = entry ?? new URL('./entry.js', import.meta.url)
-    this.#restartDelayMs = restartDelayMs ?? 1000
+  constructor(context: EngineContext, options: ThreadedEngineOptions) {
+    this.#context = context
+    this.#logger = context.logger
+    this.#entry = options.entry
+    this.#restartDelayMs = options.restartDelayMs ?? 1000
+    const storeOptions = options.storeOptions
     this.#data = {
       // The main connection runs the checkpoints; a Buffer key travels as text.
       store:
@@ -70,54 +63,13 @@ export class ThreadedDelivery implements Delivery {
               ...secretKeyText(storeOptions.secretKey),
             }
           : { ...storeOptions, ...secretKeyText(storeOptions.secretKey) },
-      delivery: this.#local.options,
+      delivery: context.options,
+      owner: context.owner,
       logLevel: this.#logger.level,
-      niceness: niceness ?? 10,
-      heapTrimMb: heapTrimMb ?? 48,
+      heapTrimMb: options.heapTrimMb ?? 48,
       ...(options.baseUrlOverride !== undefined ? { baseUrlOverride: options.baseUrlOverride } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     }
-  }
-
-  get options(): DeliveryOptions {
-    return this.#local.options
-  }
-
-  get baseUrlOverride(): string | undefined {
-    return this.#local.baseUrlOverride
-  }
-
-  destinations(): DestinationStatus[] {
-    return this.#local.destinations()
-  }
-
-  async reload(): Promise<RouterCompileProblem[]> {
-    const problems = await this.#local.reload()
-    await this.#call({ method: 'reload' })
-    return problems
-  }
-
-  async resume(destinationId: string): Promise<void> {
-    await this.#local.resume(destinationId)
-    await this.#call({ method: 'reload' })
-  }
-
-  accept(
-    sourceId: string,
-    events: readonly NormalizedEvent[],
-    receivedAt: Date,
-    sizes: readonly number[],
-  ): Promise<IngestResult> {
-    return this.#local.accept(sourceId, events, receivedAt, sizes)
-  }
-
-  /** Routed here on the main thread, like ingest; the jobs wake the delivery thread. */
-  reroute(events: readonly StoredEvent[], destinationId?: string): Promise<RerouteResult> {
-    return this.#local.reroute(events, destinationId)
-  }
-
-  wakeAll(): void {
-    this.#post({ type: 'wake', queues: null })
   }
 
   async start(): Promise<void> {
@@ -126,27 +78,46 @@ export class ThreadedDelivery implements Delivery {
     await this.#spawn()
   }
 
-  async stop(timeoutMs = this.#local.options.shutdownTimeoutMs): Promise<void> {
+  reload(): Promise<void> {
+    return this.#call('reload')
+  }
+
+  refreshParked(): Promise<void> {
+    return this.#call('refreshParked')
+  }
+
+  /** One wake-up message per turn of the event loop, however many ingests it saw. */
+  wake(): void {
+    if (this.#wakePosted) return
+    this.#wakePosted = true
+    setImmediate(() => {
+      this.#wakePosted = false
+      this.#worker?.postMessage({ type: 'wake' } satisfies ToThread)
+    })
+  }
+
+  async stop(timeoutMs = this.#context.options.shutdownTimeoutMs): Promise<void> {
     if (this.#stopping) return
     this.#stopping = true
     const worker = this.#worker
-    if (worker !== null) {
-      let timer: NodeJS.Timeout | undefined
-      const stopped = this.#call({ method: 'stop', timeoutMs }).catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'delivery thread did not stop cleanly; its leases will expire')
-      })
-      await Promise.race([
-        stopped,
-        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs + STOP_GRACE_MS))),
-      ])
-      clearTimeout(timer)
-      this.#worker = null
-      await worker.terminate()
-    }
-    await this.#local.stop(0)
+    if (worker === null) return
+    let timer: NodeJS.Timeout | undefined
+    const stopped = this.#call('stop', timeoutMs).catch((error: unknown) => {
+      this.#logger.warn(
+        { err: error },
+        'delivery thread did not stop cleanly; its leases expire by themselves',
+      )
+    })
+    await Promise.race([
+      stopped,
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs + STOP_GRACE_MS))),
+    ])
+    clearTimeout(timer)
+    this.#worker = null
+    await worker.terminate()
   }
 
-  /** Starts the thread and resolves once it delivers (or rejects with why it could not start). */
+  /** Starts the thread and resolves once it runs (or rejects with why it could not start). */
   #spawn(): Promise<void> {
     const worker = new Worker(this.#entry, { workerData: this.#data })
     this.#worker = worker
@@ -175,6 +146,7 @@ export class ThreadedDelivery implements Delivery {
 
   #restart(code: number): void {
     this.#logger.error({ code }, 'delivery thread stopped unexpectedly; starting it again')
+    // The new thread takes the destinations of the old one over (same owner name).
     setTimeout(() => {
       if (this.#stopping || this.#worker !== null) return
       this.#spawn().catch((error: unknown) => {
@@ -198,9 +170,8 @@ export class ThreadedDelivery implements Delivery {
   }
 
   #observe(call: ObserverCall): void {
-    if (call[0] === 'paused') this.#local.notePaused(call[1], call[2])
-    const hook = this.#observer[call[0]] as ((...args: unknown[]) => void) | undefined
-    hook?.call(this.#observer, ...call.slice(1))
+    const hook = this.#context.observer[call[0]] as ((...args: unknown[]) => void) | undefined
+    hook?.call(this.#context.observer, ...call.slice(1))
   }
 
   /** A thread's log line goes through the main logger, so its level, redaction and output apply. */
@@ -213,38 +184,25 @@ export class ThreadedDelivery implements Delivery {
       hostname: _host,
       ...fields
     } = JSON.parse(line) as Record<string, unknown>
-    const label = this.#logger.levels.labels[level as number] as pino.Level | undefined
+    const label = this.#logger.levels.labels[level as number] as keyof Logger | undefined
     if (label === undefined) return
-    this.#logger[label]({ ...fields, thread: 'delivery' }, typeof msg === 'string' ? msg : undefined)
-  }
-
-  /** The queues of this turn's new jobs, sent in one message (keys only, not the jobs). */
-  #wake(jobs: readonly QueueKey[]): void {
-    if (this.#queued.size === 0) setImmediate(() => this.#flushWake())
-    for (const { destinationId, endpoint } of jobs) {
-      const key = `${destinationId}\u0000${endpoint}`
-      if (!this.#queued.has(key)) this.#queued.set(key, { destinationId, endpoint })
-    }
-  }
-
-  #flushWake(): void {
-    const queues = [...this.#queued.values()]
-    this.#queued = new Map()
-    if (queues.length > 0) this.#post({ type: 'wake', queues })
-  }
-
-  #post(message: ToThread): void {
-    this.#worker?.postMessage(message)
+    const log = this.#logger[label] as (fields: object, msg?: string) => void
+    log.call(this.#logger, { ...fields, thread: 'delivery' }, typeof msg === 'string' ? msg : undefined)
   }
 
   /** A request the thread answers; without a running thread there is nothing to tell it. */
-  #call(request: { method: 'reload' } | { method: 'stop'; timeoutMs: number }): Promise<void> {
+  #call(method: EngineCall, timeoutMs?: number): Promise<void> {
     const worker = this.#worker
     if (worker === null) return Promise.resolve()
     const id = this.#nextCall++
     return new Promise<void>((resolve, reject) => {
       this.#calls.set(id, { resolve, reject })
-      worker.postMessage({ type: 'call', id, ...request } satisfies ToThread)
+      worker.postMessage({
+        type: 'call',
+        id,
+        method,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      } satisfies ToThread)
     })
   }
 }

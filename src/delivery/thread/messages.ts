@@ -1,18 +1,16 @@
 // What the main thread and the delivery thread say to each other. Plain data (structured clone).
 import type { StoreOptions } from '../../store/index.js'
-import type { QueueKey } from '../../store/types.js'
 import type { DeliveryObserver } from '../observer.js'
 import type { DeliveryOptions } from '../options.js'
 
-/** Everything the delivery thread needs to open its own store connection and deliver. */
+/** Everything the delivery thread needs to open its own store connection and run the engine. */
 export interface ThreadData {
   store: StoreOptions
-  delivery: Partial<DeliveryOptions>
+  delivery: DeliveryOptions
+  owner: string
   baseUrlOverride?: string
   requestTimeoutMs?: number
   logLevel: string
-  /** Nice value of the delivery thread relative to ingest's (Linux; 0 = same priority). */
-  niceness: number
   /** Collect garbage when the thread's used heap passes this many MiB (0 = leave it to V8). */
   heapTrimMb: number
 }
@@ -22,11 +20,11 @@ export type ObserverCall = {
   [K in keyof DeliveryObserver]-?: [K, ...Parameters<NonNullable<DeliveryObserver[K]>>]
 }[keyof DeliveryObserver]
 
+export type EngineCall = 'reload' | 'refreshParked' | 'stop'
+
 export type ToThread =
-  /** Jobs were queued (`queues`), or look everywhere (`null`, e.g. after a replay). */
-  | { type: 'wake'; queues: QueueKey[] | null }
-  | { type: 'call'; id: number; method: 'reload' }
-  | { type: 'call'; id: number; method: 'stop'; timeoutMs: number }
+  /** New events were accepted: read the log. */
+  { type: 'wake' } | { type: 'call'; id: number; method: EngineCall; timeoutMs?: number }
 
 export type FromThread =
   | { type: 'ready' }

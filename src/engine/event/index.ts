@@ -27,3 +27,4 @@ export { NORMALIZED_FIELDS, generateMessageId, normalizeEvent } from './normaliz
 export type { NormalizeOptions } from './normalize.js'
 export { parseIsoDate } from './iso-date.js'
 export { eventJson, normalizedJson, rememberEventJson } from './json-text.js'
+export { eventUserKey } from './user-key.js'

@@ -1,0 +1,385 @@
+// One destination's delivery: follows the event log from its cursor, routes each event with the
+// configuration revision it was received under, keeps each user's items in order (user-order.ts),
+// sends through one lane per endpoint, and writes its progress in flushes (progress.ts). Held by one
+// owner at a time under a lease; losing the lease stops it at once.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { Logger } from 'pino'
+import type { ItemRef, ParkedItem, PausedState, StoredEvent, Store } from '../store/types.js'
+import { CursorWindow } from './cursor-window.js'
+import type { DestinationRuntime } from './destination-runtime.js'
+import { laneOf, payloadOf, type ItemPayload, type RoutedItem, type RoutedRefusal } from './item.js'
+import { BulkLane } from './lanes/bulk-lane.js'
+import type { Lane, LaneHost } from './lanes/lane.js'
+import { SingleLane } from './lanes/single-lane.js'
+import type { DeliveryObserver } from './observer.js'
+import type { DeliveryOptions } from './options.js'
+import { ProgressBuffer } from './progress.js'
+import type { CompiledRouting } from './routing-port.js'
+import { Settler, type SettleHost } from './settle.js'
+import { UserOrder } from './user-order.js'
+import { WorkItem } from './work-item.js'
+
+export interface DestinationDeliveryContext {
+  readonly destinationId: string
+  readonly store: Store
+  /** Who holds the lease (this process). */
+  readonly owner: string
+  readonly options: DeliveryOptions
+  readonly observer: DeliveryObserver
+  readonly logger: Logger
+  /** The destination's client, limits and pause, as of the last reload. */
+  runtime(): DestinationRuntime | undefined
+  /** The compiled routing of a configuration revision (cached by the caller). */
+  routing(revision: number): Promise<CompiledRouting>
+  /** Iterable refused the key: record the pause (store, metrics). */
+  paused(state: PausedState): void
+  /** The lease was lost or could not be renewed: this delivery stopped. */
+  stopped(): void
+}
+
+const refKey = (ref: ItemRef): string => `${ref.eventId}:${ref.ordinal}`
+
+export class DestinationDelivery implements LaneHost, SettleHost {
+  readonly destinationId: string
+  readonly options: DeliveryOptions
+  readonly observer: DeliveryObserver
+  readonly logger: Logger
+  readonly order = new UserOrder()
+  readonly settle: Settler
+  window!: CursorWindow
+  progress!: ProgressBuffer
+  readonly #ctx: DestinationDeliveryContext
+  readonly #lanes = new Map<string, Lane>()
+  /** Items beyond the cursor already parked or settled at start: a re-read must not redo them. */
+  #skip = new Set<string>()
+  /** Parked items in memory (retrying or held), by `eventId:ordinal`. */
+  readonly #parked = new Map<string, WorkItem>()
+  #running = false
+  #stopping = false
+  #wakeUp: (() => void) | null = null
+  #woken = false
+  #reader: Promise<void> = Promise.resolve()
+  #leaseTimer: NodeJS.Timeout | null = null
+  /** The last read filled a page: more events are waiting in the log. */
+  #moreComing = false
+
+  constructor(context: DestinationDeliveryContext) {
+    this.#ctx = context
+    this.destinationId = context.destinationId
+    this.options = context.options
+    this.observer = context.observer
+    this.logger = context.logger
+    this.settle = new Settler(this)
+  }
+
+  runtime(): DestinationRuntime {
+    const runtime = this.#ctx.runtime()
+    if (runtime === undefined) throw new Error(`destination ${this.destinationId} has no runtime`)
+    return runtime
+  }
+
+  active(): boolean {
+    return this.#running && !this.#stopping && this.#ctx.runtime()?.paused === null
+  }
+
+  get running(): boolean {
+    return this.#running
+  }
+
+  /** Takes the lease and starts; false while another owner holds it. */
+  async start(force: boolean): Promise<boolean> {
+    const { store, owner, options } = this.#ctx
+    const state = await store.openDelivery(this.destinationId, owner, { leaseMs: options.leaseMs, force })
+    if (state === null) return false
+    this.window = new CursorWindow(state.cursor)
+    this.progress = new ProgressBuffer(
+      { commit: (progress) => store.commitProgress(this.destinationId, owner, progress) },
+      options.flushMs,
+      this.logger,
+      state.cursor,
+      () => this.#lostLease(),
+    )
+    this.#skip = new Set(
+      [...state.items, ...state.settled].filter((r) => r.eventId > state.cursor).map(refKey),
+    )
+    this.#running = true
+    this.#load(state.items)
+    this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(options.leaseMs / 3)))
+    this.#reader = this.#readLoop()
+    this.logger.info(
+      { destination: this.destinationId, cursor: state.cursor, parked: state.items.length },
+      'delivering',
+    )
+    return true
+  }
+
+  /** New events may be in the log: read now. */
+  wake(): void {
+    this.#woken = true
+    const resolve = this.#wakeUp
+    this.#wakeUp = null
+    resolve?.()
+  }
+
+  /** The pause was lifted (or the key changed): every lane sends again. */
+  resume(): void {
+    for (const lane of this.#lanes.values()) lane.pump()
+    this.wake()
+  }
+
+  /** Dead letters were replayed into parked items: take the new ones in. */
+  async refreshParked(): Promise<void> {
+    if (!this.#running || this.#stopping) return
+    const { store, owner, options } = this.#ctx
+    const state = await store.openDelivery(this.destinationId, owner, { leaseMs: options.leaseMs })
+    if (state === null) return this.#lostLease()
+    this.#load(state.items.filter((item) => !this.#parked.has(refKey(item))))
+  }
+
+  /** Stops reading, lets requests in flight finish (within the timeout), writes progress, gives the lease up. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (!this.#running || this.#stopping) return
+    this.#stopping = true
+    this.wake()
+    await this.#reader
+    const deadline = Date.now() + timeoutMs
+    while (this.#inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    this.#halt()
+    await this.progress.flush()
+    await this.#ctx.store.closeDelivery(this.destinationId, this.#ctx.owner).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not give the delivery lease up; it expires by itself')
+    })
+  }
+
+  // ---------------------------------------------------------------- LaneHost / SettleHost
+
+  moreComing(): boolean {
+    return this.#moreComing
+  }
+
+  ready(item: WorkItem): void {
+    this.#lane(item).push(item)
+  }
+
+  durable(item: WorkItem): void {
+    this.#parked.set(refKey(item), item)
+  }
+
+  finished(item: WorkItem): void {
+    this.#parked.delete(refKey(item))
+  }
+
+  pause(state: PausedState): void {
+    const runtime = this.#ctx.runtime()
+    if (runtime === undefined || runtime.paused !== null) return
+    runtime.paused = state
+    this.#ctx.paused(state)
+  }
+
+  // ---------------------------------------------------------------- reading the log
+
+  async #readLoop(): Promise<void> {
+    const { store, options } = this.#ctx
+    while (!this.#stopping) {
+      try {
+        if (
+          this.window.items >= options.windowItems ||
+          this.#parked.size >= options.maxParkedItems ||
+          this.progress.failing
+        ) {
+          // Nothing more comes in until items finish: partly filled bulk bodies go now.
+          this.#moreComing = false
+          for (const lane of this.#lanes.values()) lane.pump()
+          await this.#idle(options.pollMs)
+          continue
+        }
+        const events = await store.readLog(this.window.readPosition, options.readPageSize)
+        if (this.#stopping) break
+        this.#moreComing = events.length === options.readPageSize
+        if (events.length > 0) await this.#route(events)
+        this.progress.cursor(this.window.cursor)
+        if (this.#moreComing) {
+          await nextTurn()
+          continue
+        }
+        // The log is read to its end: partly filled bulk bodies need not wait any longer.
+        for (const lane of this.#lanes.values()) lane.pump()
+        await this.#idle(options.pollMs)
+      } catch (error) {
+        this.logger.error({ err: error, destination: this.destinationId }, 'reading the event log failed')
+        await this.#idle(options.pollMs)
+      }
+    }
+  }
+
+  async #idle(ms: number): Promise<void> {
+    if (this.#woken || this.#stopping) {
+      this.#woken = false
+      return
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wakeUp = null
+        resolve()
+      }, ms)
+      this.#wakeUp = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    this.#woken = false
+  }
+
+  async #route(events: readonly StoredEvent[]): Promise<void> {
+    const revisions = new Map<number, CompiledRouting>()
+    for (const event of events) {
+      if (!revisions.has(event.revision))
+        revisions.set(event.revision, await this.#ctx.routing(event.revision))
+    }
+    for (const event of events) {
+      const routing = revisions.get(event.revision) as CompiledRouting
+      const mine = event.destinationId === null || event.destinationId === this.destinationId
+      if (!mine || !routing.receives(this.destinationId)) {
+        this.window.read(event.id, 0)
+        continue
+      }
+      this.#routeEvent(event, routing)
+    }
+  }
+
+  #routeEvent(event: StoredEvent, routing: CompiledRouting): void {
+    let body: unknown
+    try {
+      body = JSON.parse(event.body)
+    } catch {
+      body = null // the store only holds what it serialised; routing refuses a non-object
+    }
+    const { items, refusals } = routing.route(body, this.destinationId, event.receivedAt)
+    for (const refusal of refusals) this.#refused(event, refusal)
+    const fresh: WorkItem[] = []
+    for (const routed of items) {
+      if (this.#skip.size > 0 && this.#skip.delete(refKey({ eventId: event.id, ordinal: routed.ordinal })))
+        continue
+      fresh.push(this.#item(event, routed))
+    }
+    this.window.read(event.id, fresh.length)
+    if (fresh.length > 0) this.observer.routed?.(this.destinationId, fresh.length)
+    for (const item of fresh) {
+      if (this.order.add(item)) this.ready(item)
+      else if (this.order.behindParked(item)) this.settle.hold(item)
+    }
+  }
+
+  #item(event: StoredEvent, routed: RoutedItem): WorkItem {
+    const payload: ItemPayload = payloadOf(routed)
+    return new WorkItem(
+      event.id,
+      routed.ordinal,
+      event.id,
+      event.messageId,
+      routed.mappingId,
+      routed.action,
+      laneOf(payload),
+      routed.keys,
+      payload,
+      0,
+      event.receivedAt,
+      0,
+      false,
+    )
+  }
+
+  #refused(event: StoredEvent, refusal: RoutedRefusal): void {
+    if (this.#skip.size > 0 && this.#skip.delete(refKey({ eventId: event.id, ordinal: refusal.ordinal })))
+      return
+    const now = Date.now()
+    this.progress.outcome({
+      at: now,
+      outcome: 'failed',
+      mappingId: refusal.mappingId,
+      action: refusal.action,
+      eventId: event.id,
+      ordinal: refusal.ordinal,
+      messageId: event.messageId,
+      userKey: event.userKey,
+      statusCode: null,
+      errorCode: refusal.code,
+      errorMessage: refusal.message,
+      payload: null,
+    })
+    this.progress.count(now, refusal.mappingId, refusal.action, 'failed')
+    this.observer.failed?.(this.destinationId, 1)
+  }
+
+  /** Parked items (at start, or replayed dead letters): in memory, in their users' order. */
+  #load(items: readonly ParkedItem[]): void {
+    for (const parked of items) {
+      const payload = JSON.parse(parked.payload) as ItemPayload
+      const item = new WorkItem(
+        parked.eventId,
+        parked.ordinal,
+        parked.position,
+        parked.messageId,
+        parked.mappingId,
+        parked.action,
+        parked.lane,
+        parked.keys,
+        payload,
+        parked.attempts,
+        parked.firstEnqueuedAt,
+        parked.runAt,
+        true,
+      )
+      this.durable(item)
+      if (this.order.add(item)) this.settle.release(item)
+    }
+  }
+
+  /** The item's lane: bulk when its items go into bulk bodies, else one request per item. */
+  #lane(item: WorkItem): Lane {
+    let lane = this.#lanes.get(item.lane)
+    if (lane === undefined) {
+      lane = item.payload.bulk !== undefined ? new BulkLane(item.lane, this) : new SingleLane(item.lane, this)
+      this.#lanes.set(item.lane, lane)
+    }
+    return lane
+  }
+
+  #inFlight(): number {
+    let total = 0
+    for (const lane of this.#lanes.values()) total += lane.inFlight
+    return total
+  }
+
+  async #renew(): Promise<void> {
+    if (!this.#running || this.#stopping) return
+    const { store, owner, options } = this.#ctx
+    try {
+      if (!(await store.renewDelivery(this.destinationId, owner, options.leaseMs))) this.#lostLease()
+    } catch (error) {
+      this.logger.warn({ err: error, destination: this.destinationId }, 'could not renew the delivery lease')
+    }
+  }
+
+  /** Another owner holds the destination now: stop at once; nothing more is written. */
+  #lostLease(): void {
+    if (!this.#running) return
+    this.logger.warn(
+      { destination: this.destinationId },
+      'delivery lease lost: another node delivers this destination',
+    )
+    this.#stopping = true
+    this.wake()
+    this.#halt()
+    this.#ctx.stopped()
+  }
+
+  #halt(): void {
+    this.#running = false
+    if (this.#leaseTimer !== null) clearInterval(this.#leaseTimer)
+    this.#leaseTimer = null
+    for (const lane of this.#lanes.values()) lane.stop()
+    for (const item of this.#parked.values()) if (item.timer !== null) clearTimeout(item.timer)
+    this.progress.stop()
+  }
+}

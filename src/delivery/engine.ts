@@ -1,0 +1,205 @@
+// The delivery engine: one DestinationDelivery per destination that delivers (enabled, with an API
+// key), each under its lease; clients, rate limits and learned field types per Iterable project;
+// compiled routing per configuration revision. It runs on the delivery thread (or in-process).
+import type { Logger } from 'pino'
+import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
+import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
+import type { PausedState, Store } from '../store/types.js'
+import { DestinationDelivery } from './destination-delivery.js'
+import type { DestinationRuntime } from './destination-runtime.js'
+import type { DeliveryObserver } from './observer.js'
+import type { DeliveryOptions } from './options.js'
+import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
+import type { CompiledRouting, RoutingPort } from './routing-port.js'
+
+export interface EngineOptions {
+  store: Store
+  routing: RoutingPort
+  options: DeliveryOptions
+  logger: Logger
+  observer: DeliveryObserver
+  /** This process's name in delivery leases. */
+  owner: string
+  /** Send every destination to this base URL instead of its region's (a sandbox, a proxy). */
+  baseUrlOverride?: string
+  /** Per-request timeout of the Iterable client (default 30 s). */
+  requestTimeoutMs?: number
+}
+
+/** Compiled revisions kept (events of a backlog usually share one or two). */
+const REVISIONS_KEPT = 8
+
+export class DeliveryEngine {
+  readonly #o: EngineOptions
+  #runtimes = new Map<string, DestinationRuntime>()
+  readonly #deliveries = new Map<string, DestinationDelivery>()
+  readonly #limiters: RateLimiterRegistry
+  /** Field types learned from Iterable's answers, per project (shared like the rate limits). */
+  readonly #fieldTypes = new ProjectRegistry(() => new FieldTypeMemory())
+  readonly #connections = new IterableConnections()
+  #clients: IterableClient[] = []
+  readonly #revisions = new Map<number, Promise<CompiledRouting>>()
+  #running = false
+  #forceFirst: boolean
+  #pollTimer: NodeJS.Timeout | null = null
+  #reloading: Promise<void> = Promise.resolve()
+
+  constructor(options: EngineOptions) {
+    this.#o = options
+    this.#limiters = new RateLimiterRegistry(options.options.rateLimits, options.options.rateLimitOverrides)
+    this.#forceFirst = options.options.reclaimAllOnStart
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return
+    this.#running = true
+    await this.reload()
+    this.#schedulePoll()
+  }
+
+  /** Reads destinations and keys again; starts, updates or stops each destination's delivery. */
+  reload(): Promise<void> {
+    this.#reloading = this.#reloading.then(() => this.#reload())
+    return this.#reloading
+  }
+
+  async #reload(): Promise<void> {
+    const { store, baseUrlOverride, requestTimeoutMs } = this.#o
+    const destinations = await store.listDestinations()
+    const runtimes = new Map<string, DestinationRuntime>()
+    const oldClients = this.#clients
+    this.#clients = []
+    for (const destination of destinations) {
+      const apiKey = destination.enabled ? await store.getDestinationApiKey(destination.id) : null
+      if (apiKey === null) continue
+      const region = destination.settings.dataCenterLocation
+      const base = baseUrlOverride ?? regionBaseUrl(isDataCenterLocation(region) ? region : 'united_states')
+      const client = new IterableClient({
+        apiKey,
+        baseUrl: base,
+        connections: this.#connections,
+        ...(requestTimeoutMs ? { timeoutMs: requestTimeoutMs } : {}),
+      })
+      this.#clients.push(client)
+      runtimes.set(destination.id, {
+        id: destination.id,
+        name: destination.name,
+        client,
+        limiter: this.#limiters.forProject(apiKey, base),
+        fieldTypes: this.#fieldTypes.forProject(apiKey, base),
+        paused: destination.paused,
+      })
+    }
+    this.#runtimes = runtimes
+    // Old clients share the pools; closing them only marks them closed (in-flight sends finish first).
+    setTimeout(() => void Promise.all(oldClients.map((c) => c.close())), 60_000).unref()
+    if (!this.#running) return
+    for (const [id, delivery] of this.#deliveries) {
+      if (!runtimes.has(id)) {
+        this.#deliveries.delete(id)
+        await delivery.stop(0)
+      } else delivery.resume()
+    }
+    await this.#startDeliveries()
+  }
+
+  /** Starts the delivery of every destination that has a runtime and none yet (or lost its lease). */
+  async #startDeliveries(): Promise<void> {
+    const force = this.#forceFirst
+    this.#forceFirst = false
+    for (const id of this.#runtimes.keys()) {
+      if (this.#deliveries.get(id)?.running) continue
+      const delivery = this.#delivery(id)
+      try {
+        if (await delivery.start(force)) this.#deliveries.set(id, delivery)
+      } catch (error) {
+        this.#o.logger.error({ err: error, destination: id }, 'could not start delivering')
+      }
+    }
+  }
+
+  #delivery(destinationId: string): DestinationDelivery {
+    const { store, owner, options, observer, logger } = this.#o
+    return new DestinationDelivery({
+      destinationId,
+      store,
+      owner,
+      options,
+      observer,
+      logger,
+      runtime: () => this.#runtimes.get(destinationId),
+      routing: (revision) => this.#routing(revision),
+      paused: (state) => this.#paused(destinationId, state),
+      stopped: () => {
+        if (this.#deliveries.get(destinationId)?.running === false) this.#deliveries.delete(destinationId)
+      },
+    })
+  }
+
+  /** The compiled routing of a revision (the latest one when it is gone: retention removed it). */
+  #routing(revision: number): Promise<CompiledRouting> {
+    let compiled = this.#revisions.get(revision)
+    if (compiled === undefined) {
+      compiled = (async () => {
+        const { store, routing, logger } = this.#o
+        const found = (await store.getConfigRevision(revision)) ?? (await store.latestConfigRevision())
+        if (found === null) return routing.compile('{"destinations":[]}')
+        if (found.revision !== revision) {
+          logger.warn(
+            { revision, using: found.revision },
+            'configuration revision not found; routing with the latest',
+          )
+        }
+        return routing.compile(found.config)
+      })()
+      this.#revisions.set(revision, compiled)
+      compiled.catch(() => this.#revisions.delete(revision))
+      if (this.#revisions.size > REVISIONS_KEPT) {
+        this.#revisions.delete(this.#revisions.keys().next().value as number)
+      }
+    }
+    return compiled
+  }
+
+  #paused(destinationId: string, state: PausedState): void {
+    const runtime = this.#runtimes.get(destinationId)
+    this.#o.observer.paused?.(destinationId, state)
+    this.#o.logger.warn(
+      { destination: runtime?.name ?? destinationId, reason: state.reason },
+      'destination paused: Iterable refused the API key; update the key to resume',
+    )
+    this.#o.store.setDestinationPaused(destinationId, state).catch((error: unknown) => {
+      this.#o.logger.error({ err: error }, 'could not record the pause')
+    })
+  }
+
+  /** New events were accepted: every delivery reads the log now. */
+  wake(): void {
+    for (const delivery of this.#deliveries.values()) delivery.wake()
+  }
+
+  /** Dead letters were replayed: deliveries take the new parked items in. */
+  async refreshParked(): Promise<void> {
+    await Promise.all([...this.#deliveries.values()].map((delivery) => delivery.refreshParked()))
+  }
+
+  #schedulePoll(): void {
+    if (!this.#running) return
+    this.#pollTimer = setTimeout(() => {
+      // Destinations another node delivers, or that lost their lease, are tried again.
+      void this.#startDeliveries().finally(() => this.#schedulePoll())
+    }, this.#o.options.pollMs)
+    this.#pollTimer.unref()
+  }
+
+  async stop(timeoutMs = this.#o.options.shutdownTimeoutMs): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    if (this.#pollTimer !== null) clearTimeout(this.#pollTimer)
+    await this.#reloading
+    await Promise.all([...this.#deliveries.values()].map((delivery) => delivery.stop(timeoutMs)))
+    this.#deliveries.clear()
+    await Promise.all(this.#clients.map((c) => c.close()))
+    await this.#connections.close()
+  }
+}

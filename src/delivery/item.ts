@@ -1,0 +1,72 @@
+// An item: one thing an event causes at a destination (one mapping's delivery), as routing hands it
+// to delivery and as delivery keeps it. Delivery never looks inside `body`: it is a single request's
+// body or one element of a bulk body.
+
+export type JsonObject = Record<string, unknown>
+
+/** A request sent after the item's own succeeded (e.g. updateEmail after users/update). */
+export interface FollowUp {
+  method: 'POST'
+  path: string
+  body: JsonObject
+  /** After a bulk update Iterable may not have created the user yet: "user not found" is retried. */
+  retryWhileUserMissing?: boolean
+}
+
+export interface BulkTarget {
+  path: string
+  /** Key of the item list in the bulk body (`users` or `events`). */
+  listKey: 'users' | 'events'
+  /** Top-level keys of the bulk body besides the list (e.g. `{updateOnly: true}`). */
+  envelope?: JsonObject
+  /** Only items with an equal batch key share a bulk body. */
+  batchKey: string
+  /** Items per body for this mapping (1..1000). */
+  batchSize: number
+}
+
+/** Everything needed to send an item: what a parked item or a dead letter stores (JSON). */
+export interface ItemPayload {
+  /** The single request's path. */
+  path: string
+  /** Set when the item goes into bulk bodies. */
+  bulk?: BulkTarget
+  body: JsonObject
+  followUps?: FollowUp[]
+}
+
+/** What routing hands delivery for one event at one destination. */
+export interface RoutedItem extends ItemPayload {
+  /** Position among the event's items and refusals at this destination (stable for event + revision). */
+  ordinal: number
+  mappingId: string
+  action: string
+  /** Ordering keys of the item's user(s): userId and lowercased emails, prefixed (`u:`, `e:`). */
+  keys: string[]
+}
+
+/** A mapping whose payload could not be planned (validation, refused by the action, runtime error). */
+export interface RoutedRefusal {
+  ordinal: number
+  mappingId: string
+  action: string
+  code: string
+  message: string
+}
+
+export interface RouteResult {
+  items: RoutedItem[]
+  refusals: RoutedRefusal[]
+}
+
+/** The endpoint an item is sent to: its bulk path when batched, else its single path. */
+export function laneOf(payload: ItemPayload): string {
+  return payload.bulk?.path ?? payload.path
+}
+
+export function payloadOf(item: ItemPayload): ItemPayload {
+  const payload: ItemPayload = { path: item.path, body: item.body }
+  if (item.bulk !== undefined) payload.bulk = item.bulk
+  if (item.followUps !== undefined && item.followUps.length > 0) payload.followUps = item.followUps
+  return payload
+}

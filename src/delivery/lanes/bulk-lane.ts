@@ -1,0 +1,222 @@
+// A lane of bulk requests (users/bulkUpdate, events/trackBulk): up to `bulkConcurrency` requests in
+// flight. A body is built when a request may start (after the rate-limit token, so items that
+// arrived meanwhile join): ready items of the first item's batch key, in order, and behind each the
+// same user's next items for this lane (they may share a body, in order), up to the mapping's batch
+// size and Iterable's 4 MB. Each item is settled by its own outcome in the answer.
+import { BulkBodyBuilder, MAX_BULK_BYTES } from '../../iterable/bulk.js'
+import {
+  bulkOutcomes,
+  screenedMismatchOutcome,
+  type BulkItemOutcome,
+  type BulkKind,
+  type IterableOutcome,
+} from '../../iterable/client/index.js'
+import type { BulkTarget } from '../item.js'
+import { bodyText, pausedState, type Failure } from '../settle.js'
+import type { WorkItem } from '../work-item.js'
+import { Lane } from './lane.js'
+
+export class BulkLane extends Lane {
+  /** Bodies to send again before building new ones (after Iterable refused a field type). */
+  readonly #resend: WorkItem[][] = []
+
+  pump(): void {
+    const limit = Math.max(1, this.host.options.bulkConcurrency)
+    while (this.inFlight < limit && (this.#resend.length > 0 || this.#bodyDue()) && this.canSend()) {
+      this.inFlight++
+      void this.#round()
+        .catch((error: unknown) => this.host.logger.error({ err: error }, 'bulk request failed'))
+        .finally(() => {
+          this.inFlight--
+          this.pump()
+        })
+    }
+  }
+
+  /** A body is due when it would be full, when no more events wait in the log, or after the linger. */
+  #bodyDue(): boolean {
+    const first = this.peek()
+    if (first === undefined) return false
+    if (this.waiting >= bulkTarget(first).batchSize || !this.host.moreComing()) return true
+    const lingered = Date.now() - this.readySince
+    if (lingered >= this.host.options.lingerMs) return true
+    this.pumpIn(this.host.options.lingerMs - lingered)
+    return false
+  }
+
+  async #round(): Promise<void> {
+    const runtime = this.host.runtime()
+    await runtime.limiter.take(this.endpoint)
+    const items = this.#resend.shift() ?? this.#build()
+    if (items.length === 0) return
+    if (!this.host.active() || this.rest.resting) {
+      this.giveBack(items)
+      return
+    }
+    await this.#send(items)
+  }
+
+  /** Takes the next body's items out of the ready list (see the file comment). */
+  #build(): WorkItem[] {
+    const first = this.peek()
+    if (first === undefined) return []
+    const target = bulkTarget(first)
+    const builder = new BulkBodyBuilder(target.envelope, target.listKey, { maxItems: target.batchSize })
+    const body: WorkItem[] = []
+    const inBody = new Set<WorkItem>()
+    const taken = new Set<WorkItem>()
+    const add = (item: WorkItem): boolean => {
+      if (!builder.tryAdd(item.json)) return false
+      body.push(item)
+      inBody.add(item)
+      return true
+    }
+    let full = false
+    for (const item of this.readyItems()) {
+      if (full) break
+      if (bulkTarget(item).batchKey !== target.batchKey) continue
+      if (!builder.fitsAlone(item.json)) {
+        taken.add(item)
+        this.#tooLarge(item)
+        continue
+      }
+      if (!add(item)) break
+      taken.add(item)
+      // The same user's next items for this lane may follow it in this body, in order.
+      const chain = this.host.order.next(item)
+      while (chain.length > 0 && !full) {
+        const next = chain.shift() as WorkItem
+        if (next.state !== 'waiting' || next.lane !== this.endpoint || inBody.has(next)) continue
+        if (bulkTarget(next).batchKey !== target.batchKey || !this.host.order.firstAfter(next, inBody))
+          continue
+        if (next.runAt > Date.now() || !builder.fitsAlone(next.json)) continue
+        if (!add(next)) full = true
+        else chain.push(...this.host.order.next(next))
+      }
+    }
+    this.takeMany(taken)
+    return body
+  }
+
+  async #send(batch: WorkItem[]): Promise<void> {
+    const { host } = this
+    const runtime = host.runtime()
+    const target = bulkTarget(batch[0])
+    const kind = target.listKey as BulkKind
+    const items = this.#screen(kind, batch)
+    if (items.length === 0) return
+    const builder = new BulkBodyBuilder(target.envelope, target.listKey, { maxItems: items.length })
+    for (const item of items) builder.tryAdd(item.json)
+    const json = builder.finish()
+    host.settle.sending(items)
+    const response = await runtime.client.send({ method: 'POST', path: this.endpoint, body: json })
+    this.noteResponse(this.endpoint, response)
+    const { outcome, status } = response
+    if (outcome.policy === 'pause' || status === 429) {
+      this.#attempt(json, items, response.body, status, response.durationMs, outcome)
+      if (outcome.policy === 'pause') host.pause(pausedState(outcome))
+      host.settle.unsent(items)
+      this.giveBack(items)
+      return
+    }
+    const bodies = items.map((item) => item.payload.body)
+    runtime.fieldTypes.learn(kind, bodies, response)
+    const outcomes: BulkItemOutcome[] = bulkOutcomes(kind, bodies, response)
+    const allDelivered = outcomes.every((o) => o.policy === 'deliver')
+    this.#attempt(
+      allDelivered ? null : json,
+      items,
+      allDelivered ? undefined : response.body,
+      status,
+      response.durationMs,
+      outcome,
+    )
+    const resendBatch: WorkItem[] = []
+    const resendSplit: WorkItem[] = []
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]
+      const itemOutcome = outcomes[i]
+      if (itemOutcome.policy === 'deliver') await host.settle.delivered(item, status)
+      else if (itemOutcome.resend === 'batch') resendBatch.push(item)
+      else if (itemOutcome.resend === 'split') resendSplit.push(item)
+      else host.settle.failed(item, failureOf(itemOutcome))
+    }
+    // Iterable refused the whole body for a field type: the others go again (the offenders apart).
+    if (resendBatch.length > 0) this.#again([resendBatch])
+    if (resendSplit.length > 0) {
+      const half = Math.ceil(resendSplit.length / 2)
+      this.#again(
+        resendSplit.length > 1 ? [resendSplit.slice(0, half), resendSplit.slice(half)] : [resendSplit],
+      )
+    }
+  }
+
+  #again(bodies: WorkItem[][]): void {
+    for (const body of bodies) {
+      for (const item of body) item.state = 'ready'
+      this.#resend.push(body)
+    }
+    this.pump()
+  }
+
+  /**
+   * Items carrying a value of a type Iterable has already refused for that field would fail the
+   * whole bulk request: they are dead-lettered with that answer's reason instead of being sent.
+   */
+  #screen(kind: BulkKind, batch: WorkItem[]): WorkItem[] {
+    const screened = this.host.runtime().fieldTypes.screen(
+      kind,
+      batch.map((item) => item.payload.body),
+    )
+    if (screened.length === 0) return batch
+    const keptBack = new Set<number>()
+    for (const { index, error } of screened) {
+      keptBack.add(index)
+      const outcome = screenedMismatchOutcome(error)
+      this.host.settle.dead(batch[index], outcome.message, outcome)
+    }
+    return batch.filter((_, index) => !keptBack.has(index))
+  }
+
+  #tooLarge(item: WorkItem): void {
+    const outcome: IterableOutcome = {
+      kind: 'permanent',
+      policy: 'drop',
+      code: 'ITEM_TOO_LARGE',
+      status: 0,
+      message: `item is larger than the ${MAX_BULK_BYTES} bytes bulk limit`,
+    }
+    this.host.settle.dead(item, outcome.message, outcome)
+  }
+
+  #attempt(
+    json: string | null,
+    items: readonly WorkItem[],
+    responseBody: unknown,
+    status: number,
+    durationMs: number,
+    outcome: IterableOutcome,
+  ): void {
+    this.host.progress.attempt({
+      endpoint: this.endpoint,
+      requestBody: json,
+      responseStatus: status === 0 ? null : status,
+      responseBody: bodyText(responseBody),
+      durationMs,
+      jobCount: items.length,
+      eventIds: items.map((item) => item.eventId),
+      error: outcome.policy === 'deliver' ? null : `${outcome.code}: ${outcome.message}`,
+    })
+  }
+}
+
+function bulkTarget(item: WorkItem): BulkTarget {
+  const bulk = item.payload.bulk
+  if (bulk === undefined) throw new TypeError(`item ${item.eventId}:${item.ordinal} is not a bulk item`)
+  return bulk
+}
+
+function failureOf(outcome: BulkItemOutcome): Failure {
+  const notFound = outcome.reason === 'notFoundEmails' || outcome.reason === 'notFoundUserIds'
+  return { outcome, notFound }
+}

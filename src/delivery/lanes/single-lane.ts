@@ -1,0 +1,61 @@
+// A lane of single requests (users/update, events/track, commerce): up to `concurrency` requests in
+// flight, each carrying one item.
+import { asRetry, bodyText, isUserNotFound, pausedState } from '../settle.js'
+import type { WorkItem } from '../work-item.js'
+import { Lane } from './lane.js'
+
+export class SingleLane extends Lane {
+  pump(): void {
+    while (this.inFlight < this.host.options.concurrency && this.waiting > 0 && this.canSend()) {
+      const item = this.take()
+      if (item === undefined) return
+      this.inFlight++
+      void this.#send(item)
+        .catch((error: unknown) => this.host.logger.error({ err: error }, 'single request failed'))
+        .finally(() => {
+          this.inFlight--
+          this.pump()
+        })
+    }
+  }
+
+  async #send(item: WorkItem): Promise<void> {
+    const { host } = this
+    const runtime = host.runtime()
+    const path = item.payload.path
+    host.settle.sending([item])
+    await runtime.limiter.take(path)
+    if (!host.active() || this.rest.resting) {
+      host.settle.unsent([item])
+      this.giveBack([item])
+      return
+    }
+    const response = await runtime.client.send({ method: 'POST', path, body: item.json })
+    this.noteResponse(path, response)
+    const { outcome, status } = response
+    const failed = outcome.policy !== 'deliver'
+    host.progress.attempt({
+      endpoint: path,
+      requestBody: failed ? item.json : null,
+      responseStatus: status === 0 ? null : status,
+      responseBody: failed ? bodyText(response.body) : null,
+      durationMs: response.durationMs,
+      jobCount: 1,
+      eventIds: [item.eventId],
+      error: failed ? `${outcome.code}: ${outcome.message}` : null,
+    })
+    if (!failed) {
+      await host.settle.delivered(item, status)
+    } else if (outcome.policy === 'pause' || status === 429) {
+      // Not the item's fault: it goes first again, without an attempt counted.
+      if (outcome.policy === 'pause') host.pause(pausedState(outcome))
+      host.settle.unsent([item])
+      this.giveBack([item])
+    } else {
+      // A custom event for a user that does not exist yet (email-based project): its identify may
+      // still be on its way, so a short retry instead of a dead letter.
+      const notFound = isUserNotFound(outcome)
+      host.settle.failed(item, notFound ? { outcome: asRetry(outcome), notFound } : { outcome, notFound })
+    }
+  }
+}

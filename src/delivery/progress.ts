@@ -1,0 +1,208 @@
+// What a destination's delivery has to write, gathered in memory and flushed in one transaction per
+// stretch (`flushMs`): the cursor, parked and released items, dead letters, history lines, requests
+// and counters. Nothing per delivered item but a counter. A flush that fails is kept and retried
+// with the next one; while flushes fail, reading stops (the caller asks `failing`).
+import type { Logger } from 'pino'
+import type {
+  DeliveryProgress,
+  ItemRef,
+  NewAttempt,
+  NewDeadLetter,
+  NewOutcome,
+  OutcomeCountDelta,
+  ParkedItem,
+} from '../store/types.js'
+import { StoreError } from '../store/errors.js'
+import { backoffDelay } from './retry.js'
+
+export interface ProgressSink {
+  commit(progress: DeliveryProgress): Promise<void>
+}
+
+export class ProgressBuffer {
+  #park = new Map<string, ParkedItem>()
+  #unpark: ItemRef[] = []
+  #deadLetters: NewDeadLetter[] = []
+  #outcomes: NewOutcome[] = []
+  #attempts: NewAttempt[] = []
+  #counts = new Map<string, OutcomeCountDelta>()
+  #cursor: number
+  #committedCursor: number
+  #timer: NodeJS.Timeout | null = null
+  #flushing: Promise<void> | null = null
+  #failures = 0
+  #retryAt = 0
+  #lostLease = false
+
+  constructor(
+    readonly sink: ProgressSink,
+    readonly flushMs: number,
+    readonly logger: Logger,
+    cursor: number,
+    /** Called once when a flush finds that another owner holds the destination. */
+    readonly onLostLease: () => void,
+  ) {
+    this.#cursor = cursor
+    this.#committedCursor = cursor
+  }
+
+  /** True while flushes fail (the store cannot write): stop taking in more work. */
+  get failing(): boolean {
+    return this.#failures > 0
+  }
+
+  get committedCursor(): number {
+    return this.#committedCursor
+  }
+
+  cursor(position: number): void {
+    if (position > this.#cursor) {
+      this.#cursor = position
+      this.#schedule()
+    }
+  }
+
+  park(item: ParkedItem): void {
+    const key = `${item.eventId}:${item.ordinal}`
+    this.#park.set(key, item)
+    this.#schedule()
+  }
+
+  unpark(ref: ItemRef): void {
+    // Parked and released within one flush: the row never needs to exist (but an older one may).
+    this.#park.delete(`${ref.eventId}:${ref.ordinal}`)
+    this.#unpark.push({ eventId: ref.eventId, ordinal: ref.ordinal })
+    this.#schedule()
+  }
+
+  deadLetter(dead: NewDeadLetter): void {
+    this.#deadLetters.push(dead)
+    this.#schedule()
+  }
+
+  outcome(outcome: NewOutcome): void {
+    this.#outcomes.push(outcome)
+    this.#schedule()
+  }
+
+  attempt(attempt: NewAttempt): void {
+    this.#attempts.push(attempt)
+    this.#schedule()
+  }
+
+  count(at: number, mappingId: string | null, action: string, outcome: OutcomeCountDelta['outcome']): void {
+    const minute = Math.floor(at / 60_000) * 60_000
+    const key = `${minute}\u0000${mappingId ?? ''}\u0000${action}\u0000${outcome}`
+    const sum = this.#counts.get(key)
+    if (sum === undefined) this.#counts.set(key, { at: minute, mappingId, action, outcome, count: 1 })
+    else sum.count++
+    this.#schedule()
+  }
+
+  /** Writes everything gathered so far (waits for a flush in progress first). */
+  async flush(): Promise<void> {
+    while (this.#flushing !== null) await this.#flushing
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+    if (this.#empty() || this.#lostLease) return
+    const progress = this.#take()
+    this.#flushing = this.sink
+      .commit(progress)
+      .then(
+        () => {
+          if (progress.cursor !== undefined) this.#committedCursor = progress.cursor
+          if (this.#failures > 0) this.logger.info('delivery progress is written again')
+          this.#failures = 0
+        },
+        (error: unknown) => this.#failed(progress, error),
+      )
+      .finally(() => {
+        this.#flushing = null
+      })
+    await this.#flushing
+  }
+
+  #failed(progress: DeliveryProgress, error: unknown): void {
+    if (error instanceof StoreError && error.code === 'not_owner') {
+      this.#lostLease = true
+      this.onLostLease()
+      return
+    }
+    this.#putBack(progress)
+    this.#failures++
+    // Logged once per failure streak, then at growing intervals: a full disk must not flood the log.
+    if ((this.#failures & (this.#failures - 1)) === 0) {
+      this.logger.error(
+        { err: error, failures: this.#failures },
+        'could not write delivery progress; retrying',
+      )
+    }
+    const delay = backoffDelay(this.#failures, { retryBaseMs: 200, retryMaxDelayMs: 10_000 })
+    this.#retryAt = Date.now() + delay
+    this.#schedule()
+  }
+
+  #empty(): boolean {
+    return (
+      this.#cursor === this.#committedCursor &&
+      this.#park.size === 0 &&
+      this.#unpark.length === 0 &&
+      this.#deadLetters.length === 0 &&
+      this.#outcomes.length === 0 &&
+      this.#attempts.length === 0 &&
+      this.#counts.size === 0
+    )
+  }
+
+  #take(): DeliveryProgress {
+    const progress: DeliveryProgress = {
+      park: [...this.#park.values()],
+      unpark: this.#unpark,
+      deadLetters: this.#deadLetters,
+      outcomes: this.#outcomes,
+      attempts: this.#attempts,
+      counts: [...this.#counts.values()],
+    }
+    if (this.#cursor !== this.#committedCursor) progress.cursor = this.#cursor
+    this.#park = new Map()
+    this.#unpark = []
+    this.#deadLetters = []
+    this.#outcomes = []
+    this.#attempts = []
+    this.#counts = new Map()
+    return progress
+  }
+
+  /** A failed flush's writes go first in the next one (later parks of the same item win). */
+  #putBack(progress: DeliveryProgress): void {
+    const parks = new Map<string, ParkedItem>()
+    for (const item of progress.park ?? []) parks.set(`${item.eventId}:${item.ordinal}`, item)
+    for (const [key, item] of this.#park) parks.set(key, item)
+    this.#park = parks
+    this.#unpark = [...(progress.unpark ?? []), ...this.#unpark]
+    this.#deadLetters = [...(progress.deadLetters ?? []), ...this.#deadLetters]
+    this.#outcomes = [...(progress.outcomes ?? []), ...this.#outcomes]
+    this.#attempts = [...(progress.attempts ?? []), ...this.#attempts]
+    for (const count of progress.counts ?? []) {
+      const key = `${count.at}\u0000${count.mappingId ?? ''}\u0000${count.action}\u0000${count.outcome}`
+      const sum = this.#counts.get(key)
+      if (sum === undefined) this.#counts.set(key, count)
+      else sum.count += count.count
+    }
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null || this.#lostLease) return
+    const wait = Math.max(this.flushMs, this.#retryAt - Date.now())
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      void this.flush()
+    }, wait)
+  }
+
+  /** Stops the timer (the caller flushes last). */
+  stop(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+  }
+}

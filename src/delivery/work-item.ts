@@ -1,0 +1,51 @@
+// An item in a destination's delivery, in memory, from the moment it is read (from the log, or
+// loaded parked) until it is final (delivered or dead).
+import type { ItemPayload } from './item.js'
+
+export type ItemState =
+  /** Behind an earlier item of one of its users. */
+  | 'waiting'
+  /** In its lane's ready list. */
+  | 'ready'
+  | 'sending'
+  /** Failed; parked until `runAt`. */
+  | 'retrying'
+  | 'done'
+
+export class WorkItem {
+  state: ItemState = 'waiting'
+  /** A parked row holds it (retrying or held): the cursor may pass its event. */
+  durable: boolean
+  /** Its item, serialised once (bulk size accounting and the body share it). */
+  #json: string | undefined
+  timer: NodeJS.Timeout | null = null
+
+  constructor(
+    readonly eventId: number,
+    readonly ordinal: number,
+    /** Its place in its users' order (its event id, or the log head when replayed). */
+    readonly position: number,
+    readonly messageId: string,
+    readonly mappingId: string | null,
+    readonly action: string,
+    readonly lane: string,
+    readonly keys: readonly string[],
+    readonly payload: ItemPayload,
+    public attempts: number,
+    readonly firstEnqueuedAt: number,
+    public runAt: number,
+    durable: boolean,
+  ) {
+    this.durable = durable
+  }
+
+  get json(): string {
+    return (this.#json ??= JSON.stringify(this.payload.body))
+  }
+
+  /** The user the item's history is filed under: its userId, else its email. */
+  get userKey(): string | null {
+    const key = this.keys.find((k) => k.startsWith('u:')) ?? this.keys[0]
+    return key === undefined ? null : key.slice(2)
+  }
+}
