@@ -46,11 +46,13 @@ export class Retention {
 
     let dedupeKeys = await this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS, {
       cutoff: now - Math.max(l.dedupeWindowMs, l.eventRetentionMs),
+      keepAfter,
     })
     if (sizeCut) {
+      // Only keys of events the size cap really removed: those after keepAfter are still stored.
       dedupeKeys += await this.#deleteInChunks(p.CHUNK_DELETE_DEDUPE_KEYS_OF_PRUNED_EVENTS, {
         cutoff: now - l.dedupeWindowMs,
-        maxId: sizeCut.id,
+        maxId: Math.min(sizeCut.id, keepAfter),
       })
     }
 

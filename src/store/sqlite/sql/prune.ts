@@ -14,10 +14,11 @@ export const EVENTS_SIZE_CUTOFF_ID = `
 SELECT id FROM (SELECT id, SUM(size) OVER (ORDER BY id DESC) AS newer_total FROM events)
 WHERE newer_total > @maxBytes ORDER BY id DESC LIMIT 1`
 
-/** Keys past both the dedupe window and the event retention. */
+/** Keys past both the dedupe window and the event retention, except those of events still kept (after @keepAfter). */
 export const CHUNK_DELETE_DEDUPE_KEYS = `
 DELETE FROM dedupe_keys WHERE (message_id, source_id) IN (
-  SELECT message_id, source_id FROM dedupe_keys WHERE seen_at <= @cutoff LIMIT @chunk)`
+  SELECT message_id, source_id FROM dedupe_keys
+  WHERE seen_at <= @cutoff AND (event_id IS NULL OR event_id <= @keepAfter) LIMIT @chunk)`
 
 /** Keys past the dedupe window whose event the size cap removed. */
 export const CHUNK_DELETE_DEDUPE_KEYS_OF_PRUNED_EVENTS = `
