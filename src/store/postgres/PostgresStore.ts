@@ -1,5 +1,6 @@
 // The PostgreSQL backend: `pg` pool, named (server-side prepared) statements, one transaction per
-// multi-statement operation, FOR UPDATE SKIP LOCKED claims. Several nodes may share one database.
+// multi-statement operation. Several nodes may share one database: ingest serialises the taking of
+// event ids (ingest-tables.ts) and each destination is delivered by one lease holder at a time.
 // The store is put together from one module per group of tables (../assemble.ts says which
 // operation lives where). Opening (pool, migrations) is in open.ts.
 import { assembleStore } from '../assemble.js'
@@ -8,16 +9,16 @@ import type * as T from '../types.js'
 import { ConfigTables } from './config-tables.js'
 import type { PgConnection } from './connection.js'
 import { DeadLetterTables } from './dead-letter-tables.js'
+import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
 import { LogTables } from './log-tables.js'
-import { QueueTables } from './queue-tables.js'
 import { Retention } from './retention.js'
 
 export function createPostgresStore(db: PgConnection, box: SecretBox, limits: T.StoreLimits): T.Store {
   const parts = {
     config: new ConfigTables(db, box),
     ingest: new IngestTables(db, limits),
-    queue: new QueueTables(db),
+    delivery: new DeliveryTables(db, limits),
     logs: new LogTables(db, limits),
     deadLetters: new DeadLetterTables(db),
     retention: new Retention(db, limits),

@@ -1,8 +1,9 @@
-// Sources, destinations and mappings: the configuration tables. Write keys and API keys are sealed
-// with the secret box (the row id as additional data); write keys are also kept as a hash for lookups.
+// Sources, destinations and mappings: the configuration tables, and the configuration revisions.
+// Write keys and API keys are sealed with the secret box (the row id as additional data); write keys
+// are also kept as a hash for lookups.
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
-import { rowToDestination, rowToMapping, rowToSource } from '../rows.js'
+import { rowToDestination, rowToMapping, rowToRevision, rowToSource } from '../rows.js'
 import { hashWriteKey, patchSealedApiKey, secretHint, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { pgCode, Q, type PgConnection } from './connection.js'
@@ -129,6 +130,7 @@ export class ConfigTables {
     return this.box.decrypt(String(row.api_key_sealed), `destination:${id}`)
   }
 
+  /** With its mappings (cascade), its cursor and its parked items, in one statement. */
   async deleteDestination(id: string): Promise<boolean> {
     return (await this.db.count(Q.config.DELETE_DESTINATION, [id])) > 0
   }
@@ -204,5 +206,25 @@ export class ConfigTables {
 
   async deleteMapping(id: string): Promise<boolean> {
     return (await this.db.count(Q.config.DELETE_MAPPING, [id])) > 0
+  }
+
+  // configuration revisions
+
+  async saveConfigRevision(config: string, at = Date.now()): Promise<number> {
+    return this.db.transaction(async (client) => {
+      await this.db.count(Q.revisions.LOCK_REVISIONS, [], client)
+      const [latest] = await this.db.rows(Q.revisions.SELECT_LATEST_REVISION, [], client)
+      if (latest !== undefined && latest.config === config) return Number(latest.revision)
+      const [row] = await this.db.rows(Q.revisions.INSERT_REVISION, [at, config], client)
+      return Number(row.revision)
+    })
+  }
+
+  getConfigRevision(revision: number): Promise<T.ConfigRevision | null> {
+    return this.db.one(Q.revisions.SELECT_REVISION, [revision], rowToRevision)
+  }
+
+  latestConfigRevision(): Promise<T.ConfigRevision | null> {
+    return this.db.one(Q.revisions.SELECT_LATEST_REVISION, [], rowToRevision)
   }
 }

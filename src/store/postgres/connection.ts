@@ -4,10 +4,11 @@ import type pg from 'pg'
 import type { Row } from '../rows.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
+import * as deliverySql from './sql/delivery.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
 import * as pruneSql from './sql/prune.js'
-import * as queueSql from './sql/queue.js'
+import * as revisionsSql from './sql/revisions.js'
 
 export type Queryable = pg.Pool | pg.PoolClient
 export type Statement = { name: string; text: string }
@@ -23,8 +24,9 @@ function named<K extends string>(prefix: string, sql: Record<K, string>): Record
 /** Every statement of the backend, by SQL module. */
 export const Q = {
   config: named('config', configSql),
+  revisions: named('revisions', revisionsSql),
   ingest: named('ingest', ingestSql),
-  queue: named('queue', queueSql),
+  delivery: named('delivery', deliverySql),
   logs: named('logs', logSql),
   dead: named('dead', deadSql),
   prune: named('prune', pruneSql),
@@ -42,6 +44,12 @@ export class PgConnection {
 
   async rows(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<Row[]> {
     return (await on.query({ name: stmt.name, text: stmt.text, values })).rows as Row[]
+  }
+
+  /** Rows as arrays of values in column order (no keyed objects to build: the cheapest read). */
+  async arrays(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<unknown[][]> {
+    return (await on.query({ name: stmt.name, text: stmt.text, values, rowMode: 'array' }))
+      .rows as unknown[][]
   }
 
   async count(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<number> {

@@ -1,5 +1,5 @@
-// Dead letters: listing with filters and a cursor, replay (back to the queue) and discard, by ids or
-// by filter.
+// Dead letters: listing with filters and a cursor, replay (parked again as new receipts) and
+// discard, by ids or by filter.
 import { rowToDeadLetter } from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'

@@ -1,9 +1,16 @@
-// The logs: delivery outcomes (per job and mapping), stored events by messageId or user, and the
-// attempts log of every request and answer (bodies truncated to the store's limit).
-import { rowToAttempt, rowToEvent, rowToOutcome, rowToOutcomeCount, truncateBody } from '../rows.js'
+// Delivery logs (PostgreSQL): outcome counters, item history, event lookups, and the attempts log.
+import {
+  rowToAttempt,
+  rowToDeadLetter,
+  rowToEvent,
+  rowToOutcome,
+  rowToOutcomeCount,
+  rowToParked,
+} from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'
-import { insertOutcomes } from './inserts.js'
+
+const MINUTE = 60_000
 
 export class LogTables {
   constructor(
@@ -11,25 +18,43 @@ export class LogTables {
     readonly limits: T.StoreLimits,
   ) {}
 
-  recordOutcomes(outcomes: Omit<T.Outcome, 'id' | 'payload'>[]): Promise<void> {
-    return insertOutcomes(this.db, outcomes, this.db.pool)
-  }
-
   async outcomeCounts(q: T.OutcomeCountQuery): Promise<T.OutcomeCount[]> {
     const rows = await this.db.rows(Q.logs.OUTCOME_COUNTS, [
       q.from,
       q.to,
-      Math.max(1, Math.floor(q.bucketMs)),
+      Math.max(MINUTE, Math.round(q.bucketMs / MINUTE) * MINUTE),
       q.destinationId ?? null,
     ])
     return rows.map(rowToOutcomeCount)
   }
 
   async lookupEvent(messageId: string): Promise<T.EventLookup> {
-    const events = (await this.db.rows(Q.logs.SELECT_EVENTS_BY_MESSAGE, [messageId])).map(rowToEvent)
-    if (events.length === 0) return { events, outcomes: [] }
-    const outcomes = await this.db.rows(Q.logs.SELECT_OUTCOMES_OF_EVENTS, [events.map((e) => e.id)])
-    return { events, outcomes: outcomes.map(rowToOutcome) }
+    const l = Q.logs
+    const events = (await this.db.rows(l.SELECT_EVENTS_BY_MESSAGE, [messageId])).map(rowToEvent)
+    if (events.length === 0) {
+      return { events, outcomes: [], parked: [], deadLetters: [], attempts: [], cursors: [] }
+    }
+    const ids = events.map((e) => e.id)
+    const [outcomes, parked, deadLetters, around, cursors] = await Promise.all([
+      this.db.rows(l.SELECT_OUTCOMES_OF_EVENTS, [ids]),
+      this.db.rows(l.SELECT_PARKED_OF_EVENTS, [ids]),
+      this.db.rows(l.SELECT_DEAD_LETTERS_OF_EVENTS, [ids]),
+      this.db.rows(l.SELECT_ATTEMPTS_AROUND_EVENTS, [ids]),
+      this.db.rows(l.SELECT_CURSOR_POSITIONS, []),
+    ])
+    // The exact check: the request carried one of these events (a range only narrows the search).
+    const attempts = new Map<number, T.Attempt>()
+    for (const attempt of around.map(rowToAttempt)) {
+      if (attempt.eventIds.some((id) => ids.includes(id))) attempts.set(attempt.id, attempt)
+    }
+    return {
+      events,
+      outcomes: outcomes.map(rowToOutcome),
+      parked: parked.map(rowToParked),
+      deadLetters: deadLetters.map(rowToDeadLetter),
+      attempts: [...attempts.values()].sort((a, b) => a.id - b.id),
+      cursors: cursors.map((r) => ({ destinationId: String(r.destination_id), cursor: Number(r.position) })),
+    }
   }
 
   async listOutcomes(q: T.OutcomeQuery = {}): Promise<T.Outcome[]> {
@@ -37,7 +62,6 @@ export class LogTables {
       q.destinationId ?? null,
       q.outcome ?? null,
       q.messageId ?? null,
-      q.jobId ?? null,
       q.before ?? null,
       q.limit ?? 100,
     ])
@@ -46,6 +70,14 @@ export class LogTables {
 
   async findEventsByUser(userKey: string, limit = 100): Promise<T.StoredEvent[]> {
     return (await this.db.rows(Q.logs.SELECT_EVENTS_BY_USER, [userKey, limit])).map(rowToEvent)
+  }
+
+  async recentEvents(limit: number): Promise<T.StoredEvent[]> {
+    return (await this.db.rows(Q.logs.SELECT_RECENT_EVENTS, [limit])).map(rowToEvent)
+  }
+
+  async deleteEventsOfUser(userKey: string): Promise<number> {
+    return Number((await this.db.rows(Q.logs.DELETE_EVENTS_OF_USER, [userKey]))[0].n)
   }
 
   async eventIdRange(range: T.EventTimeRange): Promise<{ firstId: number; lastId: number } | null> {
@@ -68,25 +100,6 @@ export class LogTables {
       query.limit,
     ])
     return rows.map(rowToEvent)
-  }
-
-  async recordAttempt(a: T.NewAttempt): Promise<number> {
-    const max = this.limits.maxAttemptBodyBytes
-    const requestBody = truncateBody(a.requestBody, max)
-    const responseBody = a.responseBody === null ? null : truncateBody(a.responseBody, max)
-    const [row] = await this.db.rows(Q.logs.INSERT_ATTEMPT, [
-      a.at ?? Date.now(),
-      a.destinationId,
-      a.endpoint,
-      requestBody,
-      a.responseStatus,
-      responseBody,
-      Math.round(a.durationMs),
-      a.jobCount,
-      a.error ?? null,
-      Buffer.byteLength(requestBody) + (responseBody ? Buffer.byteLength(responseBody) : 0),
-    ])
-    return Number(row.id)
   }
 
   async listAttempts(q: T.AttemptQuery = {}): Promise<T.Attempt[]> {

@@ -1,4 +1,5 @@
 // Configuration statements (PostgreSQL): sources, destinations, mappings.
+import { LOG_HEAD_ID } from './log-head.js'
 
 export const INSERT_SOURCE = `
 INSERT INTO sources (id, name, write_key_hash, write_key_sealed, write_key_hint, created_at)
@@ -9,9 +10,14 @@ export const SELECT_SOURCE_BY_KEY_HASH = `SELECT * FROM sources WHERE write_key_
 export const REVOKE_SOURCE = `UPDATE sources SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`
 export const DELETE_SOURCE = `DELETE FROM sources WHERE id = $1`
 
+/** With its delivery cursor at the log head: every earlier event was received before it existed. */
 export const INSERT_DESTINATION = `
-INSERT INTO destinations (id, name, kind, settings, api_key_sealed, enabled, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`
+WITH destination AS (
+  INSERT INTO destinations (id, name, kind, settings, api_key_sealed, enabled, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+  RETURNING id
+)
+INSERT INTO delivery_cursors (destination_id, position, updated_at) SELECT id, ${LOG_HEAD_ID}, $7 FROM destination`
 export const SELECT_DESTINATION = `SELECT * FROM destinations WHERE id = $1`
 export const SELECT_DESTINATION_FOR_UPDATE = `SELECT * FROM destinations WHERE id = $1 FOR UPDATE`
 export const SELECT_DESTINATIONS = `SELECT * FROM destinations ORDER BY created_at, id`
@@ -20,7 +26,11 @@ UPDATE destinations SET name = $2, settings = $3, api_key_sealed = $4, enabled =
 WHERE id = $1`
 export const SET_DESTINATION_PAUSED = `
 UPDATE destinations SET paused_reason = $2, paused_since = $3, updated_at = $4 WHERE id = $1`
-export const DELETE_DESTINATION = `DELETE FROM destinations WHERE id = $1`
+/** With its mappings (cascade), its cursor and its parked items: nothing is left to send. */
+export const DELETE_DESTINATION = `
+WITH cursor AS (DELETE FROM delivery_cursors WHERE destination_id = $1),
+parked AS (DELETE FROM parked_items WHERE destination_id = $1)
+DELETE FROM destinations WHERE id = $1`
 
 export const INSERT_MAPPING = `
 INSERT INTO mappings (id, destination_id, name, enabled, trigger_text, action, fields, batching, position,

@@ -1,5 +1,6 @@
 // Dead-letter statements (PostgreSQL). One filter clause (parameters $1-$8) serves list, replay
 // and discard; a null parameter means "no condition".
+import { LOG_HEAD_ID } from './log-head.js'
 
 const FILTER = `
   ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
@@ -17,15 +18,21 @@ SELECT * FROM dead_letters WHERE ${FILTER} AND id > $9 ORDER BY id LIMIT $10`
 
 export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = $1`
 
-/** Filter, then $9 now. Marks the dead letters replayed and enqueues fresh jobs in one statement. */
+/**
+ * Filter, then $9 now. Parks the dead letters again as new receipts (attempts 0, retry window from
+ * now), ordered after everything received so far (position = the log head), and marks them replayed,
+ * in one statement; a concurrent replay of the same ones waits on their row locks, then skips them.
+ * An item already parked stays as it is.
+ */
 export const REPLAY_DEAD_LETTERS = `
 WITH picked AS (
   UPDATE dead_letters SET replayed_at = $9 WHERE ${FILTER} AND replayed_at IS NULL RETURNING *
 )
-INSERT INTO jobs (destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
-                  batch_key, payload, attempts, run_at, first_enqueued_at)
-SELECT destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
-       batch_key, payload, 0, $9, $9
-FROM picked ORDER BY id`
+INSERT INTO parked_items (destination_id, event_id, ordinal, position, message_id, mapping_id, action, lane,
+                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held)
+SELECT destination_id, event_id, ordinal, ${LOG_HEAD_ID}, message_id, mapping_id,
+       action, lane, ordering_keys, payload, 0, $9, $9, FALSE
+FROM picked ORDER BY id
+ON CONFLICT (destination_id, event_id, ordinal) DO NOTHING`
 
 export const DISCARD_DEAD_LETTERS = `DELETE FROM dead_letters WHERE ${FILTER}`

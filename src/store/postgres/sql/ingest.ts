@@ -1,5 +1,6 @@
-// Ingest statements (PostgreSQL): each is one set-based statement over arrays (unnest), run in
-// one transaction per request.
+// Ingest and event-log statements (PostgreSQL): set-based over arrays (unnest), run in one
+// transaction per request.
+import { LOG_HEAD_ID } from './log-head.js'
 
 /**
  * Claims dedupe keys; returns the messageIds that are new (or whose previous sighting is outside
@@ -13,36 +14,40 @@ ON CONFLICT (message_id, source_id) DO UPDATE SET seen_at = EXCLUDED.seen_at, ev
 WHERE dedupe_keys.seen_at <= $4
 RETURNING message_id`
 
-/** Points the claimed keys at their stored events. $1 source, $2 message ids, $3 event ids. */
-export const LINK_DEDUPE_KEYS = `
-UPDATE dedupe_keys AS d SET event_id = t.event_id
-FROM unnest($2::text[], $3::bigint[]) AS t(message_id, event_id)
-WHERE d.message_id = t.message_id AND d.source_id = $1`
+/**
+ * Serialises the part of ingest that takes event ids: held from just before the events insert to
+ * the end of the transaction, so ids are taken and committed one transaction after the other (see
+ * ingest-tables.ts). Advisory locks span the database: the key names the schema.
+ */
+export const LOCK_EVENT_LOG = `SELECT pg_advisory_xact_lock(hashtext('iterable-actions:event-log:' || current_schema()))`
 
-/** $1 source, $2 received_at, then arrays in event order: message ids, sizes, user keys, bodies. */
-export const INSERT_EVENTS = `
-INSERT INTO events (source_id, message_id, received_at, size, user_key, body)
-SELECT $1, t.m, $2, t.s, t.u, t.b
-FROM unnest($3::text[], $4::integer[], $5::text[], $6::text[]) WITH ORDINALITY AS t(m, s, u, b, n)
+/** $1 source, $2 received_at, $3 revision, $4 destination (replays), then arrays in event order. */
+const INSERT_EVENTS = `
+INSERT INTO events (source_id, message_id, received_at, size, user_key, body, revision, destination_id, replay_of)
+SELECT $1, t.m, $2, t.s, t.u, t.b, $3, $4, t.r
+FROM unnest($5::text[], $6::integer[], $7::text[], $8::text[], $9::bigint[]) WITH ORDINALITY AS t(m, s, u, b, r, n)
 ORDER BY t.n
 RETURNING id, message_id`
 
-/** $1 now (first_enqueued_at), then one array per column, in job order. */
-export const INSERT_JOBS = `
-INSERT INTO jobs (destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key, is_barrier,
-                  batch_key, payload, run_at, first_enqueued_at)
-SELECT t.destination_id, t.endpoint, t.mapping_id, t.event_id, t.message_id, t.action, t.ordering_key,
-       t.is_barrier, t.batch_key, t.payload, t.run_at, $1
-FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::boolean[],
-            $10::text[], $11::text[], $12::bigint[])
-     WITH ORDINALITY AS t(destination_id, endpoint, mapping_id, event_id, message_id, action, ordering_key,
-                          is_barrier, batch_key, payload, run_at, n)
-ORDER BY t.n
-RETURNING id`
+/** Stores the accepted events and points their dedupe keys at them, in one statement. */
+export const INSERT_EVENTS_LINKING_KEYS = `
+WITH inserted AS (${INSERT_EVENTS}),
+linked AS (
+  UPDATE dedupe_keys AS d SET event_id = i.id FROM inserted AS i
+  WHERE d.message_id = i.message_id AND d.source_id = $1
+)
+SELECT id, message_id FROM inserted ORDER BY id`
 
-/** One array per column (outcome rows written directly: routing failures, recordOutcomes). */
-export const INSERT_OUTCOMES = `
-INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, message_id, user_key, job_id,
-                      status_code, error_code, error_message)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
-                     $8::text[], $9::bigint[], $10::integer[], $11::text[], $12::text[])`
+/** A replay's copies: no dedupe keys (the originals keep theirs; lookups find copies by replay_of). */
+export const INSERT_REPLAYED_EVENTS = `
+WITH inserted AS (${INSERT_EVENTS})
+SELECT id, message_id FROM inserted ORDER BY id`
+
+/** The columns of a stored event, in the order rawRowToEvent reads them. */
+const EVENT_FIELDS = `id, source_id, message_id, received_at, size, user_key, body, revision, destination_id`
+
+/** The log after a cursor ($1), in id order, at most $2 (read as arrays, the cheapest rows). */
+export const READ_LOG = `SELECT ${EVENT_FIELDS} FROM events WHERE id > $1 ORDER BY id LIMIT $2`
+
+/** The highest committed event id: with ingest serialised, no lower id can commit later. */
+export const LOG_HEAD = `SELECT ${LOG_HEAD_ID} AS id`
