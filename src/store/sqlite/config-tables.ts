@@ -85,7 +85,13 @@ export class ConfigTables {
           createdAt,
         })
         const head = Number((this.conn.q.ingest.LAST_EVENT_ID.get() as { id: number }).id)
-        this.conn.q.delivery.INSERT_CURSOR.run({ destinationId: id, position: head, owner: null, leaseUntil: null, now: createdAt })
+        this.conn.q.delivery.INSERT_CURSOR.run({
+          destinationId: id,
+          position: head,
+          owner: null,
+          leaseUntil: null,
+          now: createdAt,
+        })
       })
     } catch (cause) {
       if (isUniqueViolation(cause)) {
