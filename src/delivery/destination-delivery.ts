@@ -96,7 +96,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       { commit: (progress) => store.commitProgress(this.destinationId, owner, progress) },
       options.flushMs,
       this.logger,
-      state.cursor,
+      () => this.window.cursor,
       () => this.#lostLease(),
     )
     this.#skip = new Set(
@@ -145,7 +145,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     const deadline = Date.now() + timeoutMs
     while (this.#inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     this.#halt()
-    await this.progress.flush()
+    await this.progress.close(true)
     await this.#ctx.store.closeDelivery(this.destinationId, this.#ctx.owner).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'could not give the delivery lease up; it expires by itself')
     })
@@ -197,7 +197,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
         if (this.#stopping) break
         this.#moreComing = events.length === options.readPageSize
         if (events.length > 0) await this.#route(events)
-        this.progress.cursor(this.window.cursor)
+        this.progress.cursorMoved()
         if (this.#moreComing) {
           await nextTurn()
           continue
@@ -371,6 +371,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.#stopping = true
     this.wake()
     this.#halt()
+    void this.progress.close(false)
     this.#ctx.stopped()
   }
 
@@ -380,6 +381,5 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.#leaseTimer = null
     for (const lane of this.#lanes.values()) lane.stop()
     for (const item of this.#parked.values()) if (item.timer !== null) clearTimeout(item.timer)
-    this.progress.stop()
   }
 }

@@ -36,7 +36,8 @@ export class DeliveryEngine {
   readonly #limiters: RateLimiterRegistry
   /** Field types learned from Iterable's answers, per project (shared like the rate limits). */
   readonly #fieldTypes = new ProjectRegistry(() => new FieldTypeMemory())
-  readonly #connections = new IterableConnections()
+  /** Keep-alive pools shared by every client; new ones at each start (stop closes them). */
+  #connections = new IterableConnections()
   #clients: IterableClient[] = []
   readonly #revisions = new Map<number, Promise<CompiledRouting>>()
   #running = false
@@ -53,6 +54,8 @@ export class DeliveryEngine {
   async start(): Promise<void> {
     if (this.#running) return
     this.#running = true
+    if (this.#connections.closed) this.#connections = new IterableConnections()
+    this.#forceFirst = this.#o.options.reclaimAllOnStart
     await this.reload()
     this.#schedulePoll()
   }

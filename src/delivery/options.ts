@@ -36,6 +36,11 @@ export interface DeliveryOptions {
   concurrency: number
   /** Bulk requests in flight at once per bulk lane (default 2). */
   bulkConcurrency: number
+  /**
+   * Request and response bodies kept in the attempts log: `failed` (default: only for requests that
+   * failed, or whose answer refused items) or `all` (every request; costs a write per body).
+   */
+  requestBodies: 'failed' | 'all'
   /** Apply Iterable's per-endpoint rate limits (default true; the benchmark turns them off). */
   rateLimits: boolean
   /** Per-endpoint overrides in requests per second, keyed by path (e.g. `/api/events/trackBulk`). */
@@ -63,6 +68,7 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   flushMs: 50,
   concurrency: 32,
   bulkConcurrency: 2,
+  requestBodies: 'failed',
   rateLimits: true,
   rateLimitOverrides: {},
   shutdownTimeoutMs: 10_000,

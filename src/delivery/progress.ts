@@ -33,17 +33,19 @@ export class ProgressBuffer {
   #failures = 0
   #retryAt = 0
   #lostLease = false
+  #closed = false
 
   constructor(
     readonly sink: ProgressSink,
     readonly flushMs: number,
     readonly logger: Logger,
-    cursor: number,
+    /** Where the cursor stands now (read at each flush). */
+    readonly position: () => number,
     /** Called once when a flush finds that another owner holds the destination. */
     readonly onLostLease: () => void,
   ) {
-    this.#cursor = cursor
-    this.#committedCursor = cursor
+    this.#cursor = position()
+    this.#committedCursor = this.#cursor
   }
 
   /** True while flushes fail (the store cannot write): stop taking in more work. */
@@ -55,11 +57,9 @@ export class ProgressBuffer {
     return this.#committedCursor
   }
 
-  cursor(position: number): void {
-    if (position > this.#cursor) {
-      this.#cursor = position
-      this.#schedule()
-    }
+  /** The cursor may have moved (events read that cause nothing here): a flush will write it. */
+  cursorMoved(): void {
+    if (this.position() > this.#committedCursor) this.#schedule()
   }
 
   park(item: ParkedItem): void {
@@ -104,7 +104,8 @@ export class ProgressBuffer {
     while (this.#flushing !== null) await this.#flushing
     if (this.#timer !== null) clearTimeout(this.#timer)
     this.#timer = null
-    if (this.#empty() || this.#lostLease) return
+    this.#cursor = Math.max(this.#cursor, this.position())
+    if (this.#empty() || this.#lostLease || this.#closed) return
     const progress = this.#take()
     this.#flushing = this.sink
       .commit(progress)
@@ -192,7 +193,7 @@ export class ProgressBuffer {
   }
 
   #schedule(): void {
-    if (this.#timer !== null || this.#lostLease) return
+    if (this.#timer !== null || this.#lostLease || this.#closed) return
     const wait = Math.max(this.flushMs, this.#retryAt - Date.now())
     this.#timer = setTimeout(() => {
       this.#timer = null
@@ -200,8 +201,13 @@ export class ProgressBuffer {
     }, wait)
   }
 
-  /** Stops the timer (the caller flushes last). */
-  stop(): void {
+  /**
+   * The end: writes what is gathered (`flush`) or drops it (the lease was lost), and writes nothing
+   * ever after — answers that arrive for a stopped delivery must not touch the store.
+   */
+  async close(flush: boolean): Promise<void> {
+    if (flush) await this.flush()
+    this.#closed = true
     if (this.#timer !== null) clearTimeout(this.#timer)
     this.#timer = null
   }

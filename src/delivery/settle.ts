@@ -121,12 +121,18 @@ export class Settler {
     const { progress, observer, destinationId } = this.host
     item.runAt = decision.runAt
     item.state = 'retrying'
+    item.unordered ||= failure.notFound
     this.#park(item, false, outcome)
     progress.outcome(this.#history(item, 'retrying', now, errorOf(outcome)))
     progress.count(now, item.mappingId, item.action, 'retrying')
     observer.retried?.(destinationId, item.lane, 1)
-    // Its user's later items wait durably behind it, so the cursor may pass their events.
-    for (const later of this.host.order.later(item)) if (!later.durable) this.#park(later, true, null)
+    if (item.unordered) {
+      // Waiting for its user to exist: the user's later items (maybe the identify) go on.
+      this.#releaseNext(item)
+    } else {
+      // Its user's later items wait durably behind it, so the cursor may pass their events.
+      for (const later of this.host.order.later(item)) if (!later.durable) this.#park(later, true, null)
+    }
     this.#retryAt(item)
   }
 
@@ -145,7 +151,7 @@ export class Settler {
         item.timer = null
         if (item.state !== 'retrying') return
         // Still behind an earlier item of its user (both failed): that one's finish releases it.
-        if (this.host.order.isFirst(item)) this.host.ready(item)
+        if (item.unordered || this.host.order.isFirst(item)) this.host.ready(item)
         else item.state = 'waiting'
       },
       Math.max(0, item.runAt - Date.now()),
@@ -194,6 +200,11 @@ export class Settler {
     else this.host.window.settle(item.eventId)
     item.durable = false
     this.host.finished(item)
+    this.#releaseNext(item)
+  }
+
+  /** Takes the item out of its users' order; the items that are first now go on. */
+  #releaseNext(item: WorkItem): void {
     for (const next of this.host.order.remove(item)) if (next.state === 'waiting') this.release(next)
   }
 
@@ -212,7 +223,8 @@ export class Settler {
       mappingId: item.mappingId,
       action: item.action,
       lane: item.lane,
-      keys: [...item.keys],
+      // Stored without keys, it stays out of its users' order after a restart too.
+      keys: item.unordered ? [] : [...item.keys],
       payload: JSON.stringify(item.payload),
       attempts: item.attempts,
       firstEnqueuedAt: item.firstEnqueuedAt,
@@ -236,17 +248,19 @@ export class Settler {
       })
       this.host.observer.request?.(followUp.path, response.status, response.durationMs)
       const outcome = response.outcome
-      if (outcome.policy === 'deliver') continue
+      const failed = outcome.policy !== 'deliver'
+      const keep = failed || this.host.options.requestBodies === 'all'
       this.host.progress.attempt({
         endpoint: followUp.path,
-        requestBody: JSON.stringify(followUp.body),
+        requestBody: keep ? JSON.stringify(followUp.body) : null,
         responseStatus: response.status === 0 ? null : response.status,
-        responseBody: bodyText(response.body),
+        responseBody: keep ? bodyText(response.body) : null,
         durationMs: response.durationMs,
         jobCount: 1,
         eventIds: [item.eventId],
-        error: `${outcome.code}: ${outcome.message}`,
+        error: failed ? `${outcome.code}: ${outcome.message}` : null,
       })
+      if (!failed) continue
       if (outcome.policy === 'pause') {
         this.host.pause(pausedState(outcome))
         this.unsent([item])

@@ -16,6 +16,11 @@ export class WorkItem {
   state: ItemState = 'waiting'
   /** A parked row holds it (retrying or held): the cursor may pass its event. */
   durable: boolean
+  /**
+   * Out of its users' order: waiting for Iterable to know its user (notFound), it must not hold back
+   * the user's later items — one of them may be the identify that creates the user.
+   */
+  unordered = false
   /** Its item, serialised once (bulk size accounting and the body share it). */
   #json: string | undefined
   timer: NodeJS.Timeout | null = null

@@ -1,8 +1,18 @@
 // Failures: 5xx share, 429 storms, outages (retry window → dead letter → replay), 401 pause,
 // notFound short retry, per-item bulk failures (D7), field-type mismatch narrowing.
 import { afterEach, describe, expect, it } from 'vitest'
+import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { defaultMappings } from '../../src/config/index.js'
-import { createHarness, count, identify, requestsTo, track, type Harness } from './harness.js'
+import {
+  count,
+  createHarness,
+  drained,
+  identify,
+  requestsTo,
+  sender,
+  track,
+  type Harness,
+} from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -10,8 +20,7 @@ afterEach(async () => {
   harness = undefined
 })
 
-const emptyQueues = async (h: Harness): Promise<boolean> =>
-  (await h.store.queueStats()).every((q) => q.depth === 0)
+const emptyQueues = (h: Harness): Promise<boolean> => drained(h.store)
 
 describe('retries', () => {
   it('retries through a 5xx share and a 429 storm and loses nothing', async () => {
@@ -128,7 +137,7 @@ describe('retries', () => {
     expect(identifyLetter?.attempts).toBeGreaterThanOrEqual(2)
     expect(letter?.attempts).toBeGreaterThanOrEqual(1)
     harness.sandbox.setFaults({ outageSeconds: 0 })
-    expect(await harness.store.replayDeadLetters({ filter: {} })).toBe(2)
+    expect(await harness.service.replayDeadLetters({ filter: {} })).toBe(2)
     harness.service.wakeAll()
     await harness.waitFor(
       () => (harness!.sandbox.state.project().findByUserId('dl-1')?.events.length ?? 0) === 1,
@@ -159,7 +168,9 @@ describe('retries', () => {
     const dead = (await harness.store.listDeadLetters()).items
     expect(dead.map((d) => d.messageId)).toEqual(['d7-bad'])
     expect(dead[0].code).toBe('disallowedEventNames')
-    expect((await harness.store.lookupEvent('d7-ok-1')).outcomes.map((o) => o.outcome)).toEqual(['delivered'])
+    const ok = await harness.store.lookupEvent('d7-ok-1')
+    expect(ok.outcomes).toEqual([])
+    expect(ok.attempts.map((a) => a.responseStatus)).toEqual([200])
   })
 })
 
@@ -176,9 +187,10 @@ describe('pause on 401', () => {
     await new Promise((r) => setTimeout(r, 300))
     // one request, then nothing: the job waits, not retried, not dead
     expect(count(requestsTo(harness.sandbox, '/api/events/trackBulk'))).toBe(1)
-    const stats = await harness.store.queueStats()
-    expect(stats[0].depth).toBe(1)
-    expect(stats[0].leased).toBe(0)
+    // The item waits in memory, its event behind the cursor: not parked, not dead.
+    const [stats] = await harness.store.deliveryStats()
+    expect(stats.behind).toBe(1)
+    expect(stats.lanes).toEqual([])
     expect((await harness.store.listDeadLetters()).items).toHaveLength(0)
 
     await harness.store.updateDestination(harness.destination.id, { apiKey: harness.sandbox.apiKey })
@@ -247,44 +259,43 @@ describe('field type mismatch (RequestFieldsTypesMismatched)', () => {
     const { FAST } = await import('./harness.js')
     const service = new DeliveryService({
       store: harness.store,
+      routing: routingPort,
       baseUrlOverride: harness.sandbox.url,
       delivery: FAST,
     })
     await service.reload()
-    await service.accept(
+    await sender(
+      service,
       harness.sourceId,
-      [
-        {
-          type: 'track',
-          userId: 'mm',
-          event: 'Typed',
-          properties: { amount: 6 },
-          messageId: 'mm-ok-1',
-          timestamp: new Date().toISOString(),
-          receivedAt: new Date().toISOString(),
-        },
-        {
-          type: 'track',
-          userId: 'mm',
-          event: 'Typed',
-          properties: { amount: { nested: true } },
-          messageId: 'mm-bad',
-          timestamp: new Date().toISOString(),
-          receivedAt: new Date().toISOString(),
-        },
-        {
-          type: 'track',
-          userId: 'mm',
-          event: 'Typed',
-          properties: { amount: 7 },
-          messageId: 'mm-ok-2',
-          timestamp: new Date().toISOString(),
-          receivedAt: new Date().toISOString(),
-        },
-      ] as never,
-      new Date(),
-      [100, 100, 100],
-    )
+    )([
+      {
+        type: 'track',
+        userId: 'mm',
+        event: 'Typed',
+        properties: { amount: 6 },
+        messageId: 'mm-ok-1',
+        timestamp: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+      },
+      {
+        type: 'track',
+        userId: 'mm',
+        event: 'Typed',
+        properties: { amount: { nested: true } },
+        messageId: 'mm-bad',
+        timestamp: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+      },
+      {
+        type: 'track',
+        userId: 'mm',
+        event: 'Typed',
+        properties: { amount: 7 },
+        messageId: 'mm-ok-2',
+        timestamp: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+      },
+    ])
     await service.start()
     try {
       await harness.waitFor(() => emptyQueues(harness!))

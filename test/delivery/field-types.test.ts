@@ -2,7 +2,7 @@
 // items back (dead letters with the earlier answer's reason) instead of spending a bulk request that
 // Iterable would refuse whole.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHarness, count, requestsTo, track, type Harness } from './harness.js'
+import { count, createHarness, drained, requestsTo, track, type Harness } from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -10,8 +10,7 @@ afterEach(async () => {
   harness = undefined
 })
 
-const emptyQueues = async (h: Harness): Promise<boolean> =>
-  (await h.store.queueStats()).every((q) => q.depth === 0)
+const emptyQueues = (h: Harness): Promise<boolean> => drained(h.store)
 
 describe('learned field types', () => {
   it('a type Iterable refused once is kept back from later batches without a refused request', async () => {

@@ -48,6 +48,8 @@ export const FAST: Partial<DeliveryOptions> = {
   retryBaseMs: 20,
   retryMaxDelayMs: 200,
   rateLimits: false,
+  // Tests read what was sent from the attempts log.
+  requestBodies: 'all',
 }
 
 export async function waitFor(

@@ -3,7 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultMappings } from '../../src/config/index.js'
 import { createMetrics } from '../../src/server/metrics.js'
-import { createHarness, identify, track, type Harness } from './harness.js'
+import { routingPort } from '../../src/cli/serve/routing-port.js'
+import { DeliveryService } from '../../src/delivery/index.js'
+import { createHarness, drained, FAST, identify, track, type Harness } from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -51,21 +53,16 @@ describe('metrics', () => {
     await harness.send([identify('m1', 'm1@example.com'), track('m1', 'Counted'), track('m1', 'Counted')])
     await new Promise((r) => setTimeout(r, 30))
     let text = await metrics.registry.metrics()
-    expect(text).toMatch(
-      /iterable_actions_queue_depth\{destination="[^"]+",endpoint="\/api\/events\/trackBulk"\} 2/,
-    )
-    expect(text).toMatch(
-      /iterable_actions_queue_depth\{destination="[^"]+",endpoint="\/api\/users\/bulkUpdate"\} 1/,
-    )
-    const age = /iterable_actions_queue_oldest_age_seconds\{[^}]*trackBulk"\} ([\d.e-]+)/.exec(text)
+    // Nothing delivered yet: the three events wait in the log, behind the destination's cursor.
+    expect(text).toMatch(/iterable_actions_queue_depth\{destination="[^"]+",endpoint="log"\} 3/)
+    const age = /iterable_actions_queue_oldest_age_seconds\{[^}]*endpoint="log"\} ([\d.e-]+)/.exec(text)
     expect(Number(age?.[1])).toBeGreaterThan(0)
 
-    // a service with the metrics observer drains the queues and counts
-    const { DeliveryService } = await import('../../src/delivery/index.js')
-    const { FAST } = await import('./harness.js')
+    // a service with the metrics observer drains the log and counts
     await harness.service.stop(100)
     const service = new DeliveryService({
       store: harness.store,
+      routing: routingPort,
       baseUrlOverride: harness.sandbox.url,
       delivery: FAST,
       observer: metrics.observer,
@@ -73,15 +70,40 @@ describe('metrics', () => {
     await service.reload()
     await service.start()
     try {
-      await harness.waitFor(async () => (await harness!.store.queueStats()).length === 0)
+      await harness.waitFor(() => drained(harness!.store))
       text = await metrics.registry.metrics()
+      expect(text).toMatch(/iterable_actions_jobs_routed_total\{[^}]*\} 3/)
       expect(text).toMatch(/iterable_actions_jobs_delivered_total\{[^}]*trackBulk"\} 2/)
       expect(text).toMatch(
         /iterable_actions_iterable_request_duration_seconds_count\{endpoint="\/api\/events\/trackBulk",status="200"\} 1/,
       )
-      expect(text).not.toMatch(/iterable_actions_queue_depth\{/)
+      expect(text).toMatch(/iterable_actions_queue_depth\{destination="[^"]+",endpoint="log"\} 0/)
     } finally {
       await service.stop(1000)
     }
+  })
+
+  it("counts a parked item in its endpoint's queue depth", async () => {
+    harness = await createHarness({
+      sandbox: { projects: [{ type: 'email', apiKeys: ['depth-ek'] }] },
+      apiKey: 'depth-ek',
+      delivery: { notFoundWindowMs: 60_000, retryBaseMs: 5000, retryMaxDelayMs: 5000 },
+    })
+    const metrics = createMetrics(harness.store, { defaultMetrics: false })
+    await harness.send([
+      {
+        type: 'track',
+        anonymousId: 'a',
+        event: 'Waits',
+        messageId: 'waits',
+        context: { traits: { email: 'w@example.com' } },
+      },
+    ])
+    await harness.waitFor(async () => (await harness!.store.deliveryStats())[0].lanes.length === 1)
+    const text = await metrics.registry.metrics()
+    expect(text).toMatch(
+      /iterable_actions_queue_depth\{destination="[^"]+",endpoint="\/api\/events\/trackBulk"\} 1/,
+    )
+    expect(text).toMatch(/iterable_actions_queue_depth\{destination="[^"]+",endpoint="log"\} 0/)
   })
 })

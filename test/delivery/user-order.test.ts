@@ -18,7 +18,10 @@ function shopper(u: number): Record<string, unknown>[] {
   return [
     identify(userId, email),
     { ...track(userId, 'Cart Updated', { products: [product('A')] }), context },
-    { ...track(userId, 'Order Completed', { order_id: `order-${u}`, total: 5, products: [product('A')] }), context },
+    {
+      ...track(userId, 'Order Completed', { order_id: `order-${u}`, total: 5, products: [product('A')] }),
+      context,
+    },
     { ...track(userId, 'Cart Updated', { products: [product('B')] }), context },
   ]
 }

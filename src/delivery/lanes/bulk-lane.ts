@@ -122,11 +122,11 @@ export class BulkLane extends Lane {
     const bodies = items.map((item) => item.payload.body)
     runtime.fieldTypes.learn(kind, bodies, response)
     const outcomes: BulkItemOutcome[] = bulkOutcomes(kind, bodies, response)
-    const allDelivered = outcomes.every((o) => o.policy === 'deliver')
+    const keep = outcomes.some((o) => o.policy !== 'deliver') || host.options.requestBodies === 'all'
     this.#attempt(
-      allDelivered ? null : json,
+      keep ? json : null,
       items,
-      allDelivered ? undefined : response.body,
+      keep ? response.body : undefined,
       status,
       response.durationMs,
       outcome,

@@ -34,11 +34,12 @@ export class SingleLane extends Lane {
     this.noteResponse(path, response)
     const { outcome, status } = response
     const failed = outcome.policy !== 'deliver'
+    const keep = failed || host.options.requestBodies === 'all'
     host.progress.attempt({
       endpoint: path,
-      requestBody: failed ? item.json : null,
+      requestBody: keep ? item.json : null,
       responseStatus: status === 0 ? null : status,
-      responseBody: failed ? bodyText(response.body) : null,
+      responseBody: keep ? bodyText(response.body) : null,
       durationMs: response.durationMs,
       jobCount: 1,
       eventIds: [item.eventId],
