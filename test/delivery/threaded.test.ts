@@ -1,18 +1,20 @@
-// ThreadedDelivery: the main thread stores and routes, a worker thread (dist/delivery/thread/entry.js,
-// built by `npm test`) with its own connection to the same SQLite store delivers to the real sandbox.
-// What crosses the thread boundary is checked here: wake-ups, metrics, pauses, reloads, logs, stop.
+// The delivery engine on a worker thread (ThreadedEngine): the main thread appends events to the log,
+// a worker thread (dist/cli/serve/delivery-thread.js, built by `npm test`) with its own connection to
+// the same SQLite store follows the log and delivers to the real sandbox. What crosses the thread
+// boundary is checked here: wake-ups, metrics, pauses, reloads, logs, stop, restarts.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ThreadedDelivery, type DeliveryObserver } from '../../src/delivery/index.js'
+import { routingPort } from '../../src/cli/serve/routing-port.js'
+import { DeliveryService, ThreadedEngine, type DeliveryObserver } from '../../src/delivery/index.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 import { openStore, type Destination, type Store, type StoreOptions } from '../../src/store/index.js'
-import { count, FAST, identify, requestsTo, seedStore, sender, track, waitFor } from './harness.js'
+import { count, drained, FAST, identify, requestsTo, seedStore, sender, track, waitFor } from './harness.js'
 
-const ENTRY = new URL('../../dist/delivery/thread/entry.js', import.meta.url)
+const ENTRY = new URL('../../dist/cli/serve/delivery-thread.js', import.meta.url)
 
 beforeAll(() => {
   if (!existsSync(ENTRY)) throw new Error('dist/ is missing: run `npm run build` (npm test does) first')
@@ -22,7 +24,7 @@ interface Setup {
   dir: string
   store: Store
   sandbox: RunningSandbox
-  delivery: ThreadedDelivery
+  delivery: DeliveryService
   destination: Destination
   calls: string[]
   logs: Record<string, unknown>[]
@@ -62,15 +64,20 @@ async function setup(
     { level: 'info', redact: { paths: ['apiKey', '*.apiKey'], censor: '[redacted]' } },
     sink,
   )
-  const delivery = new ThreadedDelivery({
+  const delivery = new DeliveryService({
     store,
-    storeOptions,
+    routing: routingPort,
     logger,
     observer,
     baseUrlOverride: sandbox.url,
     delivery: FAST,
-    entry: options.entry ?? ENTRY,
-    ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
+    engine: (context) =>
+      new ThreadedEngine(context, {
+        storeOptions,
+        baseUrlOverride: sandbox.url,
+        entry: options.entry ?? ENTRY,
+        ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
+      }),
   })
   await delivery.reload()
   return {
@@ -91,11 +98,10 @@ async function setup(
   }
 }
 
-const emptyQueues = async (s: Setup): Promise<boolean> =>
-  (await s.store.queueStats()).every((q) => q.depth === 0)
+const emptyQueues = (s: Setup): Promise<boolean> => drained(s.store)
 
-describe('ThreadedDelivery', () => {
-  it('replays stored events: routed on the main thread, delivered by the thread', async () => {
+describe('delivery on a worker thread', () => {
+  it('replays stored events: appended again as new receipts, delivered by the thread', async () => {
     const s = (current = await setup())
     await s.delivery.start()
     await s.send([track('replayed-1', 'Replayed', {}, 'replay-me')])
@@ -103,9 +109,13 @@ describe('ThreadedDelivery', () => {
     await waitFor(() => (project.findByUserId('replayed-1')?.events.length ?? 0) === 1)
     await waitFor(() => emptyQueues(s))
     const stored = await s.store.listEvents({ limit: 10 })
-    expect(await s.delivery.reroute(stored)).toEqual({ jobs: 1, failed: 0 })
-    // Sent again (same id: Iterable keeps one event), and logged as a second delivery.
-    await waitFor(async () => (await s.store.lookupEvent('replay-me')).outcomes.length === 2)
+    expect(await s.delivery.replayEvents(stored)).toBe(1)
+    // Sent again (same id: Iterable keeps one event); the copy is found with the original.
+    await waitFor(() => s.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted === 2)
+    await waitFor(() => emptyQueues(s))
+    const lookup = await s.store.lookupEvent('replay-me')
+    expect(lookup.events.map((e) => e.id)).toEqual([stored[0].id, expect.any(Number)])
+    expect(lookup.attempts).toHaveLength(2)
     expect(project.findByUserId('replayed-1')?.events.map((e) => e.id)).toEqual(['replay-me'])
     expect(s.sandbox.stats.snapshot().endpoints['/api/events/trackBulk'].accepted).toBe(2)
   })
@@ -165,7 +175,7 @@ describe('ThreadedDelivery', () => {
     await s.delivery.start()
     await waitFor(() => emptyQueues(s))
     await s.delivery.stop(2000)
-    // Stopped: new events are stored and routed, but nothing delivers them.
+    // Stopped: new events are stored, but nothing delivers them.
     await s.send([track('u3', 'After stop', {})])
     await new Promise((r) => setTimeout(r, 300))
     expect(await emptyQueues(s)).toBe(false)
