@@ -84,11 +84,24 @@ function columns(rows: readonly Record<string, unknown>[], keys: readonly string
   return keys.map((key) => rows.map((row) => row[key] ?? null))
 }
 
-/** The last park of each item wins (one statement cannot upsert a row twice). */
-function lastParkOfEach(items: readonly T.ParkedItem[]): T.ParkedItem[] {
+/**
+ * One row per item (one statement cannot upsert a row twice), as parking them one after the other
+ * would leave it: the first park's item with the last park's retry state.
+ */
+function oneParkPerItem(items: readonly T.ParkedItem[]): T.ParkedItem[] {
   const byRef = new Map<string, T.ParkedItem>()
-  for (const item of items) byRef.set(`${item.eventId}:${item.ordinal}`, item)
+  for (const item of items) {
+    const key = `${item.eventId}:${item.ordinal}`
+    const first = byRef.get(key)
+    byRef.set(key, first === undefined ? item : { ...first, ...retryState(item) })
+  }
   return [...byRef.values()]
+}
+
+/** What parking an item that is already parked replaces (UPSERT_PARKED's DO UPDATE). */
+function retryState(item: T.ParkedItem): Partial<T.ParkedItem> {
+  const { attempts, runAt, held, lastError, statusCode, errorCode } = item
+  return { attempts, runAt, held, lastError, statusCode, errorCode }
 }
 
 export class DeliveryTables {
@@ -151,7 +164,7 @@ export class DeliveryTables {
       const write = (stmt: Statement, rows: readonly Record<string, unknown>[], keys: readonly string[]) =>
         rows.length === 0 ? null : this.#insert(stmt, destinationId, columns(rows, keys), client)
       const maxBody = this.limits.maxAttemptBodyBytes
-      const park = lastParkOfEach(progress.park ?? []).map((item) => parkedParams(destinationId, item))
+      const park = oneParkPerItem(progress.park ?? []).map((item) => parkedParams(destinationId, item))
       // In this order, as SQLite does: an item both parked and unparked in one flush ends unparked.
       await write(d.UPSERT_PARKED, park, PARKED)
       const unpark = (progress.unpark ?? []).map(({ eventId, ordinal }) => ({ eventId, ordinal }))

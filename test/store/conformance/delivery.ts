@@ -128,6 +128,17 @@ export function deliverySection(ctx: StoreContext): void {
     expect(second.items).toHaveLength(4)
     expect(second.items[0]).toMatchObject({ eventId: 3, ordinal: 1, id: first.items[0].id, ...retry })
 
+    // Parked twice in one flush: as if parked one after the other.
+    await store.commitProgress('dest', 'o1', {
+      park: [parked(8, 0, { attempts: 1 }), parked(8, 0, { attempts: 3, position: 99, payload: '{}' })],
+    })
+    expect((await open(store)).items.find((i) => i.eventId === 8)).toMatchObject({
+      attempts: 3,
+      position: 8,
+      payload: parked(8, 0).payload,
+    })
+    await store.commitProgress('dest', 'o1', { unpark: [{ eventId: 8, ordinal: 0 }] })
+
     // Unparked items go; an item parked and unparked in the same flush ends unparked.
     await store.commitProgress('dest', 'o1', {
       park: [parked(6, 0), parked(7, 0)],
