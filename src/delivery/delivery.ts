@@ -3,6 +3,7 @@
 // DeliveryService does it; where the engine that sends runs (this thread or a worker) is its choice.
 import type { IngestEvent, IngestResult, ReplaySelector, StoredEvent } from '../store/types.js'
 import type { DeliveryOptions } from './options.js'
+import type { RouteResult } from './item.js'
 import type { RoutingProblem } from './routing-port.js'
 
 export interface DestinationStatus {
@@ -34,9 +35,19 @@ export interface Delivery {
   replayEvents(events: readonly StoredEvent[], destinationId?: string): Promise<number>
   /** Dead letters parked again as new receipts. */
   replayDeadLetters(selector: ReplaySelector): Promise<number>
+  /** What a stored event causes at each destination, routed as delivery routes it (its own revision). */
+  routeStored(event: StoredEvent): Promise<StoredRouting>
   /** Wake-up hint: deliveries read the log now. */
   wakeAll(): void
   start(): Promise<void>
   /** Graceful: stop reading, finish in-flight requests within the timeout, write progress. */
   stop(timeoutMs?: number): Promise<void>
+}
+
+/** A stored event routed again for a lookup. */
+export interface StoredRouting {
+  /** False when its revision is gone (received before revisions, or pruned): routed with today's. */
+  exact: boolean
+  /** Each destination that receives under that configuration, with what the event causes there. */
+  destinations: { destinationId: string; result: RouteResult }[]
 }

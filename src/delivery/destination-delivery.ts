@@ -322,7 +322,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
         parked.messageId,
         parked.mappingId,
         parked.action,
-        parked.lane,
+        laneOf(payload),
         parked.keys,
         payload,
         parked.attempts,

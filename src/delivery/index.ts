@@ -2,7 +2,7 @@
 // (docs/delivery.md). It is handed routing as a RoutingPort; it imports no mapping code.
 export { DeliveryService } from './service.js'
 export type { DeliveryServiceOptions, EngineContext, EngineHandle } from './service.js'
-export type { Delivery, DestinationStatus } from './delivery.js'
+export type { Delivery, DestinationStatus, StoredRouting } from './delivery.js'
 export { DeliveryEngine } from './engine.js'
 export { ThreadedEngine, type ThreadedEngineOptions } from './thread/host.js'
 export type { CompiledRouting, RoutingPort, RoutingProblem } from './routing-port.js'

@@ -13,7 +13,7 @@ import type {
   Store,
   StoredEvent,
 } from '../store/types.js'
-import type { Delivery, DestinationStatus } from './delivery.js'
+import type { Delivery, DestinationStatus, StoredRouting } from './delivery.js'
 import { DeliveryEngine } from './engine.js'
 import type { DeliveryObserver } from './observer.js'
 import { resolveDeliveryOptions, type DeliveryOptions } from './options.js'
@@ -61,6 +61,7 @@ export class DeliveryService implements Delivery {
   readonly #engine: EngineHandle
   #revision = 0
   #compiled: CompiledRouting | null = null
+  readonly #revisions = new Map<number, CompiledRouting>()
   #statuses: DestinationStatus[] = []
   #running = false
 
@@ -187,6 +188,41 @@ export class DeliveryService implements Delivery {
     const replayed = await this.store.replayDeadLetters(selector)
     if (replayed > 0) await this.#engine.refreshParked()
     return replayed
+  }
+
+  async routeStored(event: StoredEvent): Promise<StoredRouting> {
+    const found = event.revision > 0 ? await this.store.getConfigRevision(event.revision) : null
+    const compiled =
+      found !== null ? this.#compiledRevision(found.revision, found.config) : (this.#compiled ?? null)
+    if (compiled === null) return { exact: false, destinations: [] }
+    let body: unknown = null
+    try {
+      body = JSON.parse(event.body)
+    } catch {
+      // routing refuses a non-object
+    }
+    const destinations = this.#statuses
+      .map((s) => s.id)
+      .filter((id) => compiled.receives(id) && (event.destinationId === null || event.destinationId === id))
+      .map((destinationId) => ({
+        destinationId,
+        result: compiled.route(body, destinationId, event.receivedAt),
+      }))
+    return { exact: found !== null, destinations }
+  }
+
+  /** Compiled revisions for lookups, a few kept (a lookup usually needs one or two). */
+  #compiledRevision(revision: number, config: string): CompiledRouting {
+    let compiled = this.#revisions.get(revision)
+    if (compiled === undefined) {
+      compiled =
+        revision === this.#revision && this.#compiled !== null
+          ? this.#compiled
+          : this.#routing.compile(config)
+      this.#revisions.set(revision, compiled)
+      if (this.#revisions.size > 8) this.#revisions.delete(this.#revisions.keys().next().value as number)
+    }
+    return compiled
   }
 
   wakeAll(): void {

@@ -1,5 +1,6 @@
 // The service's admin API for CLI tests: createServer over a SQLite store in a temp folder, on a
 // real socket (127.0.0.1, a free port), with delivery not started.
+import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -22,7 +23,7 @@ export async function startAdminServer(adminToken: string, prefix: string): Prom
   const store = await openStore({ kind: 'sqlite', dir: path.join(dir, 'data') })
   const app = await createServer({
     store,
-    delivery: new DeliveryService({ store }),
+    delivery: new DeliveryService({ store, routing: routingPort }),
     adminToken,
     metrics: createMetrics(store, { defaultMetrics: false }),
   })

@@ -1,6 +1,7 @@
 // `iterable-actions dead-letters` (the built CLI, spawned) against the service's real admin API
 // (createServer over a SQLite store) on a real socket: list with selections, show, replay, discard,
 // usage errors, a wrong token; the token never appears in what the command prints.
+import { addDeadLetters } from '../helpers/dead-letters.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pickByIdOrName } from '../../src/cli/admin-client.js'
 import { parseIds, formatDeadLetters } from '../../src/cli/dead-letters.js'
@@ -19,30 +20,13 @@ let mappingId: string
 const cli = (...args: string[]): Promise<CliRun> =>
   runCli(['dead-letters', ...args], { ITERABLE_ACTIONS_URL: url, ADMIN_TOKEN: TOKEN })
 
-/** Enqueues one job per entry, claims them and dead-letters each with its code and reason. */
+/** One dead letter per entry, with its code and reason. */
 async function deadLetters(entries: { messageId: string; code: string; reason: string }[]): Promise<void> {
-  await store.enqueue(
-    entries.map((e) => ({
-      destinationId,
-      endpoint: 'events/trackBulk',
-      mappingId,
-      eventId: null,
-      messageId: e.messageId,
-      action: 'trackEvent',
-      payload: { p: '/api/events/track', i: { eventName: 'Viewed', id: e.messageId } },
-    })),
-  )
-  const jobs = await store.claim({
+  await addDeadLetters(
+    store,
     destinationId,
-    endpoint: 'events/trackBulk',
-    limit: 100,
-    workerId: 'test',
-    leaseMs: 60_000,
-  })
-  for (const job of jobs) {
-    const entry = entries.find((e) => e.messageId === job.messageId)!
-    await store.deadLetter([job.id], { reason: entry.reason, code: entry.code, statusCode: 400 })
-  }
+    entries.map((e) => ({ ...e, mappingId })),
+  )
 }
 
 beforeAll(async () => {
@@ -121,7 +105,7 @@ describe('iterable-actions dead-letters', () => {
       id,
       messageId: 'm-1',
       code: 'RequestFieldsTypesMismatched',
-      payload: { i: { eventName: 'Viewed', id: 'm-1' } },
+      payload: { path: '/api/events/track', body: { eventName: 'Viewed', id: 'm-1' } },
     })
   })
 
@@ -140,10 +124,11 @@ describe('iterable-actions dead-letters', () => {
     expect(unknown.stderr).toMatch(/no destination has the id or name "nope"/)
   })
 
-  it('replays a selection: new jobs, and the dead letters are marked replayed', async () => {
+  it('replays a selection: parked again, and the dead letters are marked replayed', async () => {
     const run = await cli('replay', '--code', 'RequestFieldsTypesMismatched')
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: 'replayed 1 dead letter\n' })
-    expect((await store.queueStats()).map((q) => q.depth)).toEqual([1])
+    const [stats] = await store.deliveryStats()
+    expect(stats.lanes.map((l) => l.retrying)).toEqual([1])
     expect((await cli('list')).stderr).toBe('2 dead letters\n')
     const all = await cli('list', '--include-replayed')
     expect(all.stdout).toMatch(/^\d+ \(replayed\)\s.*m-1/m)

@@ -1,6 +1,7 @@
 // The authentication test (reference §1.3, §5.1 D1/D2) with the real Iterable client over real HTTP:
 // a node:http server on 127.0.0.1 plays Iterable, and the client's `baseUrl` points at it. The
 // region's own URL is checked on the same code path before the override replaces it.
+import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -88,7 +89,7 @@ describe.each(REGIONS)('testAuthentication over HTTP, $region', ({ region, url }
     const client = new IterableClient({ apiKey: 'iterableApiKey', region })
     expect(client.url(iterableDestination.authentication.testPath)).toBe(url)
     // The admin "test connection" computes the same base when the service has no override.
-    const plain = new DeliveryService({ store })
+    const plain = new DeliveryService({ store, routing: routingPort })
     expect(deliveryBaseUrl(plain, region) + iterableDestination.authentication.testPath).toBe(url)
     void client.close()
   })
@@ -126,7 +127,7 @@ describe.each(REGIONS)('testAuthentication over HTTP, $region', ({ region, url }
 
   it('the admin client of a service with an override sends the same request to the local server', async () => {
     seen = []
-    const overridden = new DeliveryService({ store, baseUrlOverride: localUrl })
+    const overridden = new DeliveryService({ store, routing: routingPort, baseUrlOverride: localUrl })
     expect(deliveryBaseUrl(overridden, region)).toBe(localUrl)
     const client = adminClient(overridden, 'iterableApiKey', region)
     try {

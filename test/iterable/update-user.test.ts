@@ -1,3 +1,4 @@
+import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ async function deliveryBaseUrlFor(settings: Record<string, unknown>): Promise<st
   try {
     const { apiKey, ...rest } = settings
     await store.createDestination({ name: 'eu', kind: 'iterable', settings: rest, apiKey: String(apiKey) })
-    const service = new DeliveryService({ store })
+    const service = new DeliveryService({ store, routing: routingPort })
     await service.reload()
     return service.destinations()[0].baseUrl
   } finally {

@@ -1,6 +1,7 @@
 // Harness for the admin API tests: a real SQLite store in a temp folder, the in-process sandbox, the
 // delivery service sending to it, and the real HTTP app driven with app.inject. Every response body
 // is kept so tests can prove the API key never appears in any of them.
+import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -76,8 +77,18 @@ export async function createAdminHarness(): Promise<AdminHarness> {
   }
   const delivery = new DeliveryService({
     store,
+    routing: routingPort,
     baseUrlOverride: sandbox.url,
-    delivery: { pollMs: 50, lingerMs: 30, retryBaseMs: 20, retryMaxDelayMs: 200, rateLimits: false },
+    // Every request body kept in the attempts log: the tests read what was sent there.
+    delivery: {
+      pollMs: 50,
+      lingerMs: 30,
+      flushMs: 20,
+      retryBaseMs: 20,
+      retryMaxDelayMs: 200,
+      rateLimits: false,
+      requestBodies: 'all',
+    },
   })
   await delivery.reload()
   await delivery.start()

@@ -1,5 +1,5 @@
-// Prometheus metrics: the queue gauges of one scrape share one read of the queue statistics (a scan
-// of the whole queue, slow under a backlog), and the next scrape reads afresh; on a real SQLite store.
+// Prometheus metrics: the queue gauges of one scrape share one read of the delivery statistics, and
+// the next scrape reads afresh; on a real SQLite store.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -21,40 +21,59 @@ describe('metrics', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ia-metrics-'))
     const real = (store = await openStore({ kind: 'sqlite', dir }))
     const destination = await real.createDestination({ name: 'd', kind: 'iterable', apiKey: null })
-    const [jobId] = await real.enqueue([
-      {
-        destinationId: destination.id,
-        endpoint: '/api/events/track',
-        mappingId: null,
-        eventId: null,
-        messageId: 'm-1',
-        action: 'trackEvent',
-        payload: '{}',
-      },
-    ])
+    // One event after the cursor (nobody delivers here), and one parked item.
+    await real.ingest({
+      sourceId: 's',
+      receivedAt: Date.now() - 5000,
+      revision: 0,
+      events: [{ messageId: 'm-1', body: '{}', size: 2 }],
+    })
+    const owner = 'metrics-test'
+    await real.openDelivery(destination.id, owner, { leaseMs: 60_000 })
+    const parked = {
+      eventId: 1,
+      ordinal: 0,
+      position: 1,
+      messageId: 'm-1',
+      mappingId: null,
+      action: 'trackEvent',
+      lane: '/api/events/track',
+      keys: [],
+      payload: '{}',
+      attempts: 1,
+      firstEnqueuedAt: Date.now() - 5000,
+      runAt: Date.now() + 60_000,
+      held: false,
+      lastError: null,
+      statusCode: null,
+      errorCode: null,
+    }
+    await real.commitProgress(destination.id, owner, { park: [parked] })
     let reads = 0
     const counting: Store = {
       ...real,
-      queueStats: (now?: number) => {
+      deliveryStats: () => {
         reads++
-        return real.queueStats(now)
+        return real.deliveryStats()
       },
     }
     const { registry } = createMetrics(counting, { defaultMetrics: false })
 
     const text = await registry.metrics()
+    expect(text).toMatch(/iterable_actions_queue_depth\{destination="[^"]+",endpoint="log"\} 1/)
     expect(text).toMatch(
       /iterable_actions_queue_depth\{destination="[^"]+",endpoint="\/api\/events\/track"\} 1/,
     )
     expect(text).toMatch(
-      /iterable_actions_queue_oldest_age_seconds\{destination="[^"]+",endpoint="\/api\/events\/track"\}/,
+      /iterable_actions_queue_oldest_age_seconds\{destination="[^"]+",endpoint="\/api\/events\/track"\} [4-9]/,
     )
     expect(reads).toBe(1)
 
-    // The next scrape sees the queue as it is now: the job is gone.
-    await real.deadLetter([jobId], { reason: 'test', code: 'TEST' })
+    // The next scrape sees the queue as it is now: the item is finished, the cursor past the event.
+    await real.commitProgress(destination.id, owner, { cursor: 1, unpark: [parked] })
     const after = await registry.metrics()
     expect(reads).toBe(2)
-    expect(after).not.toMatch(/iterable_actions_queue_depth\{/)
+    expect(after).toMatch(/iterable_actions_queue_depth\{destination="[^"]+",endpoint="log"\} 0/)
+    expect(after).not.toMatch(/endpoint="\/api\/events\/track"/)
   })
 })

@@ -1,5 +1,5 @@
 // `serve` store options in-process: flags and environment for PostgreSQL, what each store implies for
-// delivery (leases taken back at start only with SQLite) and the per-node rate-limit share.
+// delivery (leases taken over at start only with SQLite) and the per-node rate-limit share.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -14,37 +14,25 @@ const SECRET_KEY = 'ef'.repeat(32)
 const quiet = pino({ level: 'silent' })
 const postgres = await findPostgres()
 const dirs: string[] = []
-/** A job leased by a node that is not this one (`elsewhere`), lease still running: its id. */
-async function leaseElsewhere(options: StoreOptions): Promise<number> {
+/** A destination whose delivery is held by a node that is not this one (`elsewhere`), lease still running. */
+async function leaseElsewhere(options: StoreOptions): Promise<string> {
   const store = await openStore(options)
   try {
-    const [id] = await store.enqueue([
-      {
-        destinationId: 'd-elsewhere',
-        endpoint: 'events/track',
-        mappingId: null,
-        eventId: null,
-        messageId: 'm1',
-        action: 'trackEvent',
-        payload: {},
-      },
-    ])
-    const claimed = await store.claim({
-      destinationId: 'd-elsewhere',
-      endpoint: 'events/track',
-      limit: 1,
-      workerId: 'elsewhere',
-      leaseMs: 600_000,
+    const destination = await store.createDestination({
+      name: 'held',
+      kind: 'iterable',
+      settings: {},
+      apiKey: 'k',
     })
-    expect(claimed.map((j) => j.id)).toEqual([id])
-    return id
+    expect(await store.openDelivery(destination.id, 'elsewhere', { leaseMs: 600_000 })).not.toBeNull()
+    return destination.id
   } finally {
     await store.close()
   }
 }
 
-async function lockedBy(store: Store, id: number): Promise<string | null | undefined> {
-  return (await store.getJob(id))?.lockedBy
+async function ownerOf(store: Store, destinationId: string): Promise<string | null | undefined> {
+  return (await store.deliveryStats()).find((s) => s.destinationId === destinationId)?.owner
 }
 
 afterAll(() => {
@@ -81,12 +69,15 @@ describe('serve store options', () => {
   it('SQLite: takes back every lease at start (one process owns the folder)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'serve-store-'))
     dirs.push(dir)
-    const job = await leaseElsewhere({ kind: 'sqlite', dir })
+    const held = await leaseElsewhere({ kind: 'sqlite', dir })
     const service = await startService({ port: 0, host: '127.0.0.1', dataDir: dir, logger: quiet })
     try {
       expect(service.storeDescription).toBe(`SQLite in ${dir}`)
       expect(service.delivery.options.reclaimAllOnStart).toBe(true)
-      expect(await lockedBy(service.store, job)).not.toBe('elsewhere')
+      await new Promise((r) => setTimeout(r, 200))
+      const owner = await ownerOf(service.store, held)
+      expect(owner).not.toBe('elsewhere')
+      expect(owner).not.toBeNull()
       expect(service.delivery.options.rateLimitOverrides).toEqual({})
     } finally {
       await service.close()

@@ -119,7 +119,7 @@ export const deadLettersResource: Resource = (app, { store, delivery }) => {
       },
     },
     async (request) => {
-      const replayed = await store.replayDeadLetters(readSelector(request.body))
+      const replayed = await delivery.replayDeadLetters(readSelector(request.body))
       if (replayed > 0) delivery.wakeAll()
       return { replayed }
     },

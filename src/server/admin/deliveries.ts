@@ -6,6 +6,7 @@ import type { Resource } from './context.js'
 import { parseTime } from './context.js'
 import { scrubSecret } from './destination-access.js'
 import { AdminApiError } from './errors.js'
+import { queueRows } from '../metrics.js'
 import { baseUrls, outcomeView } from './sent.js'
 import { TimeParam } from './schemas.js'
 
@@ -164,16 +165,24 @@ export const deliveriesResource: Resource = (app, context) => {
 
   app.get(
     '/queues',
-    { schema: { summary: 'Queue depth and age of the oldest job, per queue', tags: ['deliveries'] } },
+    {
+      schema: {
+        summary:
+          'Unfinished work per destination: events after its cursor (endpoint "log") and parked items per endpoint',
+        tags: ['deliveries'],
+      },
+    },
     async () => {
       const now = Date.now()
-      const stats = await store.queueStats(now)
+      const stats = await store.deliveryStats()
+      const rows = queueRows(stats)
       return {
-        items: stats.map((s) => ({
-          ...s,
-          oldestAgeMs: s.oldestEnqueuedAt === null ? null : now - s.oldestEnqueuedAt,
+        items: rows.map((row) => ({
+          ...row,
+          oldestAgeMs: row.oldestAt === null ? null : now - row.oldestAt,
         })),
-        totalDepth: stats.reduce((sum, s) => sum + s.depth, 0),
+        destinations: stats,
+        totalDepth: rows.reduce((sum, row) => sum + row.depth, 0),
       }
     },
   )

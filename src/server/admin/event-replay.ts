@@ -1,5 +1,6 @@
 // Replay of stored events: the events received in a time range (optionally from one source) go
-// through today's destinations and mappings again (optionally only one destination's), as new jobs.
+// to the event log again as new receipts, routed with today's destinations and mappings (optionally
+// only one destination's).
 // For events kept while a destination had no API key, or after a mapping was fixed. One call replays
 // at most `limit` events and answers where to go on (`next`), so a long replay is a series of short
 // requests that a client can follow, show progress for, and resume.
@@ -16,7 +17,7 @@ const ReplayBody = Type.Object({
   ),
   source: Type.Optional(Type.String({ minLength: 1, description: 'Only events of this source (id)' })),
   destination: Type.Optional(
-    Type.String({ minLength: 1, description: 'Only jobs for this destination (id); default: every one' }),
+    Type.String({ minLength: 1, description: 'Only for this destination (id); default: every one' }),
   ),
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 50_000, description: 'Events per call (default 5,000)' }),
@@ -33,7 +34,7 @@ const ReplayBody = Type.Object({
 const PAGE = 500
 const DEFAULT_LIMIT = 5000
 
-/** A replay that can create no job is refused, rather than answering "0 jobs" as if it had worked. */
+/** A replay no destination would receive is refused, rather than answering as if it had worked. */
 function checkSomethingDelivers(delivery: Delivery, destinationId: string | undefined): void {
   const receiving = delivery
     .destinations()
@@ -44,7 +45,7 @@ function checkSomethingDelivers(delivery: Delivery, destinationId: string | unde
   throw new AdminApiError(
     409,
     'destination_not_delivering',
-    `${which} would receive anything: set an API key and enable it first (replayed events would make no job).`,
+    `${which} would receive anything: set an API key and enable it first (nothing would be sent).`,
     destinationId === undefined ? 'body' : 'body.destination',
   )
 }
@@ -54,7 +55,7 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
     '/events/replay',
     {
       schema: {
-        summary: 'Route stored events again through the current mappings (new jobs), a batch per call',
+        summary: "Append stored events to the log again as new receipts (today's mappings), a batch per call",
         description:
           'Events received in [from, to) are routed as if they had just arrived. Follow `next` until it ' +
           'is null. Custom events and purchases keep id = messageId, so Iterable updates what it already ' +
@@ -78,13 +79,11 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
       let cursor = body.next ?? null
       if (cursor === null) {
         const range = await store.eventIdRange({ from, to })
-        if (range === null) return { events: 0, jobs: 0, failed: 0, next: null }
+        if (range === null) return { events: 0, next: null }
         cursor = { afterId: range.firstId - 1, lastId: range.lastId }
       }
       const limit = body.limit ?? DEFAULT_LIMIT
       let events = 0
-      let jobs = 0
-      let failed = 0
       while (events < limit) {
         const page = await store.listEvents({
           from,
@@ -94,15 +93,13 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
           limit: Math.min(PAGE, limit - events),
           ...(body.source !== undefined ? { sourceId: body.source } : {}),
         })
-        if (page.length === 0) return { events, jobs, failed, next: null }
-        const routed = await delivery.reroute(page, body.destination)
+        if (page.length === 0) return { events, next: null }
+        await delivery.replayEvents(page, body.destination)
         events += page.length
-        jobs += routed.jobs
-        failed += routed.failed
         cursor = { afterId: page[page.length - 1].id, lastId: cursor.lastId }
         if (request.raw.destroyed) break // the client went away: it can resume from `next`
       }
-      return { events, jobs, failed, next: cursor.afterId >= cursor.lastId ? null : cursor }
+      return { events, next: cursor.afterId >= cursor.lastId ? null : cursor }
     },
   )
 }

@@ -1,6 +1,7 @@
-// What a job sent, from the payload the outcome log keeps with each job outcome: the request (or
-// the item of a bulk request) and its follow-ups, with the URL delivery sends them to.
-import { decodePayload } from '../../delivery/job-payload.js'
+// What an item sends: its request (or its item of a bulk request) and its follow-ups, with the URL
+// delivery sends them to. From an item as routing gives it, or from the payload a parked item or a
+// dead letter keeps.
+import type { ItemPayload } from '../../delivery/index.js'
 import type { Outcome } from '../../store/types.js'
 import type { AdminContext } from './context.js'
 import { deliveryBaseUrl } from './destination-access.js'
@@ -9,7 +10,7 @@ export interface SentRequest {
   method: 'POST'
   url: string
   body: unknown
-  /** Set when the body was one item of a bulk request, under this list key. */
+  /** Set when the body is one item of a bulk request, under this list key. */
   bulkItemOf?: string
   /** Sent after the main request succeeded (e.g. updateEmail after a merge). */
   followUp?: true
@@ -18,21 +19,28 @@ export interface SentRequest {
 /** An outcome as the admin API shows it: the stored payload replaced by what it means. */
 export type OutcomeView = Omit<Outcome, 'payload'> & { sent: SentRequest[] | null }
 
-/** The requests of a job payload; null when there is none or it cannot be read. */
-export function sentRequests(payload: string | null, base: string): SentRequest[] | null {
-  if (payload === null) return null
-  let job
-  try {
-    job = decodePayload(payload)
-  } catch {
-    return null
-  }
-  if (typeof job !== 'object' || job === null || typeof job.p !== 'string') return null
+/** The requests of an item (or of its stored payload); null when there is none or it cannot be read. */
+export function sentRequests(item: ItemPayload | string | null, base: string): SentRequest[] | null {
+  let payload: ItemPayload
+  if (typeof item === 'string') {
+    try {
+      payload = JSON.parse(item) as ItemPayload
+    } catch {
+      return null
+    }
+  } else if (item === null) return null
+  else payload = item
+  if (typeof payload !== 'object' || payload === null || typeof payload.path !== 'string') return null
   const main: SentRequest =
-    job.b !== undefined
-      ? { method: 'POST', url: base + job.b, body: job.i, bulkItemOf: job.k ?? 'events' }
-      : { method: 'POST', url: base + job.p, body: job.i }
-  const followUps = (job.f ?? []).map((f): SentRequest => ({
+    payload.bulk !== undefined
+      ? {
+          method: 'POST',
+          url: base + payload.bulk.path,
+          body: payload.body,
+          bulkItemOf: payload.bulk.listKey,
+        }
+      : { method: 'POST', url: base + payload.path, body: payload.body }
+  const followUps = (payload.followUps ?? []).map((f): SentRequest => ({
     method: 'POST',
     url: base + f.path,
     body: f.body,
