@@ -1,6 +1,7 @@
-// `iterable-actions events replay --from TIME`: stored events of a running service go through
-// today's destinations and mappings again (the admin API's POST /api/admin/events/replay) — for
-// events kept while a destination had no API key, or after a mapping was fixed.
+// `iterable-actions events replay --from TIME`: stored events of a running service are appended to
+// its log again as new receipts, routed with today's destinations and mappings (the admin API's POST
+// /api/admin/events/replay) — for events kept while a destination had no API key, or after a mapping
+// was fixed.
 import type { Command } from 'commander'
 import { AdminApiError, AdminClient, AdminUsageError, pickByIdOrName, resolveTarget } from './admin-client.js'
 import type { AdminTarget, NamedItem } from './admin-client.js'
@@ -15,9 +16,8 @@ export interface EventReplayRequest {
 }
 
 export interface EventReplayResult {
+  /** Events appended again (delivery routes and sends them as it reads the log). */
   events: number
-  jobs: number
-  failed: number
 }
 
 interface ReplayAnswer extends EventReplayResult {
@@ -62,12 +62,10 @@ export async function replayEvents(
     const { items } = await client.call<{ items: NamedItem[] }>('GET', '/api/admin/destinations')
     body.destination = pickByIdOrName('destination', request.destination, items)
   }
-  const total: EventReplayResult = { events: 0, jobs: 0, failed: 0 }
+  const total: EventReplayResult = { events: 0 }
   for (;;) {
     const answer = await client.call<ReplayAnswer>('POST', '/api/admin/events/replay', body)
     total.events += answer.events
-    total.jobs += answer.jobs
-    total.failed += answer.failed
     if (answer.next === null) return total
     progress(total)
     body.next = answer.next
@@ -85,12 +83,12 @@ export function registerEvents(program: Command): void {
   group
     .command('replay')
     .description(
-      "Route stored events again through the current mappings (new jobs); Iterable's ids keep it idempotent",
+      "Append stored events to the log again as new receipts (today's mappings); Iterable's ids keep it idempotent",
     )
     .requiredOption('--from <time>', 'received since (ISO date or epoch ms)')
     .option('--to <time>', 'received before (default: now)')
     .option('--source <id|name>', 'only events of this source')
-    .option('--destination <id|name>', 'only jobs for this destination (default: every destination)')
+    .option('--destination <id|name>', 'only for this destination (default: every destination)')
     .option('--url <url>', 'base URL of the service (env ITERABLE_ACTIONS_URL)')
     .option('--admin-token <token>', 'the admin token (env ADMIN_TOKEN)')
     .option('--json', 'the result as JSON')
@@ -102,9 +100,7 @@ export function registerEvents(program: Command): void {
         process.stdout.write(
           flags.json === true
             ? `${JSON.stringify(result)}\n`
-            : `replayed ${result.events} event${result.events === 1 ? '' : 's'}: ${result.jobs} job${result.jobs === 1 ? '' : 's'} queued` +
-                (result.failed > 0 ? `, ${result.failed} failed routing (see the outcomes)` : '') +
-                '\n',
+            : `replayed ${result.events} event${result.events === 1 ? '' : 's'}: appended to the log, delivery sends them in order\n`,
         )
       } catch (error) {
         if (error instanceof AdminApiError || error instanceof AdminUsageError) {

@@ -538,7 +538,10 @@ export interface Store {
   deleteEventsOfUser(userKey: string): Promise<number>
   /** The first and last event id of a time range (one read of events_by_time); null when empty. */
   eventIdRange(range: EventTimeRange): Promise<{ firstId: number; lastId: number } | null>
-  /** Stored events of a time range in id order, read by id range (cheap pages at any table size). */
+  /**
+   * Stored events of a time range in id order, read by id range (cheap pages at any table size);
+   * replayed copies are left out: a replay sends their original again.
+   */
   listEvents(query: EventListQuery): Promise<StoredEvent[]>
   listAttempts(query?: AttemptQuery): Promise<Attempt[]>
 

@@ -140,8 +140,8 @@ describe('shared corpus end to end', () => {
       const page = (await answer.body.json()) as { items: DeadLetterRow[] }
       const out = new Map<string, DeadInfo>()
       for (const dead of page.items) {
-        const payload = JSON.parse(dead.payload) as { i: unknown }
-        out.set(`${dead.action} ${canonical(payload.i)}`, {
+        const payload = JSON.parse(dead.payload) as { body: unknown }
+        out.set(`${dead.action} ${canonical(payload.body)}`, {
           code: dead.code,
           status: dead.statusCode,
           reason: dead.reason,

@@ -26,7 +26,8 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, timeoutMs = 
   }
 }
 
-const FAST = { pollMs: 50, lingerMs: 50, rateLimits: false }
+// Every request body kept in the attempts log: the test compares what was sent with preview.
+const FAST = { pollMs: 50, lingerMs: 50, rateLimits: false, requestBodies: 'all' as const }
 
 describe('serve end to end', () => {
   it('analytics-node → serve → sandbox: identify, track, cart and order arrive as preview predicts; a page is kept; a repeated messageId is delivered once', async () => {
@@ -93,19 +94,26 @@ describe('serve end to end', () => {
     const store = service.store
     await waitFor(
       async () =>
-        (await store.queueStats()).every((q) => q.depth === 0) && (await store.listAttempts()).length >= 4,
+        (await store.deliveryStats()).every((s) => s.behind === 0 && s.lanes.length === 0) &&
+        (await store.listAttempts()).length >= 4,
     )
 
     // what was sent, per messageId, from the attempts log (bulk items are matched by id / userId)
     const sent: { path: string; body: Record<string, unknown> }[] = []
     for (const attempt of await store.listAttempts()) {
       expect(attempt.responseStatus).toBe(200)
-      sent.push({ path: attempt.endpoint, body: JSON.parse(attempt.requestBody) as Record<string, unknown> })
+      sent.push({
+        path: attempt.endpoint,
+        body: JSON.parse(attempt.requestBody ?? 'null') as Record<string, unknown>,
+      })
     }
     const config = defaultConfig()
     for (const messageId of ids) {
       const lookup = await store.lookupEvent(messageId)
-      expect(lookup.outcomes.map((o) => o.outcome)).toEqual(['delivered'])
+      // Delivered at the first try: no line in the outcome log, a request that carried it.
+      expect(lookup.outcomes).toEqual([])
+      expect(lookup.attempts.length).toBeGreaterThan(0)
+      expect(lookup.attempts.every((a) => a.responseStatus === 200)).toBe(true)
       const predicted = previewEvent(config, JSON.parse(lookup.events[0].body))
       const requests = predicted.results.flatMap((r) => ('requests' in r ? r.requests : []))
       expect(requests.length).toBeGreaterThan(0)
@@ -136,7 +144,8 @@ describe('serve end to end', () => {
     expect(page.events.map((e) => (JSON.parse(e.body) as { type: string }).type)).toEqual(['page'])
     expect(page.outcomes).toEqual([])
     expect(user?.events.some((e) => e.eventType === 'purchase')).toBe(true)
-    // (the cart itself may already be cleared by the purchase: no order across endpoints is promised)
+    // Each user's order across endpoints: the cart was sent before the purchase that cleared it.
     expect(sent.some((s) => s.path === '/api/commerce/updateCart')).toBe(true)
+    expect(user?.dataFields.shoppingCartItems).toBeUndefined()
   })
 })

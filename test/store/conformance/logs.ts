@@ -213,6 +213,21 @@ export function logSection(ctx: StoreContext): void {
     expect(JSON.parse(next[0].body)).toBeTruthy()
   })
 
+  it('leaves replayed copies out of a time range (a replay sends their original again)', async () => {
+    const store = ctx.store
+    await ingest(store, ['o1', 'o2'])
+    const [o1] = await store.listEvents({ limit: 1 })
+    await store.ingest({
+      sourceId: o1.sourceId,
+      receivedAt: T0 + 1,
+      revision: 0,
+      replay: { destinationId: null },
+      events: [{ messageId: 'o1', body: o1.body, size: o1.size, replayOf: o1.id }],
+    })
+    expect((await store.listEvents({ limit: 100 })).map((e) => e.messageId)).toEqual(['o1', 'o2'])
+    expect((await store.lookupEvent('o1')).events).toHaveLength(2)
+  })
+
   it('keeps the attempts log within its row and byte caps and truncates huge bodies', async () => {
     let store = await ctx.reopen({ maxAttemptRows: 5, maxAttemptBytes: 1_000_000, maxAttemptBodyBytes: 100 })
     await open(store)

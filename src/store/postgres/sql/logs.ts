@@ -52,6 +52,7 @@ SELECT * FROM events
 WHERE id > $4 AND id <= $5
   AND received_at >= $1 AND received_at < $2
   AND ($3::text IS NULL OR source_id = $3)
+  AND replay_of IS NULL
 ORDER BY id
 LIMIT $6`
 

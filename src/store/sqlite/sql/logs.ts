@@ -48,7 +48,8 @@ SELECT MIN(id) AS first_id, MAX(id) AS last_id FROM events INDEXED BY events_by_
 WHERE received_at >= @from AND received_at < @to`
 
 /**
- * A page of a time range by id (rowid range; the unary + keeps SQLite from switching to the time
+ * A page of a time range by id, replayed copies left out (their original is what a replay sends
+ * again) (rowid range; the unary + keeps SQLite from switching to the time
  * index, which would read the whole range and sort it for every page).
  */
 export const SELECT_EVENTS_IN_RANGE = `
@@ -56,6 +57,7 @@ SELECT * FROM events
 WHERE id > @afterId AND id <= @lastId
   AND +received_at >= @from AND +received_at < @to
   AND (@sourceId IS NULL OR source_id = @sourceId)
+  AND replay_of IS NULL
 ORDER BY id
 LIMIT @limit`
 
