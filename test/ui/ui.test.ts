@@ -388,9 +388,9 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     expect(await found.getByTestId('replanned').count()).toBe(0)
     await screenshot(page, 'event-lookup')
 
-    // An event whose outcomes predate the stored payloads: the re-planned view, labelled as such.
+    // An event whose configuration revision is gone: routed with the current mappings, labelled as such.
     const db = new Database(path.join(dataDir, DATABASE_FILE))
-    db.prepare("UPDATE outcomes SET payload = NULL WHERE message_id = 'ui-count-2'").run()
+    db.prepare("UPDATE events SET revision = 0 WHERE message_id = 'ui-count-2'").run()
     db.close()
     await page.getByLabel('Look up by').selectOption('messageId')
     await page.getByLabel('Message ID', { exact: true }).fill('ui-count-2')
@@ -398,9 +398,8 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     const old = page.getByTestId('looked-up-event').filter({ hasText: 'ui-count-2' })
     await old.waitFor()
     const replanned = old.getByTestId('replanned')
-    await replanned.getByRole('heading', { name: 'Re-planned with the current mappings' }).waitFor()
-    expect(await replanned.textContent()).toContain('before the service kept what it sent')
-    expect(await old.getByText('What was sent was not recorded for this outcome').count()).toBe(2)
+    await replanned.getByRole('heading', { name: 'Routed with the current mappings' }).waitFor()
+    expect(await replanned.textContent()).toContain('current mappings')
   })
 
   it('disables a mapping (it stops matching), enables it, and deletes it with the keyboard', async () => {
@@ -420,7 +419,7 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
         service.store.lookupEvent('ui-off-1'),
         admin<{ totalDepth: number }>('/queues'),
       ])
-      return queues.totalDepth === 0 && lookup.outcomes.some((o) => o.outcome === 'delivered')
+      return queues.totalDepth === 0 && lookup.attempts.some((a) => a.responseStatus === 200)
     }, 'ui-off-1 to be delivered')
     await link('Event lookup').click()
     await heading('Event lookup').waitFor()

@@ -100,17 +100,18 @@ export interface Outcome {
   errorMessage: string | null
 }
 
+/** Unfinished work of a destination: its log backlog (endpoint "log") or its parked items of one endpoint. */
 export interface QueueStat {
+  destinationId: string
+  endpoint: string
   depth: number
-  ready: number
-  leased: number
   oldestAgeMs: number | null
 }
 
 export interface DeadLetter {
   id: number
   destinationId: string
-  endpoint: string
+  lane: string
   mappingId: string | null
   messageId: string
   action: string
@@ -149,28 +150,45 @@ export interface TestResult {
   responses?: SentResponse[]
 }
 
-/** A request the service sent (from the payload it keeps with each job outcome). */
+/** A request an item sends (or sent). */
 export interface SentRequest extends ShownRequest {
-  /** The body was one item of a bulk request, under this list key. */
+  /** The body is one item of a bulk request, under this list key. */
   bulkItemOf?: string
   followUp?: true
 }
 
-/** Per job: its latest outcome and what it sent (null: a routing failure, or an old row). */
+/** A request to Iterable that carried the item. */
+export interface ItemRequest {
+  id: number
+  at: number
+  endpoint: string
+  status: number | null
+  durationMs: number
+  items: number
+  error: string | null
+}
+
+/** What happened to one item (one mapping's delivery) of the event. */
 export interface EventDelivery {
   destinationId: string
   mappingId: string | null
   mapping: string | null
   action: string
-  jobId: number | null
-  /** `queued`: in the queue, not attempted yet (`sent` is what will be sent). */
-  outcome: OutcomeKind | 'queued'
+  ordinal: number
+  /**
+   * `held`: waiting behind an earlier item of the same user; `queued`: not sent yet (`sent` is what
+   * will be sent).
+   */
+  outcome: OutcomeKind | 'held' | 'queued'
   at: number
+  nextAttemptAt: number | null
+  attempts: number
   statusCode: number | null
   errorCode: string | null
   errorMessage: string | null
   outcomeCount: number
   sent: SentRequest[] | null
+  requests: ItemRequest[]
 }
 
 export interface LookedUpEvent {
@@ -181,15 +199,6 @@ export interface LookedUpEvent {
   event: Record<string, unknown>
   outcomes: Outcome[]
   deliveries: EventDelivery[]
-  /** Only for outcomes recorded before the service kept what it sent: the current mappings' plan. */
-  replanned: {
-    note: string
-    matches: Array<{
-      mappingId: string
-      mapping: string
-      action: string
-      requests?: ShownRequest[]
-      error?: { message: string }
-    }>
-  } | null
+  /** Set when the event's configuration revision is gone: its items as the current mappings route it. */
+  replanned: { note: string } | null
 }

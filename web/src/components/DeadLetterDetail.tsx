@@ -13,7 +13,7 @@ interface Detail {
   lastError: string | null
   statusCode: number | null
   attempts: number
-  endpoint: string
+  lane: string
   firstEnqueuedAt: number
   deadAt: number
   payload: unknown
@@ -43,8 +43,8 @@ export function DeadLetterDetail({ id, onClose }: { id: number; onClose: () => v
             </p>
           ) : null}
           <p>
-            {data.attempts} attempt{data.attempts === 1 ? '' : 's'} to <code>{data.endpoint}</code>, first
-            queued {formatTime(data.firstEnqueuedAt)}, given up {formatTime(data.deadAt)}.
+            {data.attempts} attempt{data.attempts === 1 ? '' : 's'} to <code>{data.lane}</code>, first queued{' '}
+            {formatTime(data.firstEnqueuedAt)}, given up {formatTime(data.deadAt)}.
           </p>
           <h3>Payload</h3>
           <JsonBlock value={data.payload} label="Dead letter payload" />

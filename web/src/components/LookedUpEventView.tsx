@@ -1,5 +1,6 @@
-// One stored event from the lookup: what arrived and, per mapping, what was sent and what happened.
-// Outcomes recorded before the service kept what it sent get a re-planned view, labelled as such.
+// One stored event from the lookup: what arrived and, per item (one mapping's delivery), what it sends
+// and what happened to it. An event whose configuration revision is gone is routed with the current
+// mappings, labelled as such.
 import { formatTime, OUTCOME_LABELS } from '../format'
 import type { EventDelivery, LookedUpEvent, SentRequest } from '../types'
 import { JsonBlock } from './JsonBlock'
@@ -9,12 +10,16 @@ function requestLine(request: SentRequest): string {
   return request.followUp === true ? 'follow-up request' : 'request'
 }
 
-const QUEUED_LABEL = 'Queued, not sent yet'
+const LABELS: Record<EventDelivery['outcome'], string> = {
+  ...OUTCOME_LABELS,
+  held: 'Waiting for an earlier item of this user',
+  queued: 'Queued, not sent yet',
+}
 
 function DeliveryView({ delivery }: { delivery: EventDelivery }) {
   const name = delivery.mapping ?? (delivery.mappingId === null ? 'No mapping' : 'A deleted mapping')
-  const queued = delivery.outcome === 'queued'
-  const label = delivery.outcome === 'queued' ? QUEUED_LABEL : OUTCOME_LABELS[delivery.outcome]
+  const pending = delivery.outcome === 'queued' || delivery.outcome === 'held'
+  const label = LABELS[delivery.outcome]
   return (
     <section class="delivery" data-testid="event-delivery" aria-label={`${name}: ${label}`}>
       <h4>
@@ -22,29 +27,42 @@ function DeliveryView({ delivery }: { delivery: EventDelivery }) {
         <span class={`badge ${delivery.outcome}`}>{label}</span>
       </h4>
       <p>
-        {queued ? 'Queued ' : ''}
+        {delivery.outcome === 'queued' ? 'Received ' : ''}
         {formatTime(delivery.at)}
         {delivery.statusCode !== null ? ` · Iterable answered HTTP ${delivery.statusCode}` : ''}
-        {delivery.outcomeCount > 1 ? ` · ${delivery.outcomeCount} outcomes (retries included)` : ''}
+        {delivery.attempts > 1 ? ` · ${delivery.attempts} attempts` : ''}
+        {delivery.nextAttemptAt !== null ? ` · next attempt ${formatTime(delivery.nextAttemptAt)}` : ''}
       </p>
       {delivery.errorMessage !== null ? <p class="error">{delivery.errorMessage}</p> : null}
       {delivery.sent === null ? (
         <p class="hint">
-          {delivery.jobId === null
+          {delivery.outcome === 'failed'
             ? 'Nothing was sent: the mapping could not build a valid request from this event.'
-            : 'What was sent was not recorded for this outcome (it predates that record).'}
+            : 'What it sends is not known any more (its mapping changed since).'}
         </p>
       ) : (
         delivery.sent.map((request, i) => (
           <div key={i}>
             <p>
-              {queued ? 'Will send' : 'Sent'} {requestLine(request)}: {request.method}{' '}
+              {pending ? 'Will send' : 'Sent'} {requestLine(request)}: {request.method}{' '}
               <code>{request.url}</code>
             </p>
             <JsonBlock value={request.body} label={`Body sent to ${request.url}`} />
           </div>
         ))
       )}
+      {delivery.requests.length > 0 ? (
+        <ul class="hint" aria-label="Requests that carried it">
+          {delivery.requests.map((r) => (
+            <li key={r.id}>
+              {formatTime(r.at)} · <code>{r.endpoint}</code> ·{' '}
+              {r.status === null ? 'no answer' : `HTTP ${r.status}`}
+              {r.items > 1 ? ` · with ${r.items - 1} other item${r.items === 2 ? '' : 's'}` : ''}
+              {r.error !== null ? ` · ${r.error}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </section>
   )
 }
@@ -71,29 +89,12 @@ export function LookedUpEventView({ item }: { item: LookedUpEvent }) {
           arrived.
         </p>
       ) : (
-        item.deliveries.map((d, i) => <DeliveryView key={d.jobId ?? `failure-${i}`} delivery={d} />)
+        item.deliveries.map((d) => <DeliveryView key={`${d.destinationId}:${d.ordinal}`} delivery={d} />)
       )}
       {item.replanned !== null ? (
         <section data-testid="replanned">
-          <h3>Re-planned with the current mappings</h3>
+          <h3>Routed with the current mappings</h3>
           <p class="hint">{item.replanned.note}</p>
-          {item.replanned.matches.length === 0 ? <p>No enabled mapping matches this event now.</p> : null}
-          {item.replanned.matches.map((m) => (
-            <div key={m.mappingId}>
-              <p>
-                <strong>{m.mapping}</strong> <code class="hint">{m.action}</code>
-              </p>
-              {m.error !== undefined ? <p class="error">{m.error.message}</p> : null}
-              {m.requests?.map((r, i) => (
-                <div key={i}>
-                  <p>
-                    Would send {r.method} <code>{r.url}</code>
-                  </p>
-                  <JsonBlock value={r.body} label={`Body the current mapping would send to ${r.url}`} />
-                </div>
-              ))}
-            </div>
-          ))}
         </section>
       ) : null}
       {item.outcomes.length > 0 ? (
