@@ -5,7 +5,7 @@ import { parseBatchBody } from './batch-body.js'
 import { RawBody, decodeContentEncoding, keepRawBody } from './body.js'
 import { addCorsHeaders, registerPreflight } from './cors.js'
 import { IngestError, describeBytes } from './errors.js'
-import { parseJsonBytes } from './json.js'
+import { parseEventBytes } from './json.js'
 import type { IngestLimits, IngestOptions } from './options.js'
 import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
@@ -16,6 +16,21 @@ import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey } from './write-key.js'
 const SUCCESS_BODY = '{"success":true}'
 const UNAVAILABLE_MESSAGE = 'the events could not be stored right now; retry later'
 
+/**
+ * The 413 message. The limit applies to the decoded body: for a compressed one the declared
+ * Content-Length is the compressed size, which says nothing about the decoded size.
+ */
+function tooLargeMessage(request: FastifyRequest, limits: IngestLimits): string {
+  const limit = describeBytes(limits.maxRequestBytes)
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase()
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    return `request body decodes to more than the limit of ${limit} (the limit applies to the decoded body, not to the ${encoding} bytes sent); send fewer events per request`
+  }
+  const declared = Number(request.headers['content-length'])
+  const size = Number.isFinite(declared) && declared > limits.maxRequestBytes ? ` of ${declared} bytes` : ''
+  return `request body${size} is over the limit of ${limit}; send fewer events per request`
+}
+
 /** Maps anything thrown while handling an ingest request to the IngestError answered. */
 function toIngestError(
   error: FastifyError | Error,
@@ -25,16 +40,8 @@ function toIngestError(
   if (error instanceof IngestError) return error
   const code = (error as { code?: unknown }).code
   switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
-      const declared = Number(request.headers['content-length'])
-      const size =
-        Number.isFinite(declared) && declared > limits.maxRequestBytes ? ` of ${declared} bytes` : ''
-      return new IngestError(
-        413,
-        'request_too_large',
-        `request body${size} is over the limit of ${describeBytes(limits.maxRequestBytes)}; send fewer events per request`,
-      )
-    }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new IngestError(413, 'request_too_large', tooLargeMessage(request, limits))
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new IngestError(
         400,
@@ -120,8 +127,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
     }
     reply.code(200).type('application/json')
-    if (prepared.rejected.length === 0) reply.send(SUCCESS_BODY)
-    else reply.send({ success: true, rejected: prepared.rejected })
+    if (prepared.rejectedCount === 0) reply.send(SUCCESS_BODY)
+    else reply.send({ success: true, rejected: prepared.rejected, rejectedCount: prepared.rejectedCount })
   }
 
   const routeOptions = { bodyLimit: limits.maxRequestBytes }
@@ -130,7 +137,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
       const body = requireBody(request, `send one ${type} event as a JSON object`)
-      const json = parseJsonBytes(body.bytes)
+      const json = parseEventBytes(body.bytes, limits.maxJsonDepth)
       const sourceId = await sourceOf(request, json)
       const prepared = prepareSingle(json, body.size, type, path, limits, receivedAt)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
@@ -141,11 +148,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   for (const path of BATCH_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
-      const { json, sizes, texts } = parseBatchBody(
+      const { json, sizes, texts, nonFinite } = parseBatchBody(
         requireBody(request, 'send {"batch": [event, ...]}').bytes,
+        limits.maxJsonDepth,
       )
       const sourceId = await sourceOf(request, json)
-      const prepared = prepareBatch(json, sizes, limits, receivedAt, texts)
+      const prepared = prepareBatch(json, sizes, limits, receivedAt, texts, nonFinite)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })
