@@ -81,6 +81,37 @@ describe('serve options', () => {
     )
   })
 
+  it('reads the server limits from flags (seconds) and environment variables', () => {
+    expect(optionsFromFlags({}, {}).serverLimits).toBeUndefined()
+    expect(
+      optionsFromFlags(
+        { requestTimeout: '20', maxJsonDepth: '100' },
+        { REQUEST_TIMEOUT: '5', HEADERS_TIMEOUT: '4', MAX_CONNECTIONS: '800' },
+      ).serverLimits,
+    ).toEqual({ requestTimeoutMs: 20_000, headersTimeoutMs: 4_000, maxConnections: 800, maxJsonDepth: 100 })
+    for (const [flags, message] of [
+      [
+        { requestTimeout: '0' },
+        '--request-timeout (REQUEST_TIMEOUT) must be a whole number of seconds from 1 to 3600 (got "0")',
+      ],
+      [
+        { maxConnections: 'lots' },
+        '--max-connections (MAX_CONNECTIONS) must be a whole number of connections',
+      ],
+      [
+        { maxJsonDepth: '5000' },
+        '--max-json-depth (MAX_JSON_DEPTH) must be a whole number of levels from 1 to 1000',
+      ],
+      [
+        { requestTimeout: '5', headersTimeout: '8' },
+        '--headers-timeout (8 s) must not be longer than --request-timeout (5 s)',
+      ],
+    ] as const) {
+      expect(() => optionsFromFlags(flags, {})).toThrow(UsageError)
+      expect(() => optionsFromFlags(flags, {})).toThrow(message)
+    }
+  })
+
   it('rejects conflicting and invalid options with exit code 2', async () => {
     const base = { port: 0, host: '127.0.0.1', dataDir: tempDir() }
     const cases = [
@@ -89,6 +120,8 @@ describe('serve options', () => {
       { ...base, port: 70000 },
       { ...base, iterableUrl: 'ftp://x' },
       { ...base, adminToken: 'short' },
+      { ...base, serverLimits: { requestTimeoutMs: 1000, headersTimeoutMs: 2000 } },
+      { ...base, serverLimits: { maxJsonDepth: 1001 } },
     ]
     for (const options of cases) {
       const error = await startService(options).catch((e: unknown) => e)

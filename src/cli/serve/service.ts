@@ -120,7 +120,15 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     const adminTokenGenerated = options.adminToken === undefined
     const adminToken = options.adminToken ?? generateSecret('adm_')
     let started = false
-    const app = await createServer({ store, delivery, adminToken, metrics, logger, ready: () => started })
+    const app = await createServer({
+      store,
+      delivery,
+      adminToken,
+      metrics,
+      logger,
+      ready: () => started,
+      ...(options.serverLimits ? { limits: options.serverLimits } : {}),
+    })
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
     if (multiNode) stopWatching = await watchConfiguration(store, delivery, logger)

@@ -11,7 +11,7 @@ import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
 import { prepareBatch, prepareSingle } from './prepare.js'
 import { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
-import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey } from './write-key.js'
+import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey, headerWriteKey } from './write-key.js'
 
 const SUCCESS_BODY = '{"success":true}'
 const UNAVAILABLE_MESSAGE = 'the events could not be stored right now; retry later'
@@ -98,8 +98,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   app.addHook('preParsing', decodeContentEncoding)
   app.setErrorHandler(errorHandler(limits))
 
-  async function sourceOf(request: FastifyRequest, json: unknown): Promise<string> {
-    const key = extractWriteKey(request.headers.authorization, json)
+  /** The source of a write key; a 401 when it is unknown or revoked. */
+  async function resolveSource(request: FastifyRequest, key: string): Promise<string> {
     let source
     try {
       source = await resolveWriteKey(key)
@@ -110,6 +110,22 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     if (source === null || source === undefined)
       throw new IngestError(401, 'invalid_write_key', INVALID_WRITE_KEY_MESSAGE)
     return source.sourceId
+  }
+
+  // A key in the Authorization header is checked before the body is read: a wrong key gets its 401
+  // at once, and holds no connection open while a slow body trickles in.
+  const headerSources = new WeakMap<FastifyRequest, string>()
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return
+    const key = headerWriteKey(request.headers.authorization)
+    if (key !== undefined) headerSources.set(request, await resolveSource(request, key))
+  })
+
+  async function sourceOf(request: FastifyRequest, json: unknown): Promise<string> {
+    return (
+      headerSources.get(request) ??
+      resolveSource(request, extractWriteKey(request.headers.authorization, json))
+    )
   }
 
   async function commit(
