@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 /**
  * Headers of every UI answer: the built app loads its own script and stylesheet and talks to its own
  * origin only, so nothing else may run or load (an injected script or a framing page gets nowhere).
- * React's style props are set through the CSSOM, which `style-src 'self'` allows.
+ * Preact sets style props through the CSSOM, which `style-src 'self'` allows.
  */
 export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': [
