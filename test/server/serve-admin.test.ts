@@ -6,7 +6,13 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { optionsFromFlags, startService, UsageError, type RunningService } from '../../src/cli/serve.js'
+import {
+  banner,
+  optionsFromFlags,
+  startService,
+  UsageError,
+  type RunningService,
+} from '../../src/cli/serve.js'
 
 let service: RunningService | undefined
 const dirs: string[] = []
@@ -231,6 +237,42 @@ describe('serve after a --sandbox run on the same data folder', () => {
     expect(service.mode).toBe('custom-url')
     const destinationId = (await service.store.listDestinations())[0].id
     expect(await service.store.getDestinationApiKey(destinationId)).toBe('real0000000000000000000000000000')
+  })
+})
+
+describe('the start banner', () => {
+  // Terminal scrollback, screen shares and captured logs keep what the banner prints.
+  it('shows the write key in full only when it generated it; a given or kept key as a hint', async () => {
+    const dataDir = tempDir()
+    const start = (writeKey?: string) =>
+      startService({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        sandbox: true,
+        adminToken: 'banner-admin-token',
+        logger: pino({ level: 'silent' }),
+        ...(writeKey !== undefined ? { writeKey } : {}),
+      })
+
+    service = await start()
+    const generated = service.writeKey
+    expect(service.writeKeyOrigin).toBe('generated')
+    expect(banner(service)).toContain(`write key: ${generated}  (generated, shown this once`)
+    expect(banner(service)).toContain(`curl -u '${generated}:'`)
+    await service.close(2000)
+
+    service = await start()
+    expect(service.writeKeyOrigin).toBe('stored')
+    expect(banner(service)).not.toContain(generated)
+    expect(banner(service)).toContain(`write key: …${generated.slice(-4)}  (kept from an earlier start`)
+    expect(banner(service)).toContain("curl -u '<WRITE_KEY>:'")
+    await service.close(2000)
+
+    service = await start('wk_given_on_the_command_line')
+    expect(service.writeKeyOrigin).toBe('given')
+    expect(banner(service)).not.toContain('wk_given_on_the_command_line')
+    expect(banner(service)).toContain('write key: …line  (as given: --write-key / WRITE_KEY)')
   })
 })
 

@@ -15,7 +15,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
 import { createServer, REDACT_PATHS } from '../../server/app.js'
 import { createMetrics } from '../../server/metrics.js'
 import { withStoreLock, type Store } from '../../store/index.js'
-import { bootstrap, generateSecret } from './bootstrap.js'
+import { bootstrap, generateSecret, type WriteKeyOrigin } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
 import { checkOptions, type ServeOptions } from './options.js'
 import { schedulePruning } from './retention.js'
@@ -34,6 +34,8 @@ export interface RunningService {
   writeKey: string
   /** True when the write key was generated at this start. */
   writeKeyGenerated: boolean
+  /** Generated at this start, given (--write-key / WRITE_KEY), or kept from an earlier start. */
+  writeKeyOrigin: WriteKeyOrigin
   adminToken: string
   adminTokenGenerated: boolean
   mode: DeliveryMode
@@ -162,6 +164,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       url: `http://${host}:${port}`,
       writeKey: boot.writeKey,
       writeKeyGenerated: boot.writeKeyGenerated,
+      writeKeyOrigin: boot.writeKeyOrigin,
       adminToken,
       adminTokenGenerated,
       mode,
