@@ -3,60 +3,34 @@
 // went to them and /healthz and ingest failed. Now: /healthz keeps answering, every slow connection
 // ends (closed to make room, or 408 at the request timeout), the server keeps well below its
 // descriptor limit, and afterwards it takes events as before.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLI, requireBuild, sleep } from '../e2e/e2e-helpers.js'
+import { sleep } from '../e2e/e2e-helpers.js'
 import { slowClient, timedGet, type SlowClient } from '../helpers/slow-client.js'
+import { startServeChild, type ServeChild } from './serve-child.js'
 
 const WRITE_KEY = 'wk_fault_slow_clients'
 const CONNECTIONS = 1_100
 const REQUEST_TIMEOUT_S = 6
 const basic = 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64')
 
-let child: ChildProcess
+let serve: ServeChild
 let port: number
-let dataDir: string
 const clients: SlowClient[] = []
 
 beforeAll(async () => {
-  requireBuild()
-  dataDir = mkdtempSync(path.join(tmpdir(), 'ia-fault-slow-'))
-  const serve = [
-    'exec',
-    JSON.stringify(process.execPath),
-    JSON.stringify(CLI),
-    'serve --port 0 --log-level warn',
-    `--data ${JSON.stringify(dataDir)} --write-key ${WRITE_KEY} --admin-token fault-admin-token`,
-    `--request-timeout ${REQUEST_TIMEOUT_S} --headers-timeout 3`,
-  ].join(' ')
-  child = spawn('bash', ['-c', `ulimit -n 1024 && ${serve}`], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)
-      if (match !== null) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)))
+  serve = await startServeChild({
+    writeKey: WRITE_KEY,
+    adminToken: 'fault-admin-token',
+    args: [`--request-timeout ${REQUEST_TIMEOUT_S}`, '--headers-timeout 3'],
+    openFiles: 1024,
   })
+  port = serve.port
 }, 60_000)
 
 afterAll(async () => {
   for (const client of clients) client.socket.destroy()
-  if (child !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-    await exited
-    clearTimeout(killer)
-  }
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+  await serve?.stop()
 })
-
-const openDescriptors = (): number => readdirSync(`/proc/${child.pid}/fd`).length
 
 describe('fault: 1,100 slow connections under ulimit -n 1024', () => {
   it('keeps answering /healthz, ends every slow connection, and takes events afterwards', async () => {
@@ -71,7 +45,7 @@ describe('fault: 1,100 slow connections under ulimit -n 1024', () => {
     const probes = []
     let mostDescriptors = 0
     for (let probe = 0; probe < 5; probe++) {
-      mostDescriptors = Math.max(mostDescriptors, openDescriptors())
+      mostDescriptors = Math.max(mostDescriptors, serve.descriptors())
       probes.push(await timedGet(port, '/healthz', 5000))
       await sleep(400)
     }
@@ -99,6 +73,6 @@ describe('fault: 1,100 slow connections under ulimit -n 1024', () => {
     })
     expect(accepted.status).toBe(200)
     expect((await timedGet(port, '/readyz', 5000)).status).toBe(200)
-    expect(child.exitCode).toBeNull()
+    expect(serve.process.exitCode).toBeNull()
   }, 60_000)
 })

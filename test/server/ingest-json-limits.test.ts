@@ -182,6 +182,19 @@ describe('ingest: batch answers are never larger than their request', () => {
     expect(answer.size).toBeLessThan(body.length / 20)
   })
 
+  it('lets other work run while it works through a batch of 170,000 events', async () => {
+    fixture = await buildIngestApp()
+    const count = Math.floor((512_000 - 12) / 3)
+    const body = `{"batch":[${Array.from({ length: count }, () => '{}').join(',')}]}`
+    // In one piece the batch held the event loop for about half a second: no timer ran meanwhile.
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    const answer = await post('/v1/batch', body)
+    clearInterval(timer)
+    expect(answer.body).toMatchObject({ code: 'all_events_rejected', rejectedCount: count })
+    expect(ticks).toBeGreaterThan(50)
+  })
+
   it('lists the first 100 rejections of a partly valid batch and counts them all', async () => {
     fixture = await buildIngestApp()
     const batch = [

@@ -19,6 +19,7 @@ import {
   refuseRequestProblem,
   tooDeepError,
 } from './json.js'
+import { EVENTS_PER_TURN, runAtOnce, type Steps } from './turns.js'
 
 export interface ParsedBatchBody {
   json: unknown
@@ -60,6 +61,10 @@ function checkEvent(event: unknown, index: number, maxDepth: number, nonFinite: 
 
 /** The fast path alone: undefined when the body must take the plain path. */
 export function parseInParts(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): ParsedBatchBody | undefined {
+  return runAtOnce(partsSteps(raw, maxDepth))
+}
+
+function* partsSteps(raw: Buffer, maxDepth: number): Steps<ParsedBatchBody | undefined> {
   if (mayHoldEscapedProtoKey(raw)) return undefined
   const layout = locateBatchElements(raw, bodyStart(raw))
   // The scan looks for a literal "__proto__" itself: cheaper than searching the body once more.
@@ -78,6 +83,7 @@ export function parseInParts(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): Pa
     const sizes: number[] = new Array(starts.length)
     const texts: (string | undefined)[] = new Array(starts.length)
     for (let index = 0; index < starts.length; index++) {
+      if (index % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) yield
       const text = raw.toString('utf8', starts[index], ends[index])
       batch[index] = JSON.parse(text)
       sizes[index] = ends[index] - starts[index]
@@ -99,7 +105,7 @@ export function parseInParts(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): Pa
 }
 
 /** The plain path's checks: the envelope, then each event. */
-function checkWhole(json: unknown, maxDepth: number): Map<number, string> {
+function* checkWhole(json: unknown, maxDepth: number): Steps<Map<number, string>> {
   const nonFinite = new Map<number, string>()
   const batch = isObject(json) ? json.batch : undefined
   if (!isObject(json) || !Array.isArray(batch)) {
@@ -108,14 +114,22 @@ function checkWhole(json: unknown, maxDepth: number): Map<number, string> {
     return nonFinite
   }
   checkEnvelope(json, maxDepth)
-  for (let index = 0; index < batch.length; index++) checkEvent(batch[index], index, maxDepth, nonFinite)
+  for (let index = 0; index < batch.length; index++) {
+    if (index % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) yield
+    checkEvent(batch[index], index, maxDepth, nonFinite)
+  }
   return nonFinite
 }
 
-export function parseBatchBody(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): ParsedBatchBody {
-  const fast = parseInParts(raw, maxDepth)
+/** Parses a batch body, pausing every EVENTS_PER_TURN events (turns.ts). */
+export function* parseBatchSteps(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): Steps<ParsedBatchBody> {
+  const fast = yield* partsSteps(raw, maxDepth)
   if (fast !== undefined) return fast
   const json = parseJsonBytes(raw)
-  const nonFinite = checkWhole(json, maxDepth)
+  const nonFinite = yield* checkWhole(json, maxDepth)
   return { json, sizes: measureBatchElements(raw), nonFinite }
+}
+
+export function parseBatchBody(raw: Buffer, maxDepth = DEFAULT_MAX_JSON_DEPTH): ParsedBatchBody {
+  return runAtOnce(parseBatchSteps(raw, maxDepth))
 }

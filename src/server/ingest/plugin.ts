@@ -1,7 +1,7 @@
 // The ingest HTTP layer as an encapsulated Fastify plugin: its body parsers, hooks and error
 // handler apply to its own routes only. Events go to the injected sink; the answer waits for it.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { parseBatchBody } from './batch-body.js'
+import { parseBatchSteps } from './batch-body.js'
 import { RawBody, decodeContentEncoding, keepRawBody } from './body.js'
 import { addCorsHeaders, registerPreflight } from './cors.js'
 import { IngestError, describeBytes } from './errors.js'
@@ -9,8 +9,9 @@ import { parseEventBytes } from './json.js'
 import type { IngestLimits, IngestOptions } from './options.js'
 import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
-import { prepareBatch, prepareSingle } from './prepare.js'
+import { prepareBatchSteps, prepareSingle } from './prepare.js'
 import { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
+import { TurnQueue, runInTurns } from './turns.js'
 import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey, headerWriteKey } from './write-key.js'
 
 const SUCCESS_BODY = '{"success":true}'
@@ -148,6 +149,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   }
 
   const routeOptions = { bodyLimit: limits.maxRequestBytes }
+  const batchWork = new TurnQueue()
 
   for (const [path, type] of SINGLE_EVENT_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
@@ -164,12 +166,18 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   for (const path of BATCH_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
-      const { json, sizes, texts, nonFinite } = parseBatchBody(
-        requireBody(request, 'send {"batch": [event, ...]}').bytes,
-        limits.maxJsonDepth,
-      )
-      const sourceId = await sourceOf(request, json)
-      const prepared = prepareBatch(json, sizes, limits, receivedAt, texts, nonFinite)
+      const bytes = requireBody(request, 'send {"batch": [event, ...]}').bytes
+      // In turns, so that a batch of many tiny events does not hold up every other request, and one
+      // batch at a time, so that only one batch's parsed events are in memory.
+      const { sourceId, prepared } = await batchWork.run(async () => {
+        const { json, sizes, texts, nonFinite } = await runInTurns(
+          parseBatchSteps(bytes, limits.maxJsonDepth),
+        )
+        return {
+          sourceId: await sourceOf(request, json),
+          prepared: await runInTurns(prepareBatchSteps(json, sizes, limits, receivedAt, texts, nonFinite)),
+        }
+      })
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })

@@ -6,6 +6,7 @@ import { normalizeEvent, normalizedJson, rememberEventJson, validateEvent } from
 import { nonFiniteMessage } from '../json-inspect.js'
 import { IngestError, describeBytes } from './errors.js'
 import type { IngestLimits } from './options.js'
+import { EVENTS_PER_TURN, runAtOnce, type Steps } from './turns.js'
 
 /**
  * A batch answer lists at most this many rejections (the first ones) and counts them all: a list of
@@ -150,6 +151,18 @@ export function prepareBatch(
   texts?: readonly (string | undefined)[],
   nonFinite?: ReadonlyMap<number, string>,
 ): PreparedEvents {
+  return runAtOnce(prepareBatchSteps(raw, sizes, limits, receivedAt, texts, nonFinite))
+}
+
+/** prepareBatch, pausing every EVENTS_PER_TURN events (turns.ts). */
+export function* prepareBatchSteps(
+  raw: unknown,
+  sizes: readonly number[] | undefined,
+  limits: IngestLimits,
+  receivedAt: Date,
+  texts?: readonly (string | undefined)[],
+  nonFinite?: ReadonlyMap<number, string>,
+): Steps<PreparedEvents> {
   if (!isObject(raw)) {
     throw new IngestError(
       400,
@@ -177,6 +190,7 @@ export function prepareBatch(
   const prepared: PreparedEvents = { events: [], sizes: [], rejected: [], rejectedCount: 0 }
 
   for (let index = 0; index < batch.length; index++) {
+    if (index % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) yield
     const item: unknown = batch[index]
     const reject = (error: string): void => {
       prepared.rejectedCount++
