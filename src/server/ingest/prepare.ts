@@ -136,25 +136,19 @@ function batchDefaults(body: JsonObject): BatchDefaults {
   return { context, integrations, sentAt }
 }
 
-/**
- * A batch route: `raw` is the parsed body, `sizes` the raw size of each element of its batch
- * (measured from the parsed element when unknown), `texts` the JSON text each element was parsed
- * from when known (see ParsedBatchBody.texts): an event that needs no change before normalisation
- * gets its stored JSON from that text (eventJson) rather than from JSON.stringify later.
- * `nonFinite`: the events holding a number that overflowed to Infinity (index → where).
- */
-export function prepareBatch(
-  raw: unknown,
-  sizes: readonly number[] | undefined,
-  limits: IngestLimits,
-  receivedAt: Date,
-  texts?: readonly (string | undefined)[],
-  nonFinite?: ReadonlyMap<number, string>,
-): PreparedEvents {
-  return runAtOnce(prepareBatchSteps(raw, sizes, limits, receivedAt, texts, nonFinite))
+/** prepareBatchSteps run at once. */
+export function prepareBatch(...args: Parameters<typeof prepareBatchSteps>): PreparedEvents {
+  return runAtOnce(prepareBatchSteps(...args))
 }
 
-/** prepareBatch, pausing every EVENTS_PER_TURN events (turns.ts). */
+/**
+ * A batch route, pausing every EVENTS_PER_TURN events (turns.ts): `raw` is the parsed body, `sizes`
+ * the raw size of each element of its batch (measured from the parsed element when unknown),
+ * `texts` the JSON text each element was parsed from when known (see ParsedBatchBody.texts): an
+ * event that needs no change before normalisation gets its stored JSON from that text (eventJson)
+ * rather than from JSON.stringify later. `nonFinite`: the events holding a number that overflowed
+ * to Infinity (index → where).
+ */
 export function* prepareBatchSteps(
   raw: unknown,
   sizes: readonly number[] | undefined,
