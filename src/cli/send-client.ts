@@ -36,7 +36,10 @@ export interface IngestRejection {
 export type PostOutcome =
   | {
       kind: 'accepted'
+      /** The rejections the service listed (it lists the first 100). */
       rejected: IngestRejection[]
+      /** How many events the service rejected in all. */
+      rejectedCount: number
       /** Duplicates the service reported (count), or undefined when it reports none. */
       duplicates: number | undefined
       attempts: number
@@ -52,6 +55,8 @@ export type PostOutcome =
       fatal: boolean
       attempts: number
     }
+
+type AcceptedAnswer = Omit<Extract<PostOutcome, { kind: 'accepted' }>, 'attempts' | 'latencyMs'>
 
 /** Why a request failed; a class so callers never have to read message text. */
 class TransientFailure extends Error {
@@ -69,6 +74,7 @@ interface ErrorBody {
   code?: unknown
   error?: unknown
   rejected?: unknown
+  rejectedCount?: unknown
   duplicates?: unknown
 }
 
@@ -95,6 +101,17 @@ function rejectionsOf(body: ErrorBody): IngestRejection[] {
     })
   }
   return out
+}
+
+/** The service's count of rejections; a service that gives none listed them all. */
+function rejectedCountOf(body: ErrorBody, listed: number): number {
+  const count = body.rejectedCount
+  return typeof count === 'number' && Number.isInteger(count) && count >= listed ? count : listed
+}
+
+function accepted(body: ErrorBody, duplicates: number | undefined): AcceptedAnswer {
+  const rejected = rejectionsOf(body)
+  return { kind: 'accepted', rejected, rejectedCount: rejectedCountOf(body, rejected.length), duplicates }
 }
 
 function duplicatesOf(body: ErrorBody): number | undefined {
@@ -159,7 +176,7 @@ export class SendClient {
   private async once(
     body: string,
   ): Promise<
-    | { kind: 'accepted'; rejected: IngestRejection[]; duplicates: number | undefined }
+    | AcceptedAnswer
     | { kind: 'failed'; status: number; code: string | undefined; message: string; fatal: boolean }
   > {
     const response = await request(this.endpoint, {
@@ -182,7 +199,7 @@ export class SendClient {
     const code = typeof parsed.code === 'string' ? parsed.code : undefined
     const message = typeof parsed.error === 'string' ? parsed.error : text.slice(0, 200) || `HTTP ${status}`
     if (status >= 200 && status < 300) {
-      return { kind: 'accepted', rejected: rejectionsOf(parsed), duplicates: duplicatesOf(parsed) }
+      return accepted(parsed, duplicatesOf(parsed))
     }
     if (status === 429 || status >= 500) {
       throw new TransientFailure(
@@ -194,7 +211,7 @@ export class SendClient {
     }
     // A batch whose every event is invalid: answered, with per-event reasons.
     if (code === 'all_events_rejected') {
-      return { kind: 'accepted', rejected: rejectionsOf(parsed), duplicates: undefined }
+      return accepted(parsed, undefined)
     }
     // Wrong key or wrong URL: every later request would fail the same way.
     const fatal = status === 401 || status === 403 || status === 404 || status === 405

@@ -52,7 +52,10 @@ export interface SendSummary {
   /** Events in answered requests. */
   sent: number
   accepted: number
+  /** Rejected events as the service listed them (it lists at most 100 per request). */
   rejected: RejectedEvent[]
+  /** Events the service rejected in all. */
+  rejectedCount: number
   /** Lines not sent because they are not valid events (bad JSON, not an object, too large). */
   skipped: SkippedLine[]
   /** Duplicates the service reported; undefined when it does not report them. */
@@ -77,7 +80,7 @@ export const EXIT_NOT_DRAINED = 4
 
 export function exitCodeOf(summary: SendSummary): number {
   if (summary.notDelivered > 0 || summary.stoppedBecause !== undefined) return EXIT_NOT_DELIVERED
-  if (summary.rejected.length > 0 || summary.skipped.length > 0) return EXIT_INVALID_EVENTS
+  if (summary.rejectedCount > 0 || summary.skipped.length > 0) return EXIT_INVALID_EVENTS
   return EXIT_OK
 }
 
@@ -107,6 +110,7 @@ export async function runSend(
     sent: 0,
     accepted: 0,
     rejected: [],
+    rejectedCount: 0,
     skipped: [],
     duplicates: undefined,
     failedRequests: [],
@@ -146,7 +150,8 @@ export async function runSend(
     if (outcome.kind === 'accepted') {
       summary.requests++
       summary.sent += count
-      summary.accepted += count - outcome.rejected.length
+      summary.accepted += count - outcome.rejectedCount
+      summary.rejectedCount += outcome.rejectedCount
       for (const r of outcome.rejected) {
         summary.rejected.push({ line: batch.lines[r.index] ?? -1, messageId: r.messageId, error: r.error })
       }
@@ -196,9 +201,10 @@ export async function runSend(
 
 const LIST_LIMIT = 20
 
-function listLines<T>(items: T[], render: (item: T) => string): string {
+/** The first items, then how many more there are (of `total`, when more exist than were listed). */
+function listLines<T>(items: T[], render: (item: T) => string, total = items.length): string {
   const shown = items.slice(0, LIST_LIMIT).map((item) => `    ${render(item)}\n`)
-  if (items.length > LIST_LIMIT) shown.push(`    … and ${items.length - LIST_LIMIT} more\n`)
+  if (total > shown.length) shown.push(`    … and ${total - shown.length} more\n`)
   return shown.join('')
 }
 
@@ -208,10 +214,11 @@ export function formatSummary(summary: SendSummary): string {
   let out = `\nsent ${summary.sent} events in ${summary.requests} requests in ${seconds.toFixed(1)} s (${rate} events/s accepted)\n`
   out += `  lines         ${summary.lines}\n`
   out += `  accepted      ${summary.accepted}\n`
-  out += `  rejected      ${summary.rejected.length}${summary.rejected.length > 0 ? ' (by the service)' : ''}\n`
+  out += `  rejected      ${summary.rejectedCount}${summary.rejectedCount > 0 ? ' (by the service)' : ''}\n`
   out += listLines(
     summary.rejected,
     (r) => `line ${r.line}${r.messageId ? ` (${r.messageId})` : ''}: ${r.error}`,
+    summary.rejectedCount,
   )
   out += `  invalid lines ${summary.skipped.length}${summary.skipped.length > 0 ? ' (not sent)' : ''}\n`
   out += listLines(summary.skipped, (s) => `line ${s.line}: ${s.message}`)

@@ -5,6 +5,7 @@ import type { Command } from 'commander'
 import { ConfigError } from '../config/index.js'
 import { StoreError } from '../store/index.js'
 import { banner } from './serve/banner.js'
+import { LIMIT_OPTIONS } from './serve/limit-flags.js'
 import { DEFAULT_PORT, optionsFromFlags, UsageError, type ServeFlags } from './serve/options.js'
 import { startService, type RunningService } from './serve/service.js'
 import { StoreOpenError } from './serve/store.js'
@@ -14,7 +15,7 @@ export { DEFAULT_PORT, optionsFromFlags, UsageError, type ServeOptions } from '.
 export { startService, type DeliveryMode, type RunningService } from './serve/service.js'
 
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description(
       'Run the service: Segment-compatible ingest, routing, durable delivery to Iterable, admin API',
@@ -50,38 +51,37 @@ export function registerServe(program: Command): void {
       '--delivery-thread <on|off>',
       'deliver on a worker thread of its own, so ingest never waits behind delivery (env DELIVERY_THREAD, default on)',
     )
-    .action(async (flags: ServeFlags, command: Command) => {
-      let service: RunningService
-      try {
-        service = await startService(optionsFromFlags(flags))
-      } catch (error) {
-        if (error instanceof UsageError) command.error(`error: ${error.message}`, { exitCode: 2 })
-        if (error instanceof ConfigError) command.error(`error: ${error.message}`, { exitCode: 2 })
-        // e.g. an unreachable database, or secrets sealed with another --secret-key
-        if (error instanceof StoreOpenError || error instanceof StoreError)
-          command.error(`error: ${error.message}`, { exitCode: 1 })
-        const code = (error as { code?: unknown }).code
-        if (code === 'EADDRINUSE')
-          command.error(`error: the port is already in use (${(error as Error).message})`, { exitCode: 2 })
-        throw error
-      }
-      process.stdout.write(banner(service) + '\n')
-      let stopping = false
-      const shutdown = (signal: string): void => {
-        if (stopping) return
-        stopping = true
-        process.stdout.write(`${signal}: shutting down (finishing in-flight deliveries)…\n`)
-        service.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            process.stderr.write(
-              `shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
-            )
-            process.exit(1)
-          },
-        )
-      }
-      process.once('SIGTERM', () => shutdown('SIGTERM'))
-      process.once('SIGINT', () => shutdown('SIGINT'))
-    })
+  for (const [flags, description] of LIMIT_OPTIONS) serve.option(flags, description)
+  serve.action(async (flags: ServeFlags, command: Command) => {
+    let service: RunningService
+    try {
+      service = await startService(optionsFromFlags(flags))
+    } catch (error) {
+      if (error instanceof UsageError) command.error(`error: ${error.message}`, { exitCode: 2 })
+      if (error instanceof ConfigError) command.error(`error: ${error.message}`, { exitCode: 2 })
+      // e.g. an unreachable database, or secrets sealed with another --secret-key
+      if (error instanceof StoreOpenError || error instanceof StoreError)
+        command.error(`error: ${error.message}`, { exitCode: 1 })
+      const code = (error as { code?: unknown }).code
+      if (code === 'EADDRINUSE')
+        command.error(`error: the port is already in use (${(error as Error).message})`, { exitCode: 2 })
+      throw error
+    }
+    process.stdout.write(banner(service) + '\n')
+    let stopping = false
+    const shutdown = (signal: string): void => {
+      if (stopping) return
+      stopping = true
+      process.stdout.write(`${signal}: shutting down (finishing in-flight deliveries)…\n`)
+      service.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`)
+          process.exit(1)
+        },
+      )
+    }
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
+    process.once('SIGINT', () => shutdown('SIGINT'))
+  })
 }

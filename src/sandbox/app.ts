@@ -102,9 +102,12 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
 
   // Any content type is read as JSON (Iterable clients always send JSON). Many clients send
   // `Content-Type: application/json` on every request: a GET or DELETE with it and no body has no
-  // body, it is not bad JSON.
+  // body, it is not bad JSON. `constructor` and `prototype` are ordinary field names to Iterable
+  // (its API applies no name rules, docs/sandbox.md): accepted as such, as own properties that
+  // nothing here reads as anything else. A `__proto__` key stays refused (BadJsonBody): a copy by
+  // assignment would set an object's prototype instead.
   app.removeAllContentTypeParsers()
-  const parseJson = app.getDefaultJsonParser('error', 'error')
+  const parseJson = app.getDefaultJsonParser('error', 'ignore')
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) done(null, undefined)
     else parseJson(request, body as string, done)

@@ -171,7 +171,8 @@ export class FieldTypeCheck {
       this.errors = {}
       this.firstError = `Field '${path}' already exists for type '${this.category}' and has a data type of '${expected}' but possible types '${INCOMING_TYPES[incoming].join(', ')}' in the request.`
     }
-    if (!(path in this.errors)) {
+    // Own keys only: a field named `constructor` or `toString` is not inherited from Object.
+    if (!Object.hasOwn(this.errors, path)) {
       this.errors[path] = {
         incomingTypes: INCOMING_TYPES[incoming],
         expectedType: expected,

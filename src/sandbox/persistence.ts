@@ -167,8 +167,10 @@ function eventDoc(event: EventRecord): EventDoc {
 }
 
 function metaDoc(project: ProjectState): MetaDoc {
-  const eventTypes: Record<string, [string, FieldType][]> = {}
-  for (const [name, registry] of project.eventTypes) eventTypes[name] = [...registry.types]
+  // fromEntries defines own properties: an event named `__proto__` is kept like any other.
+  const eventTypes: Record<string, [string, FieldType][]> = Object.fromEntries(
+    [...project.eventTypes].map(([name, registry]) => [name, [...registry.types]]),
+  )
   return {
     userTypes: [...project.userTypes.types],
     eventTypes,

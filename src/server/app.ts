@@ -5,8 +5,10 @@ import type { Delivery } from '../delivery/delivery.js'
 import { eventJson, eventUserKey } from '../engine/event/index.js'
 import type { Store } from '../store/types.js'
 import { ADMIN_PREFIX, adminApi } from './admin/index.js'
+import { guardConnections } from './connections.js'
 import { registerHealth } from './health.js'
 import { ingestRoutes, type IngestLimits } from './ingest/index.js'
+import { resolveServerLimits, timeoutCheckIntervalMs, type ServerLimits } from './limits.js'
 import { registerMetrics, type Metrics } from './metrics.js'
 import { registerUi } from './ui.js'
 
@@ -17,7 +19,10 @@ export interface CreateServerOptions {
   adminToken: string
   metrics: Metrics
   logger?: Logger
-  ingestLimits?: Partial<IngestLimits>
+  /** Event and request sizes; the JSON depth comes from `limits`. */
+  ingestLimits?: Partial<Omit<IngestLimits, 'maxJsonDepth'>>
+  /** Timeouts, connections, JSON depth (default DEFAULT_SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>
   /** Readiness besides the store (default: always). */
   ready?: () => boolean
 }
@@ -35,15 +40,40 @@ export const REDACT_PATHS = [
   '*.adminToken',
 ]
 
+/** A warning when connections are closed to make room, at most once a minute. */
+function sheddingLog(app: FastifyInstance): (open: number) => void {
+  let lastLogged = -Infinity
+  let since = 0
+  return (open) => {
+    since++
+    const now = Date.now()
+    if (now - lastLogged < 60_000) return
+    app.log.warn(
+      { open, closed: since },
+      'connection limit reached: closing the longest-waiting idle or slow connections (--max-connections)',
+    )
+    lastLogged = now
+    since = 0
+  }
+}
+
 export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
   const { store, delivery } = options
+  const limits = resolveServerLimits(options.limits)
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // One log line per ingest request would drown the useful ones at thousands of events a second.
     logController: new LogController({ disableRequestLogging: true }),
     // Segment's batch limit is enforced by the ingest plugin; admin bodies (configs) may be larger.
     bodyLimit: 5 * 1024 * 1024,
+    // Node answers 408 and closes the connection when headers or body arrive too slowly.
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(limits),
+    },
   }) as unknown as FastifyInstance
+  guardConnections(app.server, limits.maxConnections, sheddingLog(app))
 
   await app.register(ingestRoutes, {
     resolveWriteKey: async (key) => {
@@ -60,12 +90,18 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       const result = await delivery.accept(sourceId, stored, receivedAt)
       return { duplicates: result.duplicates }
     },
-    ...(options.ingestLimits ? { limits: options.ingestLimits } : {}),
+    limits: { ...options.ingestLimits, maxJsonDepth: limits.maxJsonDepth },
   })
 
   registerHealth(app, { store, ...(options.ready ? { ready: options.ready } : {}) })
   registerMetrics(app, options.metrics)
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, delivery, adminToken: options.adminToken })
+  await app.register(adminApi, {
+    prefix: ADMIN_PREFIX,
+    store,
+    delivery,
+    adminToken: options.adminToken,
+    maxJsonDepth: limits.maxJsonDepth,
+  })
 
   await registerUi(app)
   return app

@@ -7,6 +7,28 @@ import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 
+/**
+ * Headers of every UI answer: the built app loads its own script and stylesheet and talks to its own
+ * origin only, so nothing else may run or load (an injected script or a framing page gets nowhere).
+ * Preact sets style props through the CSSOM, which `style-src 'self'` allows.
+ */
+export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+})
+
 /** Paths that belong to the service: unknown ones get a 404, never the UI's index.html. */
 const SERVICE_PREFIXES = ['/v1/', '/api/', '/healthz', '/readyz', '/metrics', '/assets/'] as const
 
@@ -37,7 +59,9 @@ const NOT_BUILT =
 export async function registerUi(app: FastifyInstance, options: UiOptions = {}): Promise<void> {
   const root = options.root === undefined ? findUiRoot() : options.root
   if (root === null) {
-    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT))
+    app.get('/', async (_request, reply) =>
+      reply.headers(UI_SECURITY_HEADERS).type('text/html; charset=utf-8').send(NOT_BUILT),
+    )
     return
   }
   const assets = path.join(root, 'assets')
@@ -48,10 +72,14 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
     maxAge: '365d',
     immutable: true,
     index: false,
+    setHeaders: (reply) => reply.headers(UI_SECURITY_HEADERS),
   })
 
   const sendIndex = (reply: FastifyReply): FastifyReply =>
-    reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false })
+    reply
+      .headers(UI_SECURITY_HEADERS)
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', root, { cacheControl: false })
 
   app.get('/', async (_request, reply) => sendIndex(reply))
   // The SPA fallback is the root 404 handler rather than a `/*` route, so that plugins' own 404

@@ -123,6 +123,27 @@ describe('send', () => {
     expect(text).toMatch(/line 30 \(no-name\)/)
   })
 
+  it('counts every rejected event from rejectedCount, though the service lists only the first 100', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) =>
+      i % 4 === 3 ? track(i) : JSON.stringify({ type: 'track', userId: `u${i}`, messageId: `bad-${i}` }),
+    )
+    const file = writeFile('mostly-rejected.ndjson', lines)
+    const summary = await runSend(options(file, { batchSize: 400 }), new Capture())
+
+    expect(summary.requests).toBe(1)
+    expect(summary.rejectedCount).toBe(300)
+    expect(summary.rejected).toHaveLength(100)
+    expect(summary.rejected[99]).toMatchObject({ line: 133, messageId: 'bad-132' })
+    expect(summary.accepted).toBe(100)
+    expect(server.events).toHaveLength(100)
+    expect(exitCodeOf(summary)).toBe(3)
+    const text = formatSummary(summary)
+    expect(text).toMatch(/accepted\s+100\n/)
+    expect(text).toMatch(/rejected\s+300 \(by the service\)/)
+    // 20 shown of the 100 listed; the rest counted.
+    expect(text).toMatch(/… and 280 more/)
+  })
+
   it('keeps each request under 500 KB and skips events over 32 KB', async () => {
     const filler = 'x'.repeat(20_000)
     const lines: string[] = []

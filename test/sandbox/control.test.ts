@@ -151,6 +151,26 @@ describe('SQLite persistence', () => {
     expect(s.sandbox.state.project().users.size).toBe(0)
   })
 
+  test('field types of events named like object members (__proto__, constructor) survive a restart', async () => {
+    const file = path.join(dir, 'member-names.db')
+    const projects = [{ name: 'demo', type: 'email', apiKeys: ['demo-key'] }]
+    s = testSandbox({ projects, persist: file })
+    await s.post('/api/users/update', { email: 'a@example.com' })
+    for (const eventName of ['__proto__', 'constructor'])
+      await s.post('/api/events/track', { email: 'a@example.com', eventName, dataFields: { v: 1 } })
+    await s.close()
+
+    s = testSandbox({ projects, persist: file })
+    for (const eventName of ['__proto__', 'constructor']) {
+      const mismatch = await s.post('/api/events/track', {
+        email: 'a@example.com',
+        eventName,
+        dataFields: { v: 'text' },
+      })
+      expect(mismatch.body.code, eventName).toBe('RequestFieldsTypesMismatched')
+    }
+  })
+
   test('deletes and email changes persist', async () => {
     const file = path.join(dir, 'changes.db')
     const projects = [{ name: 'demo', type: 'email', apiKeys: ['demo-key'] }]

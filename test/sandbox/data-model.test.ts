@@ -309,3 +309,55 @@ describe('carts and purchases', () => {
     expect(r.body.params).toEqual({ 'obj.items[0].price': 'error.path.missing' })
   })
 })
+
+describe('field names that are also names of JavaScript object members', () => {
+  // Iterable's API applies no rules to field names; `constructor` and `prototype` used to be
+  // refused with BadJsonBody (Fastify's poisoning guard).
+  test('constructor and prototype are ordinary field names, stored without touching Object.prototype', async () => {
+    s = testSandbox({ projects: [{ type: 'email' }] })
+    const r = await s.post(
+      '/api/users/update',
+      '{"email":"a@example.com","dataFields":{"constructor":{"prototype":{"polluted":true}},"prototype":1,"toString":"x"}}',
+    )
+    expect(r.status).toBe(200)
+    expect(await profile()).toMatchObject({
+      constructor: { prototype: { polluted: true } },
+      prototype: 1,
+      toString: 'x',
+    })
+    expect((await s.get('/api/users/getFields')).body.fields).toMatchObject({
+      constructor: 'object',
+      'constructor.prototype.polluted': 'boolean',
+      prototype: 'long',
+    })
+    const event = await s.post(
+      '/api/events/track',
+      '{"email":"a@example.com","eventName":"constructor","dataFields":{"constructor":"c","prototype":"p"}}',
+    )
+    expect(event.status).toBe(200)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype).not.toHaveProperty('polluted')
+  })
+
+  test('a type mismatch on a field named constructor is reported under its name', async () => {
+    s = testSandbox({ projects: [{ type: 'email' }] })
+    await s.post('/api/users/update', { email: 'a@example.com', dataFields: { constructor: 'text' } })
+    const r = await s.post('/api/users/update', '{"email":"a@example.com","dataFields":{"constructor":5}}')
+    expect(r.status).toBe(400)
+    expect(r.body.code).toBe('RequestFieldsTypesMismatched')
+    expect(r.body.params.validationErrors.constructor).toMatchObject({
+      expectedType: 'string',
+      offendingValue: 5,
+    })
+  })
+
+  test('__proto__ stays refused: an assignment would set a prototype', async () => {
+    s = testSandbox({ projects: [{ type: 'email' }] })
+    const r = await s.post(
+      '/api/users/update',
+      '{"email":"a@example.com","dataFields":{"__proto__":{"x":1}}}',
+    )
+    expect(r.status).toBe(400)
+    expect(r.body.code).toBe('BadJsonBody')
+  })
+})

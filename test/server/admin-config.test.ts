@@ -613,6 +613,47 @@ const BAD_REQUESTS: BadRequest[] = [
     path: 'body',
     message: /not valid JSON/,
   },
+  {
+    // Fastify's parser called this "not valid JSON".
+    family: 'a __proto__ key',
+    method: 'POST',
+    url: `${A}/sources`,
+    raw: '{"name":"web","__proto__":{"admin":true}}',
+    status: 400,
+    code: 'forbidden_key',
+    path: 'body.__proto__',
+    message: /^The key "__proto__" is not allowed \(body\.__proto__\)\.$/,
+  },
+  {
+    family: 'a __proto__ key deep in a configuration',
+    method: 'PUT',
+    url: `${A}/config`,
+    raw: '{"destinations":[{"name":"x","mappings":[{"fields":{"a":{"__proto__":{}}}}]}]}',
+    status: 400,
+    code: 'forbidden_key',
+    path: 'body.destinations[0].mappings[0].fields.a.__proto__',
+    message: /__proto__/,
+  },
+  {
+    family: 'JSON nested too deeply',
+    method: 'POST',
+    url: `${A}/test-mapping`,
+    raw: `{"event":{"type":"track","event":"E","userId":"u","properties":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}}`,
+    status: 400,
+    code: 'too_deep',
+    path: 'body',
+    message: /nested deeper than the limit of 65 levels/,
+  },
+  {
+    family: 'a number that overflows',
+    method: 'POST',
+    url: `${A}/test-mapping`,
+    raw: '{"event":{"type":"track","event":"E","userId":"u","properties":{"price":1e400}}}',
+    status: 400,
+    code: 'validation_failed',
+    path: 'body.event.properties.price',
+    message: /^"body\.event\.properties\.price" is a number too large to represent/,
+  },
 ]
 
 describe('one admin error shape', () => {

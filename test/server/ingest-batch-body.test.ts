@@ -148,6 +148,7 @@ describe('parseBatchBody', () => {
     expect(parse(value)).toEqual({
       json: JSON.parse(value),
       sizes: [bytes('{"a": "__proto__"}'), bytes('{"b":1}')],
+      nonFinite: new Map(),
     })
   })
 })

@@ -129,10 +129,11 @@ describe('stored JSON of batch events', () => {
     ['-0', '{"type":"track","event":"A","userId":"u1","properties":{"z":-0}}'],
     ['-0.0', '{"type":"track","event":"A","userId":"u1","properties":{"z":-0.0}}'],
     ['an underflow to -0', '{"type":"track","event":"A","userId":"u1","properties":{"z":-1e-400}}'],
-    ['an overflow to Infinity', '{"type":"track","event":"A","userId":"u1","properties":{"big":1E400}}'],
+    // (Numbers that overflow to Infinity are rejected: test/server/ingest-json-limits.test.ts.)
+    ['a large exponent', '{"type":"track","event":"A","userId":"u1","properties":{"big":1E300}}'],
     [
-      'a 400-digit number',
-      `{"type":"track","event":"A","userId":"u1","properties":{"big":${'9'.repeat(400)}}}`,
+      'a 305-digit number',
+      `{"type":"track","event":"A","userId":"u1","properties":{"big":${'9'.repeat(305)}}}`,
     ],
   ])('falls back to JSON.stringify for a number JSON would not write back: %s', async (_name, text) => {
     fixture = await buildIngestApp()
@@ -179,7 +180,7 @@ describe('batch scan: numbers that may not come back the same', () => {
   })
 
   it('ignores literals, strings and numbers outside the batch', () => {
-    const body = '{"x":-0,"y":1e999,"batch":[{"t":true,"f":false,"n":null,"s":"-0 1e5","d":"2025-01-05"}]}'
+    const body = '{"x":-0,"y":1e99,"batch":[{"t":true,"f":false,"n":null,"s":"-0 1e5","d":"2025-01-05"}]}'
     expect(lossy(body)).toEqual([])
     expect(parseBatchBody(Buffer.from(body)).texts).toEqual([body.slice(body.indexOf('[{') + 1, -2)])
   })

@@ -6,7 +6,13 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { optionsFromFlags, startService, UsageError, type RunningService } from '../../src/cli/serve.js'
+import {
+  banner,
+  optionsFromFlags,
+  startService,
+  UsageError,
+  type RunningService,
+} from '../../src/cli/serve.js'
 
 let service: RunningService | undefined
 const dirs: string[] = []
@@ -81,6 +87,37 @@ describe('serve options', () => {
     )
   })
 
+  it('reads the server limits from flags (seconds) and environment variables', () => {
+    expect(optionsFromFlags({}, {}).serverLimits).toBeUndefined()
+    expect(
+      optionsFromFlags(
+        { requestTimeout: '20', maxJsonDepth: '100' },
+        { REQUEST_TIMEOUT: '5', HEADERS_TIMEOUT: '4', MAX_CONNECTIONS: '800' },
+      ).serverLimits,
+    ).toEqual({ requestTimeoutMs: 20_000, headersTimeoutMs: 4_000, maxConnections: 800, maxJsonDepth: 100 })
+    for (const [flags, message] of [
+      [
+        { requestTimeout: '0' },
+        '--request-timeout (REQUEST_TIMEOUT) must be a whole number of seconds from 1 to 3600 (got "0")',
+      ],
+      [
+        { maxConnections: 'lots' },
+        '--max-connections (MAX_CONNECTIONS) must be a whole number of connections',
+      ],
+      [
+        { maxJsonDepth: '5000' },
+        '--max-json-depth (MAX_JSON_DEPTH) must be a whole number of levels from 1 to 1000',
+      ],
+      [
+        { requestTimeout: '5', headersTimeout: '8' },
+        '--headers-timeout (8 s) must not be longer than --request-timeout (5 s)',
+      ],
+    ] as const) {
+      expect(() => optionsFromFlags(flags, {})).toThrow(UsageError)
+      expect(() => optionsFromFlags(flags, {})).toThrow(message)
+    }
+  })
+
   it('rejects conflicting and invalid options with exit code 2', async () => {
     const base = { port: 0, host: '127.0.0.1', dataDir: tempDir() }
     const cases = [
@@ -89,6 +126,8 @@ describe('serve options', () => {
       { ...base, port: 70000 },
       { ...base, iterableUrl: 'ftp://x' },
       { ...base, adminToken: 'short' },
+      { ...base, serverLimits: { requestTimeoutMs: 1000, headersTimeoutMs: 2000 } },
+      { ...base, serverLimits: { maxJsonDepth: 1001 } },
     ]
     for (const options of cases) {
       const error = await startService(options).catch((e: unknown) => e)
@@ -199,6 +238,42 @@ describe('serve after a --sandbox run on the same data folder', () => {
     expect(service.mode).toBe('custom-url')
     const destinationId = (await service.store.listDestinations())[0].id
     expect(await service.store.getDestinationApiKey(destinationId)).toBe('real0000000000000000000000000000')
+  })
+})
+
+describe('the start banner', () => {
+  // Terminal scrollback, screen shares and captured logs keep what the banner prints.
+  it('shows the write key in full only when it generated it; a given or kept key as a hint', async () => {
+    const dataDir = tempDir()
+    const start = (writeKey?: string) =>
+      startService({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        sandbox: true,
+        adminToken: 'banner-admin-token',
+        logger: pino({ level: 'silent' }),
+        ...(writeKey !== undefined ? { writeKey } : {}),
+      })
+
+    service = await start()
+    const generated = service.writeKey
+    expect(service.writeKeyOrigin).toBe('generated')
+    expect(banner(service)).toContain(`write key: ${generated}  (generated, shown this once`)
+    expect(banner(service)).toContain(`curl -u '${generated}:'`)
+    await service.close(2000)
+
+    service = await start()
+    expect(service.writeKeyOrigin).toBe('stored')
+    expect(banner(service)).not.toContain(generated)
+    expect(banner(service)).toContain(`write key: …${generated.slice(-4)}  (kept from an earlier start`)
+    expect(banner(service)).toContain("curl -u '<WRITE_KEY>:'")
+    await service.close(2000)
+
+    service = await start('wk_given_on_the_command_line')
+    expect(service.writeKeyOrigin).toBe('given')
+    expect(banner(service)).not.toContain('wk_given_on_the_command_line')
+    expect(banner(service)).toContain('write key: …line  (as given: --write-key / WRITE_KEY)')
   })
 })
 

@@ -28,6 +28,24 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
+function expectSecurityHeaders(headers: Record<string, unknown>): void {
+  const policy = String(headers['content-security-policy'])
+  // Scripts, styles and requests from the service's own origin only; never framed.
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ]) {
+    expect(policy).toContain(directive)
+  }
+  expect(policy).not.toContain('unsafe-inline')
+  expect(headers['x-frame-options']).toBe('DENY')
+  expect(headers['x-content-type-options']).toBe('nosniff')
+}
+
 describe('registerUi', () => {
   it('answers index.html (not cached) for / and for client routes', async () => {
     for (const url of ['/', '/mappings', '/mappings/abc-123', '/dead-letters?code=x', '/events']) {
@@ -63,6 +81,13 @@ describe('registerUi', () => {
     const response = await bare.inject('/')
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('npm run build')
+    expectSecurityHeaders(response.headers)
     await bare.close()
+  })
+
+  it('sends a Content-Security-Policy, X-Frame-Options and X-Content-Type-Options with every UI answer', async () => {
+    for (const url of ['/', '/mappings/abc-123', '/assets/index-abc123.js']) {
+      expectSecurityHeaders((await app.inject(url)).headers)
+    }
   })
 })

@@ -22,6 +22,7 @@ let service: RunningService
 let session: BrowserSession
 let page: Page
 let dataDir: string
+const cspViolations: string[] = []
 
 async function admin<T>(pathname: string): Promise<T> {
   const response = await fetch(service.url + '/api/admin' + pathname, {
@@ -79,6 +80,11 @@ beforeAll(async () => {
   })
   session = await openBrowser()
   page = session.page
+  // The UI is served with a strict Content-Security-Policy: anything it blocks is a bug.
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(message.text()))
+      cspViolations.push(message.text())
+  })
   // Generous: CI runs this beside the rest of the suite.
   page.setDefaultTimeout(20_000)
 }, 120_000)
@@ -458,5 +464,11 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     await page.getByLabel('Admin token').waitFor()
     await page.reload()
     await page.getByLabel('Admin token').waitFor()
+  })
+
+  it('ran every page above without a Content-Security-Policy violation', async () => {
+    const response = await page.goto(service.url + '/')
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
+    expect(cspViolations).toEqual([])
   })
 })

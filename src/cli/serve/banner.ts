@@ -1,5 +1,7 @@
 // The start banner: where it listens, the store, the write key, the admin token, the delivery
-// target and a first curl.
+// target and a first curl. A write key is shown in full only when it was generated at this start
+// (there is no other way to learn it); a key given on the command line or kept from an earlier start
+// is shown as a hint, so that it does not end up in terminal scrollback, screen shares and log files.
 import type { RunningService } from './service.js'
 
 function deliveryLines(service: RunningService): string[] {
@@ -21,6 +23,17 @@ function deliveryLines(service: RunningService): string[] {
   }
 }
 
+const WRITE_KEY_NOTES: Record<RunningService['writeKeyOrigin'], string> = {
+  generated: 'generated, shown this once; pass --write-key to choose one',
+  given: 'as given: --write-key / WRITE_KEY',
+  stored: 'kept from an earlier start; POST /api/admin/sources/<id>/rotate replaces it',
+}
+
+/** The last 4 characters, only of a key long enough that they give little away (as the admin API). */
+function keyHint(key: string): string {
+  return key.length >= 12 ? `…${key.slice(-4)}` : '(not shown)'
+}
+
 export function banner(service: RunningService): string {
   const lines: string[] = []
   lines.push(`iterable-actions is listening on ${service.url}`)
@@ -30,10 +43,9 @@ export function banner(service: RunningService): string {
     `  health: ${service.url}/healthz  ready: ${service.url}/readyz  metrics: ${service.url}/metrics`,
   )
   lines.push(`  store: ${service.storeDescription}`)
-  const shown = service.writeKeyGenerated || service.mode === 'sandbox'
-  const keyText = shown ? service.writeKey : `…${service.writeKey.slice(-4)}`
+  const shown = service.writeKeyOrigin === 'generated'
   lines.push(
-    `  write key: ${keyText}${service.writeKeyGenerated ? '  (generated; pass --write-key to choose one)' : ''}`,
+    `  write key: ${shown ? service.writeKey : keyHint(service.writeKey)}  (${WRITE_KEY_NOTES[service.writeKeyOrigin]})`,
   )
   if (service.adminTokenGenerated) {
     lines.push(

@@ -114,9 +114,13 @@ async function ensureDefaultDestination(
   return destination
 }
 
+/** Where the default source's write key came from (the banner shows only a generated one). */
+export type WriteKeyOrigin = 'generated' | 'given' | 'stored'
+
 export interface Bootstrapped {
   writeKey: string
   writeKeyGenerated: boolean
+  writeKeyOrigin: WriteKeyOrigin
   destination: Destination
   /** The API key the built-in sandbox accepts (only with `--sandbox`). */
   sandboxKey: string | undefined
@@ -137,5 +141,16 @@ export async function bootstrap(store: Store, options: ServeOptions, logger: Log
     options,
     logger,
   )
-  return { writeKey: source.key, writeKeyGenerated: source.generated, destination, sandboxKey }
+  const writeKeyOrigin: WriteKeyOrigin = source.generated
+    ? 'generated'
+    : options.writeKey !== undefined
+      ? 'given'
+      : 'stored'
+  return {
+    writeKey: source.key,
+    writeKeyGenerated: source.generated,
+    writeKeyOrigin,
+    destination,
+    sandboxKey,
+  }
 }

@@ -4,6 +4,8 @@ import { isDataCenterLocation } from '../../iterable/regions.js'
 import type { DeliveryOptions } from '../../delivery/index.js'
 import type { Logger } from 'pino'
 import type { StoreLimits } from '../../store/index.js'
+import { resolveServerLimits, type ServerLimits } from '../../server/limits.js'
+import { LimitFlagError, limitsFromFlags, type LimitFlags } from './limit-flags.js'
 
 /** Bad or conflicting options: the command exits with code 2 and this message. */
 export class UsageError extends Error {
@@ -46,6 +48,8 @@ export interface ServeOptions {
   storeLimits?: Partial<StoreLimits>
   /** How often retention runs (default 10 min; the first run 10 s after start). */
   pruneEveryMs?: number
+  /** HTTP timeouts, open connections, JSON depth (default DEFAULT_SERVER_LIMITS; docs/operations.md). */
+  serverLimits?: Partial<ServerLimits>
 }
 
 export const DEFAULT_PORT = 3000
@@ -147,9 +151,15 @@ export function checkOptions(options: ServeOptions): void {
   }
   checkDatabase(options)
   checkSecretKey(options)
+  try {
+    resolveServerLimits(options.serverLimits)
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message)
+    throw error
+  }
 }
 
-export interface ServeFlags {
+export interface ServeFlags extends LimitFlags {
   port?: string
   host?: string
   data?: string
@@ -212,6 +222,13 @@ export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = pro
   }
   for (const [name, value] of Object.entries(optional)) {
     if (value !== undefined) (options as unknown as Record<string, unknown>)[name] = value
+  }
+  try {
+    const limits = limitsFromFlags(flags, env)
+    if (Object.keys(limits).length > 0) options.serverLimits = limits
+  } catch (error) {
+    if (error instanceof LimitFlagError) throw new UsageError(error.message)
+    throw error
   }
   return options
 }

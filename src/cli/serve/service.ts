@@ -15,7 +15,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
 import { createServer, REDACT_PATHS } from '../../server/app.js'
 import { createMetrics } from '../../server/metrics.js'
 import { withStoreLock, type Store } from '../../store/index.js'
-import { bootstrap, generateSecret } from './bootstrap.js'
+import { bootstrap, generateSecret, type WriteKeyOrigin } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
 import { checkOptions, type ServeOptions } from './options.js'
 import { schedulePruning } from './retention.js'
@@ -35,6 +35,8 @@ export interface RunningService {
   writeKey: string
   /** True when the write key was generated at this start. */
   writeKeyGenerated: boolean
+  /** Generated at this start, given (--write-key / WRITE_KEY), or kept from an earlier start. */
+  writeKeyOrigin: WriteKeyOrigin
   adminToken: string
   adminTokenGenerated: boolean
   mode: DeliveryMode
@@ -132,7 +134,15 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     const adminTokenGenerated = options.adminToken === undefined
     const adminToken = options.adminToken ?? generateSecret('adm_')
     let started = false
-    const app = await createServer({ store, delivery, adminToken, metrics, logger, ready: () => started })
+    const app = await createServer({
+      store,
+      delivery,
+      adminToken,
+      metrics,
+      logger,
+      ready: () => started,
+      ...(options.serverLimits ? { limits: options.serverLimits } : {}),
+    })
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
     if (multiNode) stopWatching = await watchConfiguration(store, delivery, logger)
@@ -166,6 +176,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       url: `http://${host}:${port}`,
       writeKey: boot.writeKey,
       writeKeyGenerated: boot.writeKeyGenerated,
+      writeKeyOrigin: boot.writeKeyOrigin,
       adminToken,
       adminTokenGenerated,
       mode,

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
+import { DEFAULT_MAX_JSON_DEPTH } from '../json-inspect.js'
 import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
 import { catalogResource } from './catalog.js'
 import { configResource } from './config.js'
@@ -13,8 +14,10 @@ import { destinationsResource } from './destinations.js'
 import { adminErrorHandler, errorBody } from './errors.js'
 import { eventReplayResource } from './event-replay.js'
 import { eventsResource } from './events.js'
+import { adminBodyDepth, registerAdminJsonParser } from './json-body.js'
 import { mappingsResource } from './mappings.js'
 import { OpenApiCollector } from './openapi.js'
+import { registerDepthSafeSerializer } from './serialize.js'
 import { sourcesResource } from './sources.js'
 import { testMappingResource } from './test-mapping.js'
 import { adminValidatorCompiler } from './validator.js'
@@ -23,6 +26,8 @@ export interface AdminApiOptions {
   store: Store
   delivery: Delivery
   adminToken: string
+  /** Deepest nesting of an event; admin bodies may nest one level more (default 64). */
+  maxJsonDepth?: number
 }
 
 const RESOURCES: readonly Resource[] = [
@@ -44,6 +49,10 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   const context: AdminContext = { store: options.store, delivery: options.delivery }
   const collector = new OpenApiCollector()
   app.setErrorHandler(adminErrorHandler)
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH
+  registerAdminJsonParser(app, maxJsonDepth)
+  // Room for the answer's own levels around an event (items, deliveries, sent, body …).
+  registerDepthSafeSerializer(app, adminBodyDepth(maxJsonDepth) + 16)
 
   // Public: the description holds no data or secrets, and tools fetch it before they have a token.
   app.addHook('onRoute', (route) => {

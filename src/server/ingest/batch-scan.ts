@@ -7,6 +7,8 @@
 // refuses a `__proto__` key with a precise answer).
 // It also notes the elements holding a number whose parsed value JSON.stringify would not write
 // back as the same value (-0, overflow to Infinity): their raw text is not reused as stored JSON.
+// And it measures nesting the way an event sees it (the event object is level 1; the envelope's
+// `context` merged into an event sits where the event's own would), for the depth limit.
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -42,6 +44,10 @@ export interface BatchLayout {
   lossy: number[]
   /** Whether the body holds the string "__proto__" (as a key or a value, anywhere). */
   protoString: boolean
+  /** Deepest nesting of an element (the element is level 1) or of the envelope (level 1). */
+  depth: number
+  /** The element that nests `depth` levels deep, or -1 for the envelope. */
+  deepest: number
 }
 
 function isWhitespace(byte: number): boolean {
@@ -84,6 +90,9 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
   let tokenStart = -1
   let tokenLast = -2
   let protoString = false
+  let level = 0
+  let maxLevel = 0
+  let deepest = -1
 
   const startElement = (at: number): void => {
     if (depth === elementDepth && elementStart < 0) {
@@ -120,13 +129,28 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
       case OPEN_ARRAY:
         startElement(i)
         if (byte === OPEN_ARRAY && depth === 1 && keyIsBatch) {
-          layout = { arrayStart: i, arrayEnd: -1, starts: [], ends: [], lossy: [], protoString: false }
+          layout = {
+            arrayStart: i,
+            arrayEnd: -1,
+            starts: [],
+            ends: [],
+            lossy: [],
+            protoString: false,
+            depth: 0,
+            deepest: -1,
+          }
           elementDepth = 2
           elementStart = -1
           afterComma = false
         }
         depth++
         if (byte === OPEN_OBJECT && depth === 1) expectKey = true
+        // Inside the batch array its elements are level 1; elsewhere the envelope is.
+        level = elementDepth >= 0 ? depth - elementDepth : depth
+        if (level > maxLevel) {
+          maxLevel = level
+          deepest = elementDepth >= 0 ? layout!.starts.length : -1
+        }
         break
       case CLOSE_OBJECT:
       case CLOSE_ARRAY:
@@ -175,6 +199,8 @@ export function locateBatchElements(buf: Buffer, from = 0): BatchLayout | undefi
   }
   if (batchKeys !== 1 || layout === undefined || layout.arrayEnd < 0) return undefined
   layout.protoString = protoString
+  layout.depth = maxLevel
+  layout.deepest = deepest
   return layout
 }
 

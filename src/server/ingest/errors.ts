@@ -5,6 +5,7 @@ export type IngestErrorCode =
   | 'empty_body'
   | 'invalid_json'
   | 'forbidden_key'
+  | 'too_deep'
   | 'not_an_object'
   | 'invalid_encoding'
   | 'unsupported_encoding'

@@ -1,4 +1,6 @@
-// JSON parsing of request bytes: one decode, one JSON.parse, and the `__proto__` guard.
+// JSON parsing of request bytes: one decode, one JSON.parse, then the checks JSON.parse does not make
+// (nesting depth, `__proto__` keys, numbers that overflow to Infinity: json-inspect.ts).
+import { inspectJson, nonFiniteMessage, tooDeepMessage, type JsonProblem } from '../json-inspect.js'
 import { IngestError } from './errors.js'
 
 const BACKSLASH_U00 = Buffer.from('\\u00')
@@ -9,17 +11,9 @@ export function bodyStart(raw: Buffer): number {
 }
 
 /**
- * Whether the bytes may hold a `__proto__` key: literally, or with one of its letters
- * (_ p r o t) written as a \u escape. Other escapes (clients with ensure_ascii escape all
- * non-ASCII text) do not count, so such bodies keep the fast path.
- */
-export function mayHoldProtoKey(raw: Buffer): boolean {
-  return raw.includes('__proto__') || mayHoldEscapedProtoKey(raw)
-}
-
-/**
- * The escaped half of mayHoldProtoKey: a \u escape of one of the letters of `__proto__`. The batch
- * scan checks the literal half itself, on its way through every string (batch-scan.ts).
+ * Whether the bytes may hold a `__proto__` key with one of its letters (_ p r o t) written as a \u
+ * escape. Other escapes (clients with ensure_ascii escape all non-ASCII text) do not count, so such
+ * bodies keep the batch fast path; the batch scan looks for a literal "__proto__" itself.
  */
 export function mayHoldEscapedProtoKey(raw: Buffer): boolean {
   for (let at = raw.indexOf(BACKSLASH_U00); at >= 0; at = raw.indexOf(BACKSLASH_U00, at + 4)) {
@@ -31,25 +25,41 @@ export function mayHoldEscapedProtoKey(raw: Buffer): boolean {
   return false
 }
 
-function refuseProtoKey(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new IngestError(400, 'forbidden_key', 'the key "__proto__" is not allowed')
-  return value
-}
-
-/**
- * Parses JSON text. A `__proto__` key is refused (400): later stages merge and copy event
- * objects, and such a key would let a client reach Object.prototype there.
- */
-export function parseJsonText(text: string, guardProto: boolean): unknown {
+/** Parses JSON text; a syntax error is a 400 with the parser's message. */
+export function parseJsonText(text: string): unknown {
   try {
-    return guardProto ? JSON.parse(text, refuseProtoKey) : JSON.parse(text)
+    return JSON.parse(text)
   } catch (error) {
-    if (error instanceof IngestError) throw error
     throw new IngestError(400, 'invalid_json', `invalid JSON: ${(error as Error).message}`)
   }
 }
 
 /** Parses a whole body (a UTF-8 byte order mark is ignored). */
 export function parseJsonBytes(raw: Buffer): unknown {
-  return parseJsonText(raw.toString('utf8', bodyStart(raw)), mayHoldProtoKey(raw))
+  return parseJsonText(raw.toString('utf8', bodyStart(raw)))
+}
+
+export function tooDeepError(what: string, maxDepth: number): IngestError {
+  return new IngestError(400, 'too_deep', tooDeepMessage(what, maxDepth))
+}
+
+/**
+ * Throws the answer to a problem that refuses the whole request (too deep, `__proto__`); a
+ * non-finite number is left to the caller (a batch rejects only its event). `what` names the part
+ * for the depth message ("the event", "event 3 of the batch").
+ */
+export function refuseRequestProblem(problem: JsonProblem | undefined, what: string, maxDepth: number): void {
+  if (problem?.kind === 'too_deep') throw tooDeepError(what, maxDepth)
+  if (problem?.kind === 'forbidden_key')
+    throw new IngestError(400, 'forbidden_key', `the key "__proto__" is not allowed (at "${problem.path}")`)
+}
+
+/** A single-event body: parsed and checked; every problem refuses the request. */
+export function parseEventBytes(raw: Buffer, maxDepth: number): unknown {
+  const json = parseJsonBytes(raw)
+  const problem = inspectJson(json, maxDepth)
+  refuseRequestProblem(problem, 'the event', maxDepth)
+  if (problem?.kind === 'non_finite')
+    throw new IngestError(400, 'invalid_event', nonFiniteMessage(problem.path))
+  return json
 }

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '../../engine/event/index.js'
+import { DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_SETTING } from '../json-inspect.js'
 
 /** The source a write key belongs to. */
 export interface ResolvedSource {
@@ -23,6 +24,8 @@ export interface IngestLimits {
   maxEventBytes: number
   /** Largest request body (after gzip decoding), in bytes. Segment: 500 KB. */
   maxRequestBytes: number
+  /** Deepest nesting of an event's JSON (the event object is level 1); at most 1000. */
+  maxJsonDepth: number
 }
 
 export interface IngestOptions {
@@ -46,6 +49,7 @@ export interface IngestOptions {
 export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxEventBytes: 32 * 1024,
   maxRequestBytes: 500 * 1024,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
 })
 
 export function resolveLimits(limits: Partial<IngestLimits> | undefined): IngestLimits {
@@ -54,6 +58,9 @@ export function resolveLimits(limits: Partial<IngestLimits> | undefined): Ingest
     if (!Number.isInteger(value) || value <= 0) {
       throw new TypeError(`ingest limit ${name} must be a positive integer, got ${String(value)}`)
     }
+  }
+  if (merged.maxJsonDepth > MAX_JSON_DEPTH_SETTING) {
+    throw new TypeError(`ingest limit maxJsonDepth must be at most ${MAX_JSON_DEPTH_SETTING}`)
   }
   return merged
 }

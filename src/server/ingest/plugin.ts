@@ -1,20 +1,36 @@
 // The ingest HTTP layer as an encapsulated Fastify plugin: its body parsers, hooks and error
 // handler apply to its own routes only. Events go to the injected sink; the answer waits for it.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { parseBatchBody } from './batch-body.js'
+import { parseBatchSteps } from './batch-body.js'
 import { RawBody, decodeContentEncoding, keepRawBody } from './body.js'
 import { addCorsHeaders, registerPreflight } from './cors.js'
 import { IngestError, describeBytes } from './errors.js'
-import { parseJsonBytes } from './json.js'
+import { parseEventBytes } from './json.js'
 import type { IngestLimits, IngestOptions } from './options.js'
 import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
-import { prepareBatch, prepareSingle } from './prepare.js'
+import { prepareBatchSteps, prepareSingle } from './prepare.js'
 import { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
-import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey } from './write-key.js'
+import { TurnQueue, runInTurns } from './turns.js'
+import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey, headerWriteKey } from './write-key.js'
 
 const SUCCESS_BODY = '{"success":true}'
 const UNAVAILABLE_MESSAGE = 'the events could not be stored right now; retry later'
+
+/**
+ * The 413 message. The limit applies to the decoded body: for a compressed one the declared
+ * Content-Length is the compressed size, which says nothing about the decoded size.
+ */
+function tooLargeMessage(request: FastifyRequest, limits: IngestLimits): string {
+  const limit = describeBytes(limits.maxRequestBytes)
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase()
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    return `request body decodes to more than the limit of ${limit} (the limit applies to the decoded body, not to the ${encoding} bytes sent); send fewer events per request`
+  }
+  const declared = Number(request.headers['content-length'])
+  const size = Number.isFinite(declared) && declared > limits.maxRequestBytes ? ` of ${declared} bytes` : ''
+  return `request body${size} is over the limit of ${limit}; send fewer events per request`
+}
 
 /** Maps anything thrown while handling an ingest request to the IngestError answered. */
 function toIngestError(
@@ -25,16 +41,8 @@ function toIngestError(
   if (error instanceof IngestError) return error
   const code = (error as { code?: unknown }).code
   switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
-      const declared = Number(request.headers['content-length'])
-      const size =
-        Number.isFinite(declared) && declared > limits.maxRequestBytes ? ` of ${declared} bytes` : ''
-      return new IngestError(
-        413,
-        'request_too_large',
-        `request body${size} is over the limit of ${describeBytes(limits.maxRequestBytes)}; send fewer events per request`,
-      )
-    }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new IngestError(413, 'request_too_large', tooLargeMessage(request, limits))
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new IngestError(
         400,
@@ -91,8 +99,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   app.addHook('preParsing', decodeContentEncoding)
   app.setErrorHandler(errorHandler(limits))
 
-  async function sourceOf(request: FastifyRequest, json: unknown): Promise<string> {
-    const key = extractWriteKey(request.headers.authorization, json)
+  /** The source of a write key; a 401 when it is unknown or revoked. */
+  async function resolveSource(request: FastifyRequest, key: string): Promise<string> {
     let source
     try {
       source = await resolveWriteKey(key)
@@ -103,6 +111,22 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     if (source === null || source === undefined)
       throw new IngestError(401, 'invalid_write_key', INVALID_WRITE_KEY_MESSAGE)
     return source.sourceId
+  }
+
+  // A key in the Authorization header is checked before the body is read: a wrong key gets its 401
+  // at once, and holds no connection open while a slow body trickles in.
+  const headerSources = new WeakMap<FastifyRequest, string>()
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return
+    const key = headerWriteKey(request.headers.authorization)
+    if (key !== undefined) headerSources.set(request, await resolveSource(request, key))
+  })
+
+  async function sourceOf(request: FastifyRequest, json: unknown): Promise<string> {
+    return (
+      headerSources.get(request) ??
+      resolveSource(request, extractWriteKey(request.headers.authorization, json))
+    )
   }
 
   async function commit(
@@ -120,17 +144,18 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
     }
     reply.code(200).type('application/json')
-    if (prepared.rejected.length === 0) reply.send(SUCCESS_BODY)
-    else reply.send({ success: true, rejected: prepared.rejected })
+    if (prepared.rejectedCount === 0) reply.send(SUCCESS_BODY)
+    else reply.send({ success: true, rejected: prepared.rejected, rejectedCount: prepared.rejectedCount })
   }
 
   const routeOptions = { bodyLimit: limits.maxRequestBytes }
+  const batchWork = new TurnQueue()
 
   for (const [path, type] of SINGLE_EVENT_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
       const body = requireBody(request, `send one ${type} event as a JSON object`)
-      const json = parseJsonBytes(body.bytes)
+      const json = parseEventBytes(body.bytes, limits.maxJsonDepth)
       const sourceId = await sourceOf(request, json)
       const prepared = prepareSingle(json, body.size, type, path, limits, receivedAt)
       await commit(request, reply, sourceId, prepared, receivedAt, path)
@@ -141,11 +166,18 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   for (const path of BATCH_ROUTES) {
     app.post(path, routeOptions, async (request, reply) => {
       const receivedAt = clock()
-      const { json, sizes, texts } = parseBatchBody(
-        requireBody(request, 'send {"batch": [event, ...]}').bytes,
-      )
-      const sourceId = await sourceOf(request, json)
-      const prepared = prepareBatch(json, sizes, limits, receivedAt, texts)
+      const bytes = requireBody(request, 'send {"batch": [event, ...]}').bytes
+      // In turns, so that a batch of many tiny events does not hold up every other request, and one
+      // batch at a time, so that only one batch's parsed events are in memory.
+      const { sourceId, prepared } = await batchWork.run(async () => {
+        const { json, sizes, texts, nonFinite } = await runInTurns(
+          parseBatchSteps(bytes, limits.maxJsonDepth),
+        )
+        return {
+          sourceId: await sourceOf(request, json),
+          prepared: await runInTurns(prepareBatchSteps(json, sizes, limits, receivedAt, texts, nonFinite)),
+        }
+      })
       await commit(request, reply, sourceId, prepared, receivedAt, path)
       return reply
     })

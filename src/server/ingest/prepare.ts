@@ -3,8 +3,16 @@
 // the whole request is wrong; collects per-event rejections for batches.
 import type { EventType, NormalizedEvent, SegmentEvent } from '../../engine/event/index.js'
 import { normalizeEvent, normalizedJson, rememberEventJson, validateEvent } from '../../engine/event/index.js'
+import { nonFiniteMessage } from '../json-inspect.js'
 import { IngestError, describeBytes } from './errors.js'
 import type { IngestLimits } from './options.js'
+import { EVENTS_PER_TURN, runAtOnce, type Steps } from './turns.js'
+
+/**
+ * A batch answer lists at most this many rejections (the first ones) and counts them all: a list of
+ * every rejection could make the answer many times larger than the request.
+ */
+export const MAX_LISTED_REJECTIONS = 100
 
 export interface Rejection {
   index: number
@@ -16,7 +24,10 @@ export interface PreparedEvents {
   events: NormalizedEvent[]
   /** Raw JSON size of each accepted event, same order as events. */
   sizes: number[]
+  /** The first MAX_LISTED_REJECTIONS rejected events. */
   rejected: Rejection[]
+  /** How many events were rejected in all. */
+  rejectedCount: number
 }
 
 type JsonObject = Record<string, unknown>
@@ -107,7 +118,7 @@ export function prepareSingle(
   }
   const result = processEvent(eventInput(raw, routeType, undefined), receivedAt)
   if (!result.ok) throw new IngestError(400, 'invalid_event', result.error)
-  return { events: [result.event], sizes: [size], rejected: [] }
+  return { events: [result.event], sizes: [size], rejected: [], rejectedCount: 0 }
 }
 
 function batchDefaults(body: JsonObject): BatchDefaults {
@@ -125,19 +136,27 @@ function batchDefaults(body: JsonObject): BatchDefaults {
   return { context, integrations, sentAt }
 }
 
+/** prepareBatchSteps run at once. */
+export function prepareBatch(...args: Parameters<typeof prepareBatchSteps>): PreparedEvents {
+  return runAtOnce(prepareBatchSteps(...args))
+}
+
 /**
- * A batch route: `raw` is the parsed body, `sizes` the raw size of each element of its batch
- * (measured from the parsed element when unknown), `texts` the JSON text each element was parsed
- * from when known (see ParsedBatchBody.texts): an event that needs no change before normalisation
- * gets its stored JSON from that text (eventJson) rather than from JSON.stringify later.
+ * A batch route, pausing every EVENTS_PER_TURN events (turns.ts): `raw` is the parsed body, `sizes`
+ * the raw size of each element of its batch (measured from the parsed element when unknown),
+ * `texts` the JSON text each element was parsed from when known (see ParsedBatchBody.texts): an
+ * event that needs no change before normalisation gets its stored JSON from that text (eventJson)
+ * rather than from JSON.stringify later. `nonFinite`: the events holding a number that overflowed
+ * to Infinity (index → where).
  */
-export function prepareBatch(
+export function* prepareBatchSteps(
   raw: unknown,
   sizes: readonly number[] | undefined,
   limits: IngestLimits,
   receivedAt: Date,
   texts?: readonly (string | undefined)[],
-): PreparedEvents {
+  nonFinite?: ReadonlyMap<number, string>,
+): Steps<PreparedEvents> {
   if (!isObject(raw)) {
     throw new IngestError(
       400,
@@ -162,16 +181,24 @@ export function prepareBatch(
 
   if (sizes !== undefined && sizes.length !== batch.length) sizes = undefined
   if (texts !== undefined && texts.length !== batch.length) texts = undefined
-  const prepared: PreparedEvents = { events: [], sizes: [], rejected: [] }
+  const prepared: PreparedEvents = { events: [], sizes: [], rejected: [], rejectedCount: 0 }
 
   for (let index = 0; index < batch.length; index++) {
+    if (index % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) yield
     const item: unknown = batch[index]
     const reject = (error: string): void => {
+      prepared.rejectedCount++
+      if (prepared.rejected.length >= MAX_LISTED_REJECTIONS) return
       const messageId = isObject(item) && typeof item.messageId === 'string' ? item.messageId : null
       prepared.rejected.push({ index, messageId, error })
     }
     if (!isObject(item)) {
       reject(`event must be a JSON object, got ${describeJsonType(item)}`)
+      continue
+    }
+    const overflowed = nonFinite?.get(index)
+    if (overflowed !== undefined) {
+      reject(nonFiniteMessage(overflowed))
       continue
     }
     const size = sizes !== undefined ? sizes[index] : Buffer.byteLength(JSON.stringify(item))
@@ -198,9 +225,7 @@ export function prepareBatch(
       400,
       'all_events_rejected',
       `every event of the batch was rejected (${batch.length})`,
-      {
-        rejected: prepared.rejected,
-      },
+      { rejected: prepared.rejected, rejectedCount: prepared.rejectedCount },
     )
   }
   return prepared

@@ -18,15 +18,18 @@ function basicUser(header: string): string | undefined {
   return user === '' ? undefined : user
 }
 
+/** The write key of an HTTP Basic Authorization header, or undefined when there is none. */
+export function headerWriteKey(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : basicUser(authorization)
+}
+
 /**
  * The write key of a request: Basic auth first, then the body's `writeKey`.
  * Throws a 401 IngestError saying how to send one when neither holds a usable key.
  */
 export function extractWriteKey(authorization: string | undefined, body: unknown): string {
-  if (authorization !== undefined) {
-    const user = basicUser(authorization)
-    if (user !== undefined) return user
-  }
+  const user = headerWriteKey(authorization)
+  if (user !== undefined) return user
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const key = (body as { writeKey?: unknown }).writeKey
     if (typeof key === 'string' && key !== '') return key

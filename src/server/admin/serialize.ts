@@ -1,0 +1,44 @@
+// Admin answers hold stored data (events, payloads sent, Iterable's answers). Data stored before the
+// depth limit existed may nest so deeply that JSON.stringify overflows the stack: such an answer is
+// written again with the parts below a depth replaced by a note, instead of failing with a 500.
+import type { FastifyInstance } from 'fastify'
+
+/** A copy of `value` whose objects and arrays below `maxDepth` levels are replaced by a note. */
+export function cutBelowDepth(value: unknown, maxDepth: number): unknown {
+  const note = `[not shown: nested deeper than ${maxDepth} levels]`
+  const copy = (node: unknown, level: number): unknown => {
+    if (typeof node !== 'object' || node === null) return node
+    if (level > maxDepth) return note
+    // toJSON (dates) first, as JSON.stringify would.
+    const plain =
+      typeof (node as { toJSON?: unknown }).toJSON === 'function'
+        ? (node as { toJSON(): unknown }).toJSON()
+        : node
+    if (typeof plain !== 'object' || plain === null) return plain
+    if (Array.isArray(plain)) return plain.map((item) => copy(item, level + 1))
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(plain)) {
+      Object.defineProperty(out, key, {
+        value: copy(item, level + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+    }
+    return out
+  }
+  return copy(value, 1)
+}
+
+/** Answers with JSON.stringify; when the payload nests too deeply for it, with cutBelowDepth's copy. */
+export function registerDepthSafeSerializer(app: FastifyInstance, maxDepth: number): void {
+  app.setReplySerializer((payload) => {
+    try {
+      return JSON.stringify(payload)
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error
+      app.log.warn('an admin answer nested too deeply to write: deep parts replaced by a note')
+      return JSON.stringify(cutBelowDepth(payload, maxDepth))
+    }
+  })
+}
