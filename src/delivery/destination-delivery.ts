@@ -7,7 +7,14 @@ import type { Logger } from 'pino'
 import type { ItemRef, ParkedItem, PausedState, StoredEvent, Store } from '../store/types.js'
 import { CursorWindow } from './cursor-window.js'
 import type { DestinationRuntime } from './destination-runtime.js'
-import { laneOf, payloadOf, type ItemPayload, type RoutedItem, type RoutedRefusal } from './item.js'
+import {
+  laneOf,
+  payloadOf,
+  type ItemPayload,
+  type RoutedItem,
+  type RoutedRefusal,
+  type RouteResult,
+} from './item.js'
 import { BulkLane } from './lanes/bulk-lane.js'
 import type { Lane, LaneHost } from './lanes/lane.js'
 import { SingleLane } from './lanes/single-lane.js'
@@ -254,13 +261,31 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     } catch {
       body = null // the store only holds what it serialised; routing refuses a non-object
     }
-    const { items, refusals } = routing.route(body, this.destinationId, event.receivedAt)
-    for (const refusal of refusals) this.#refused(event, refusal)
+    let routed: RouteResult
+    try {
+      routed = routing.route(body, this.destinationId, event.receivedAt)
+    } catch (error) {
+      // Routing never throws for a bad event; if it does, the event is refused, not retried forever.
+      routed = { items: [], refusals: [unroutable(event, error)] }
+    }
+    for (const refusal of routed.refusals) this.#refused(event, refusal)
     const fresh: WorkItem[] = []
-    for (const routed of items) {
-      if (this.#skip.size > 0 && this.#skip.delete(refKey({ eventId: event.id, ordinal: routed.ordinal })))
+    for (const item of routed.items) {
+      if (this.#skip.size > 0 && this.#skip.delete(refKey({ eventId: event.id, ordinal: item.ordinal })))
         continue
-      fresh.push(this.#item(event, routed))
+      const work = this.#item(event, item)
+      try {
+        void work.json // serialised once, here: an item that cannot be (nested too deep) is refused
+      } catch (error) {
+        this.#refused(event, {
+          ...unroutable(event, error),
+          ordinal: item.ordinal,
+          mappingId: item.mappingId,
+          action: item.action,
+        })
+        continue
+      }
+      fresh.push(work)
     }
     this.window.read(event.id, fresh.length)
     if (fresh.length > 0) this.observer.routed?.(this.destinationId, fresh.length)
@@ -381,5 +406,16 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.#leaseTimer = null
     for (const lane of this.#lanes.values()) lane.stop()
     for (const item of this.#parked.values()) if (item.timer !== null) clearTimeout(item.timer)
+  }
+}
+
+/** A refusal for an event routing or serialising failed on (a bug, or data nested beyond reason). */
+function unroutable(event: StoredEvent, error: unknown): RoutedRefusal {
+  return {
+    ordinal: 0,
+    mappingId: '',
+    action: 'unknown',
+    code: 'ROUTING_FAILED',
+    message: `event ${event.messageId} could not be turned into a request: ${error instanceof Error ? error.message : String(error)}`,
   }
 }

@@ -3,7 +3,7 @@
 // messageId and by user) and recent events show the event with its deepest parts replaced by a note;
 // test mapping refuses such an event with a 400 that names the limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TOKEN, createAdminHarness, type AdminHarness } from './admin-helpers.js'
+import { TOKEN, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
 
 const A = '/api/admin'
 const LEVELS = 6_000
@@ -16,10 +16,11 @@ let h: AdminHarness
 beforeAll(async () => {
   h = await createAdminHarness()
   const [source] = await h.store.listSources()
-  // As /v1/batch stored it before the limit: the event's own text, routed to a mapping that failed.
+  // As /v1/batch stored it before the limit: the event's own text, in the log like any other.
   await h.store.ingest({
     sourceId: source.id,
     receivedAt: Date.now(),
+    revision: h.delivery.revision,
     events: [
       {
         messageId: 'deep-1',
@@ -28,22 +29,8 @@ beforeAll(async () => {
         userKey: 'deep-user',
       },
     ],
-    route: (accepted) => ({
-      jobs: [],
-      failures: [
-        {
-          destinationId: h.destination.id,
-          mappingId: null,
-          eventId: accepted[0].eventId,
-          messageId: 'deep-1',
-          action: 'trackEvent',
-          userKey: 'deep-user',
-          errorCode: 'invalid_payload',
-          errorMessage: 'the mapped payload failed validation',
-        },
-      ],
-    }),
   })
+  h.delivery.wakeAll()
 })
 afterAll(() => h.close())
 
@@ -92,5 +79,15 @@ describe('admin answers about an event stored too deep to write out', () => {
     const picked = await h.api('POST', `${A}/test-mapping`, { event: shown!.event })
     expect(picked.status).toBe(400)
     expect(picked.json.error?.message).toMatch(/nested deeper than the limit of 65 levels/)
+  })
+})
+
+describe('delivery of an event stored too deep to send', () => {
+  it('refuses its items (a failed outcome that says why) instead of retrying them forever', async () => {
+    await waitFor(async () => (await h.store.lookupEvent('deep-1')).outcomes.length > 0)
+    const { outcomes } = await h.store.lookupEvent('deep-1')
+    // The mapping cannot copy a value nested that deep: routing refuses it, with the reason.
+    expect(outcomes.map((o) => o.outcome)).toEqual(['failed'])
+    expect(outcomes[0].errorMessage).toMatch(/call stack|could not be turned into a request/)
   })
 })
