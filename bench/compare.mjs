@@ -228,7 +228,7 @@ try {
   // A plain Error is a reported failure (a timeout, a missing install); anything else is a bug here.
   else if (error.name !== 'Error') log(error.stack)
   await cleanUp()
-  process.exitCode = 1
+  process.exitCode = error instanceof UsageError ? 2 : 1
 } finally {
   clearTimeout(watchdog)
 }
