@@ -11,12 +11,12 @@
 // For each side: events/s, CPU µs per event, bytes written per event, peak RSS, from /proc/<pid> of
 // the measured process; with --database-url also WAL bytes per event. docs/benchmarks.md explains them.
 // Every wait is bounded; the child processes are stopped and the temporary data removed on every way out.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { stopAll } from './lib/children.mjs'
 import { CLI, routableItems } from './lib/service.mjs'
-import { corpusFile } from './corpus.mjs'
+import { corpusFile, corpusLines } from './corpus.mjs'
 import { openDatabase } from './compare/postgres.mjs'
 import { ensureReference, REFERENCE_DIR } from './compare/reference-install.mjs'
 import { referenceRound } from './compare/reference-side.mjs'
@@ -120,9 +120,7 @@ async function main(opts) {
   ensureReference({ install: opts.install, log })
   const loadAtStart = loadText()
   const file = corpusFile(opts.events, SEED)
-  const corpusLines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
+  const lines = corpusLines(opts.events, SEED)
   const expectedItems = routableItems(file)
   log(`corpus: ${opts.events} events (seed ${SEED}), ${expectedItems} items to send according to preview`)
 
@@ -159,7 +157,7 @@ async function main(opts) {
       const own = await serveRound({
         ...common,
         round,
-        corpusLines,
+        corpusLines: lines,
         expectedItems,
         database,
         batch: BATCH,

@@ -16,6 +16,20 @@ const HOST = '127.0.0.1'
 const WRITE_KEY = 'wk_bench_compare'
 const ADMIN_TOKEN = 'bench-compare-admin-token'
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * serve's environment variables that no flag here overrides, emptied (serve reads "" as unset) so
+ * that the caller's environment cannot change what is measured.
+ */
+const NEUTRAL_ENV = {
+  DATABASE_URL: '',
+  DATABASE_SCHEMA: '',
+  SECRET_KEY: '',
+  RATE_LIMIT_NODES: '',
+  CONFIG_FILE: '',
+  ITERABLE_DATA_CENTER: '',
+  SANDBOX: '',
+  DELIVERY_THREAD: '',
+}
 
 /** Where the round keeps its data, and serve's flags for it. */
 function storeFor(run) {
@@ -23,19 +37,15 @@ function storeFor(run) {
     const dir = mkdtempSync(path.join(tmpdir(), 'iterable-actions-bench-compare-'))
     return {
       args: ['--data', path.join(dir, 'data')],
+      env: {},
       remove: async () => rmSync(dir, { recursive: true, force: true }),
     }
   }
   const { schema, applicationName } = run.database.freshNames(run.round)
   return {
-    args: [
-      '--database-url',
-      withApplicationName(run.database.url, applicationName),
-      '--database-schema',
-      schema,
-      '--secret-key',
-      secretKey(),
-    ],
+    args: ['--database-schema', schema],
+    // In the environment rather than the arguments, which every user of the machine can read.
+    env: { DATABASE_URL: withApplicationName(run.database.url, applicationName), SECRET_KEY: secretKey() },
     schema,
     applicationName,
     remove: () => run.database.dropSchema(schema),
@@ -63,7 +73,7 @@ export async function serveRound(run) {
       ...['--write-key', WRITE_KEY, '--api-key', run.apiKey, '--iterable-url', run.sink.url],
       ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
     ],
-    { cwd: ROOT, nodeArgs: run.nodeArgs, log: run.log },
+    { cwd: ROOT, env: { ...NEUTRAL_ENV, ...store.env }, nodeArgs: run.nodeArgs, log: run.log },
   )
   // Raced with every wait below, so that a serve that dies ends the round at once.
   const exited = exitOf(child, 'serve')
