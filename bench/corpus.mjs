@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-/** The corpus's event lines (raw JSON text, one event each). */
-export function corpusLines(n, seed) {
+/** The corpus's NDJSON file (one event a line), generated when missing. */
+export function corpusFile(n, seed) {
   const dir = path.join(root, 'bench/.corpus')
   const file = path.join(dir, `corpus-${n}-${seed}.ndjson`)
   if (!existsSync(file)) {
@@ -23,7 +23,12 @@ export function corpusLines(n, seed) {
       file,
     ])
   }
-  return readFileSync(file, 'utf8')
+  return file
+}
+
+/** The corpus's event lines (raw JSON text, one event each). */
+export function corpusLines(n, seed) {
+  return readFileSync(corpusFile(n, seed), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
 }

@@ -12,14 +12,13 @@
 // Every loop is bounded; the processes are stopped on exit (SIGTERM, then SIGKILL).
 import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Pool, request } from 'undici'
+import { request } from 'undici'
+import { buildBodies, sendAll } from './lib/ingest-client.mjs'
+import { cpuSecondsOf, freePort, memoryOf } from './lib/proc.mjs'
+import { CLI, ROOT, getJson, routableItems, serviceMetrics, waitFor } from './lib/service.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const CLI = path.join(ROOT, 'dist/cli/index.js')
 const GEN = path.resolve(ROOT, '../shared/corpus/gen-corpus.mjs')
 const HOST = '127.0.0.1'
 const WRITE_KEY = 'wk_bench_e2e'
@@ -47,17 +46,6 @@ const LOG_DIR = process.env.BENCH_LOG_DIR
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const log = (line) => process.stderr.write(`[bench:e2e] ${line}\n`)
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, HOST, () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const children = []
 function start(name, argv, env = {}) {
@@ -99,52 +87,6 @@ async function stopAll() {
   }
 }
 
-async function getJson(url) {
-  const response = await request(url)
-  const text = await response.body.text()
-  return {
-    status: response.statusCode,
-    json: response.statusCode === 200 ? JSON.parse(text) : undefined,
-    text,
-  }
-}
-
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      if (await check()) return
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
-
-/** Peak RSS (VmHWM) and current RSS of a process, in MB. */
-function memoryOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 }
-  } catch {
-    return { rss: 0, hwm: 0 }
-  }
-}
-
-/** CPU seconds (user + system, all threads) a process has used so far; 0 when unknown. */
-function cpuSecondsOf(pid) {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
 /** Items the sandbox has answered for (accepted or rejected), over every endpoint. */
 async function sandboxItems(sandboxUrl) {
   const { json } = await getJson(`${sandboxUrl}/_sandbox/stats`)
@@ -167,20 +109,6 @@ async function sandboxRequests(sandboxUrl) {
     .join(', ')
 }
 
-/** Sums of the service's Prometheus series by metric name (labels summed away). */
-async function serviceMetrics(serviceUrl) {
-  const response = await request(`${serviceUrl}/metrics`)
-  const text = await response.body.text()
-  const sums = {}
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const match = /^([a-z_]+)(?:\{[^}]*\})?\s+([-+0-9.eE]+|NaN)$/.exec(line)
-    if (match === null) continue
-    sums[match[1]] = (sums[match[1]] ?? 0) + Number(match[2])
-  }
-  return sums
-}
-
 /** Dead letters by code (first 1000), through the admin API. */
 async function deadLetterCodes(serviceUrl) {
   const response = await request(`${serviceUrl}/api/admin/dead-letters?limit=1000`, {
@@ -194,76 +122,11 @@ async function deadLetterCodes(serviceUrl) {
   return entries.length === 0 ? 'none' : entries.map(([code, n]) => `${code} ${n}`).join(', ')
 }
 
-/** Events that reach Iterable according to `preview` (one item per event and matching mapping). */
-function routableItems(corpusFile) {
-  const run = spawnSync(process.execPath, [CLI, 'preview', corpusFile], {
-    cwd: ROOT,
-    maxBuffer: 1024 * 1024 * 1024,
-    encoding: 'utf8',
-  })
-  if (run.status !== 0) throw new Error(`preview failed: ${run.stderr}`)
-  let items = 0
-  for (const line of run.stdout.split('\n')) {
-    if (line === '') continue
-    for (const result of JSON.parse(line).results) if (Array.isArray(result.requests)) items++
-  }
-  return items
-}
-
 const mb = (bytes) => (bytes === undefined ? '?' : (bytes / 1024 / 1024).toFixed(0))
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return 0
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-}
-
-/** Request bodies of BATCH raw lines each; copies past the corpus get fresh messageIds. */
-function buildBodies(corpusLines, total) {
-  const bodies = []
-  let batch = []
-  for (let i = 0; i < total; i++) {
-    let line = corpusLines[i % corpusLines.length]
-    const copy = Math.floor(i / corpusLines.length)
-    if (copy > 0) {
-      const event = JSON.parse(line)
-      event.messageId = `${event.messageId}-copy${copy}`
-      line = JSON.stringify(event)
-    }
-    batch.push(line)
-    if (batch.length === BATCH || i === total - 1) {
-      bodies.push(`{"batch":[${batch.join(',')}]}`)
-      batch = []
-    }
-  }
-  return bodies
-}
-
-async function sendAll(serviceUrl, bodies, onProgress) {
-  const pool = new Pool(serviceUrl, { connections: CONNECTIONS })
-  const headers = {
-    'content-type': 'application/json',
-    authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
-  }
-  const latencies = []
-  let next = 0
-  let failed = 0
-  let rejected = 0
-  const worker = async () => {
-    while (next < bodies.length) {
-      const index = next++
-      const started = performance.now()
-      const response = await pool.request({ path: '/v1/batch', method: 'POST', headers, body: bodies[index] })
-      const text = await response.body.text()
-      latencies.push(performance.now() - started)
-      if (response.statusCode !== 200) failed++
-      else if (text.includes('"rejected"')) rejected += JSON.parse(text).rejected.length
-      onProgress?.(index)
-    }
-  }
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker))
-  await pool.close()
-  latencies.sort((a, b) => a - b)
-  return { latencies, failed, rejected }
 }
 
 function table(rows) {
@@ -345,7 +208,7 @@ async function main() {
     const pid = service.child.pid
     log(`sandbox ${sandboxUrl}, service ${serviceUrl} (pid ${pid}), data ${dir}`)
 
-    const bodies = buildBodies(corpusLines, N)
+    const bodies = buildBodies(corpusLines, N, BATCH)
     let peakRss = 0
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, memoryOf(pid).rss)
@@ -355,7 +218,7 @@ async function main() {
     const cpuBefore = { service: cpuSecondsOf(pid), sandbox: cpuSecondsOf(sandbox.child.pid) }
 
     const firstRequestAt = performance.now()
-    const sent = await sendAll(serviceUrl, bodies, (index) => {
+    const onProgress = (index) => {
       if (BACKLOG === 0) return
       if ((index + 1) % Math.ceil(bodies.length / 4) === 0) rssAtQuarter.push(memoryOf(pid).rss)
       if ((index + 1) % Math.ceil(bodies.length / 10) === 0) {
@@ -364,6 +227,11 @@ async function main() {
           `queued ${(index + 1) * BATCH} events in ${seconds.toFixed(0)} s, RSS ${memoryOf(pid).rss.toFixed(0)} MB`,
         )
       }
+    }
+    const sent = await sendAll(serviceUrl, bodies, {
+      writeKey: WRITE_KEY,
+      connections: CONNECTIONS,
+      onProgress,
     })
     const ingestDoneAt = performance.now()
     const ingestSeconds = (ingestDoneAt - firstRequestAt) / 1000
