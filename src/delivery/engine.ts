@@ -94,6 +94,9 @@ export class DeliveryEngine {
       })
     }
     this.#runtimes = runtimes
+    // The configuration in force is compiled now, not when its first event is read.
+    const latest = await store.latestConfigRevision()
+    if (latest !== null) await this.#routing(latest.revision)
     // Old clients share the pools; closing them only marks them closed (in-flight sends finish first).
     setTimeout(() => void Promise.all(oldClients.map((c) => c.close())), 60_000).unref()
     if (!this.#running) return
