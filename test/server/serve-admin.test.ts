@@ -1,5 +1,7 @@
 // serve: options and exit codes, disabled delivery without a key, health/readiness/metrics, the
 // admin token, dead letters through the admin API, config apply/export.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -197,6 +199,45 @@ describe('serve retention', { timeout: 30_000 }, () => {
     // Its dedupe key went with it: the same messageId is a new event again.
     expect((await send('aged-1')).statusCode).toBe(200)
     expect((await service.store.lookupEvent('aged-1')).events).toHaveLength(1)
+  })
+  it('never prunes an event a delivering destination has not delivered yet (the log is the queue)', async () => {
+    // Iterable refuses the key: the destination pauses, its event waits behind the cursor.
+    const refusing = createServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' })
+      response.end('{"msg":"Invalid API key","code":"BadApiKey","params":null}')
+    })
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve))
+    try {
+      const { lines, sink } = logSink()
+      service = await startService({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: tempDir(),
+        adminToken: 'admin-token-123',
+        apiKey: 'refused0000000000000000000000000',
+        iterableUrl: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+        logger: pino({ level: 'info' }, sink),
+        storeLimits: { eventRetentionMs: 500, dedupeWindowMs: 500 },
+        pruneEveryMs: 200,
+      })
+      const sent = await service.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: { authorization: basic(service.writeKey), 'content-type': 'application/json' },
+        payload: { userId: 'waiting', event: 'Kept', messageId: 'kept-while-paused' },
+      })
+      expect(sent.statusCode).toBe(200)
+      await waitFor(async () => (await service!.store.listDestinations())[0].paused !== null, 10_000)
+      // Several prune rounds later than its retention: still there, still behind the cursor.
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(lines.join('')).not.toMatch(/"pruned":\{"events":1/)
+      expect((await service.store.lookupEvent('kept-while-paused')).events).toHaveLength(1)
+      expect((await service.store.deliveryStats())[0].behind).toBe(1)
+    } finally {
+      await service?.close(1000)
+      service = undefined
+      await new Promise<void>((resolve) => refusing.close(() => resolve()))
+    }
   })
 })
 

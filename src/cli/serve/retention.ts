@@ -1,6 +1,8 @@
 // Retention while the service runs: the store's `prune` (old events, dedupe keys, outcomes and
 // attempts, by age and by size caps; docs/store.md) a few seconds after start, then at a steady
-// interval. With PostgreSQL every node schedules it; a node finding another one at it skips the round.
+// interval. The events are the queue: none after the lowest cursor of a destination that delivers
+// (enabled, with an API key; paused ones included) is pruned. With PostgreSQL every node schedules it;
+// a node finding another one at it skips the round.
 import type { Logger } from 'pino'
 import { unlessStoreLocked, type Store, type StoreOptions } from '../../store/index.js'
 
@@ -27,7 +29,9 @@ export function schedulePruning(
   const run = async (): Promise<void> => {
     try {
       // Another node pruning now: this one skips the round.
-      const pruned = await unlessStoreLocked(storeOptions, 'prune', () => store.prune())
+      const pruned = await unlessStoreLocked(storeOptions, 'prune', async () =>
+        store.prune({ keepAfter: await undeliveredAfter(store) }),
+      )
       if (pruned !== undefined && Object.values(pruned).some((count) => count > 0))
         logger.info({ pruned }, 'retention: old records deleted')
     } catch (error) {
@@ -53,4 +57,20 @@ export function schedulePruning(
       await running
     },
   }
+}
+
+/**
+ * The lowest cursor among the destinations that deliver: events after it are not delivered
+ * everywhere yet. A disabled destination, or one without an API key, holds nothing back: its events
+ * were never routed to it.
+ */
+export async function undeliveredAfter(store: Store): Promise<number> {
+  const delivering = new Set(
+    (await store.listDestinations()).filter((d) => d.enabled && d.hasApiKey).map((d) => d.id),
+  )
+  let lowest = Number.MAX_SAFE_INTEGER
+  for (const stats of await store.deliveryStats()) {
+    if (delivering.has(stats.destinationId)) lowest = Math.min(lowest, stats.cursor)
+  }
+  return lowest
 }
