@@ -2,7 +2,7 @@
 
 export interface DeliveryOptions {
   /**
-   * Longest a partly filled bulk body waits while the log still has events to read (default 1 s):
+   * Longest a partly filled bulk body waits while the log still has events to read (default 50 ms):
    * bodies flush on size, on 4 MB, after this linger, or as soon as delivery has read the whole log.
    */
   lingerMs: number
@@ -55,7 +55,7 @@ export interface DeliveryOptions {
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze({
-  lingerMs: 1000,
+  lingerMs: 50,
   retryWindowMs: 6 * 60 * 60 * 1000,
   notFoundWindowMs: 10 * 60 * 1000,
   retryBaseMs: 1000,
