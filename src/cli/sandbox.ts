@@ -32,6 +32,7 @@ interface SandboxFlags {
   throttleSeconds?: number
   persist?: string
   seed?: number
+  showKeys?: boolean
   json?: boolean
 }
 
@@ -126,6 +127,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     faults,
     persist: flags.persist,
     seed: flags.seed,
+    showKeys: flags.showKeys === true,
   }
 }
 
@@ -176,6 +178,10 @@ export function registerSandbox(program: Command): void {
     )
     .option('--persist <file>', 'keep the state in this SQLite file across restarts')
     .option('--seed <n>', 'seed of the fault dice (reproducible runs)', integer('--seed', 0, 2 ** 31))
+    .option(
+      '--show-keys',
+      'GET /_sandbox/projects lists the API keys in full (default: their last 4 characters)',
+    )
     .option('--json', 'print the start-up summary as one JSON line')
     .action(async (flags: SandboxFlags, command: Command) => {
       let running

@@ -1,10 +1,13 @@
 // One destination's delivery: follows the event log from its cursor, routes each event with the
 // configuration revision it was received under, keeps each user's items in order (user-order.ts),
 // sends through one lane per endpoint, and writes its progress in flushes (progress.ts). Held by one
-// owner at a time under a lease; losing the lease stops it at once.
+// owner at a time under a lease; losing the lease stops it at once. A store that cannot take work
+// (full disk, database away) is waited out with the engine's StoreOutage, logged there.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Logger } from 'pino'
+import { isStoreUnavailable } from '../store/errors.js'
 import type { ItemRef, ParkedItem, PausedState, StoredEvent, Store } from '../store/types.js'
+import { EveryInterval } from '../util/every-interval.js'
 import { CursorWindow } from './cursor-window.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import {
@@ -23,6 +26,7 @@ import type { DeliveryOptions } from './options.js'
 import { ProgressBuffer } from './progress.js'
 import type { CompiledRouting } from './routing-port.js'
 import { Settler, type SettleHost } from './settle.js'
+import type { StoreOutage } from './store-outage.js'
 import { UserOrder } from './user-order.js'
 import { WorkItem } from './work-item.js'
 
@@ -34,6 +38,8 @@ export interface DestinationDeliveryContext {
   readonly options: DeliveryOptions
   readonly observer: DeliveryObserver
   readonly logger: Logger
+  /** Shared by the engine's deliveries: where they wait while the store cannot take work. */
+  readonly outage: StoreOutage
   /** The destination's client, limits and pause, as of the last reload. */
   runtime(): DestinationRuntime | undefined
   /** The compiled routing of a configuration revision (cached by the caller). */
@@ -45,6 +51,8 @@ export interface DestinationDeliveryContext {
 }
 
 const refKey = (ref: ItemRef): string => `${ref.eventId}:${ref.ordinal}`
+
+const READ_FAILURE_LOG_EVERY_MS = 30_000
 
 export class DestinationDelivery implements LaneHost, SettleHost {
   readonly destinationId: string
@@ -69,6 +77,10 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   #leaseTimer: NodeJS.Timeout | null = null
   /** The last read filled a page: more events are waiting in the log. */
   #moreComing = false
+  /** Failures of reading other than a store outage (which the outage logs): logged once per interval. */
+  readonly #readFailures = new EveryInterval(READ_FAILURE_LOG_EVERY_MS)
+  /** A renewal failed for want of a store: the next one goes when the outage ends. */
+  #renewAfterOutage = false
 
   constructor(context: DestinationDeliveryContext) {
     this.#ctx = context
@@ -100,11 +112,19 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     if (state === null) return false
     this.window = new CursorWindow(state.cursor)
     this.progress = new ProgressBuffer(
-      { commit: (progress) => store.commitProgress(this.destinationId, owner, progress) },
+      {
+        commit: async (progress) => {
+          const failing = this.progress.failing
+          await store.commitProgress(this.destinationId, owner, progress)
+          // Reading waited for progress to be written: it goes on at once, not at the next poll.
+          if (failing) this.wake()
+        },
+      },
       options.flushMs,
       this.logger,
       () => this.window.cursor,
       () => this.#lostLease(),
+      this.#ctx.outage,
     )
     this.#skip = new Set(
       [...state.items, ...state.settled].filter((r) => r.eventId > state.cursor).map(refKey),
@@ -213,10 +233,34 @@ export class DestinationDelivery implements LaneHost, SettleHost {
         for (const lane of this.#lanes.values()) lane.pump()
         await this.#idle(options.pollMs)
       } catch (error) {
-        this.logger.error({ err: error, destination: this.destinationId }, 'reading the event log failed')
+        if (isStoreUnavailable(error)) {
+          await this.#waitForStore(error)
+          continue
+        }
+        const held = this.#readFailures.pass()
+        if (held !== null) {
+          this.logger.error(
+            { err: error, destination: this.destinationId, similarFailuresNotLogged: held },
+            'reading the event log failed',
+          )
+        }
         await this.#idle(options.pollMs)
       }
     }
+  }
+
+  /** Until the store takes work again (the engine's shared outage), a wake-up, or the stop. */
+  async #waitForStore(error: unknown): Promise<void> {
+    if (this.#woken || this.#stopping) {
+      this.#woken = false
+      return
+    }
+    await new Promise<void>((resolve) => {
+      this.#wakeUp = resolve
+      void this.#ctx.outage.wait(error).then(resolve)
+    })
+    this.#wakeUp = null
+    this.#woken = false
   }
 
   async #idle(ms: number): Promise<void> {
@@ -377,11 +421,24 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   }
 
   async #renew(): Promise<void> {
-    if (!this.#running || this.#stopping) return
+    // While the store is away the renewal waits for its return (below), not for the timer.
+    if (!this.#running || this.#stopping || this.#renewAfterOutage) return
     const { store, owner, options } = this.#ctx
     try {
       if (!(await store.renewDelivery(this.destinationId, owner, options.leaseMs))) this.#lostLease()
     } catch (error) {
+      if (isStoreUnavailable(error)) {
+        // Renewed as soon as the store is back: the lease may have run out meanwhile, and another
+        // node should not take over a delivery that goes on.
+        if (!this.#renewAfterOutage) {
+          this.#renewAfterOutage = true
+          void this.#ctx.outage.wait(error).then(() => {
+            this.#renewAfterOutage = false
+            return this.#renew()
+          })
+        }
+        return
+      }
       this.logger.warn({ err: error, destination: this.destinationId }, 'could not renew the delivery lease')
     }
   }

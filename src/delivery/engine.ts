@@ -1,9 +1,11 @@
 // The delivery engine: one DestinationDelivery per destination that delivers (enabled, with an API
 // key), each under its lease; clients, rate limits and learned field types per Iterable project;
-// compiled routing per configuration revision. It runs on the delivery thread (or in-process).
+// compiled routing per configuration revision. It runs on the delivery thread (or in-process). While
+// the store cannot take work, its parts wait together on one StoreOutage (store-outage.ts).
 import type { Logger } from 'pino'
 import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
+import { isStoreUnavailable } from '../store/errors.js'
 import type { PausedState, Store } from '../store/types.js'
 import { DestinationDelivery } from './destination-delivery.js'
 import type { DestinationRuntime } from './destination-runtime.js'
@@ -11,6 +13,7 @@ import type { DeliveryObserver } from './observer.js'
 import type { DeliveryOptions } from './options.js'
 import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
 import type { CompiledRouting, RoutingPort } from './routing-port.js'
+import { StoreOutage } from './store-outage.js'
 
 export interface EngineOptions {
   store: Store
@@ -44,17 +47,21 @@ export class DeliveryEngine {
   #forceFirst: boolean
   #pollTimer: NodeJS.Timeout | null = null
   #reloading: Promise<void> = Promise.resolve()
+  /** One per run (stop ends its waits for good). */
+  #outage: StoreOutage
 
   constructor(options: EngineOptions) {
     this.#o = options
     this.#limiters = new RateLimiterRegistry(options.options.rateLimits, options.options.rateLimitOverrides)
     this.#forceFirst = options.options.reclaimAllOnStart
+    this.#outage = new StoreOutage(options.store, options.logger)
   }
 
   async start(): Promise<void> {
     if (this.#running) return
     this.#running = true
     if (this.#connections.closed) this.#connections = new IterableConnections()
+    this.#outage = new StoreOutage(this.#o.store, this.#o.logger)
     this.#forceFirst = this.#o.options.reclaimAllOnStart
     await this.reload()
     this.#schedulePoll()
@@ -109,17 +116,27 @@ export class DeliveryEngine {
     await this.#startDeliveries()
   }
 
-  /** Starts the delivery of every destination that has a runtime and none yet (or lost its lease). */
+  /**
+   * Starts the delivery of every destination that has a runtime and none yet (or lost its lease).
+   * A store that cannot take work is waited out (the outage logs it), then the same one is tried.
+   */
   async #startDeliveries(): Promise<void> {
     const force = this.#forceFirst
     this.#forceFirst = false
     for (const id of this.#runtimes.keys()) {
-      if (this.#deliveries.get(id)?.running) continue
-      const delivery = this.#delivery(id)
-      try {
-        if (await delivery.start(force)) this.#deliveries.set(id, delivery)
-      } catch (error) {
-        this.#o.logger.error({ err: error, destination: id }, 'could not start delivering')
+      for (;;) {
+        if (!this.#running || this.#deliveries.get(id)?.running) break
+        const delivery = this.#delivery(id)
+        try {
+          if (await delivery.start(force)) this.#deliveries.set(id, delivery)
+        } catch (error) {
+          if (isStoreUnavailable(error)) {
+            await this.#outage.wait(error)
+            continue
+          }
+          this.#o.logger.error({ err: error, destination: id }, 'could not start delivering')
+        }
+        break
       }
     }
   }
@@ -133,6 +150,7 @@ export class DeliveryEngine {
       options,
       observer,
       logger,
+      outage: this.#outage,
       runtime: () => this.#runtimes.get(destinationId),
       routing: (revision) => this.#routing(revision),
       paused: (state) => this.#paused(destinationId, state),
@@ -202,6 +220,8 @@ export class DeliveryEngine {
     if (!this.#running) return
     this.#running = false
     if (this.#pollTimer !== null) clearTimeout(this.#pollTimer)
+    // A poll or reload waiting for the store ends now; deliveries write what they can and stop.
+    this.#outage.stop()
     await this.#reloading
     await Promise.all([...this.#deliveries.values()].map((delivery) => delivery.stop(timeoutMs)))
     this.#deliveries.clear()

@@ -1,7 +1,9 @@
 // What a destination's delivery has to write, gathered in memory and flushed in one transaction per
 // stretch (`flushMs`): the cursor, parked and released items, dead letters, history lines, requests
 // and counters. Nothing per delivered item but a counter. A flush that fails is kept and retried
-// with the next one; while flushes fail, reading stops (the caller asks `failing`).
+// with the next one; while flushes fail, reading stops (the caller asks `failing`). A store that
+// cannot take writes (full disk, database away) is waited out with the engine's StoreOutage: the
+// next flush goes as soon as a probe passes, and the outage, not each flush, is logged.
 import type { Logger } from 'pino'
 import type {
   DeliveryProgress,
@@ -12,8 +14,9 @@ import type {
   OutcomeCountDelta,
   ParkedItem,
 } from '../store/types.js'
-import { StoreError } from '../store/errors.js'
+import { isStoreUnavailable, StoreError } from '../store/errors.js'
 import { backoffDelay } from './retry.js'
+import type { StoreOutage } from './store-outage.js'
 
 export interface ProgressSink {
   commit(progress: DeliveryProgress): Promise<void>
@@ -31,6 +34,8 @@ export class ProgressBuffer {
   #timer: NodeJS.Timeout | null = null
   #flushing: Promise<void> | null = null
   #failures = 0
+  /** A failure of this streak was logged here (not by the outage): its end is logged too. */
+  #logged = false
   #retryAt = 0
   #lostLease = false
   #closed = false
@@ -43,6 +48,8 @@ export class ProgressBuffer {
     readonly position: () => number,
     /** Called once when a flush finds that another owner holds the destination. */
     readonly onLostLease: () => void,
+    /** Where a flush that found the store unable to write waits for it (shared by the engine). */
+    readonly outage: Pick<StoreOutage, 'wait'>,
   ) {
     this.#cursor = position()
     this.#committedCursor = this.#cursor
@@ -112,7 +119,8 @@ export class ProgressBuffer {
       .then(
         () => {
           if (progress.cursor !== undefined) this.#committedCursor = progress.cursor
-          if (this.#failures > 0) this.logger.info('delivery progress is written again')
+          if (this.#logged) this.logger.info('delivery progress is written again')
+          this.#logged = false
           this.#failures = 0
         },
         (error: unknown) => this.#failed(progress, error),
@@ -131,8 +139,21 @@ export class ProgressBuffer {
     }
     this.#putBack(progress)
     this.#failures++
-    // Logged once per failure streak, then at growing intervals: a full disk must not flood the log.
+    if (isStoreUnavailable(error)) {
+      // The next flush goes when the store passes a probe (the outage logs it), at the earliest
+      // after flushMs: a probe that passes while writes still fail costs one flush per probe.
+      this.#retryAt = Infinity
+      void this.outage.wait(error).then(() => {
+        this.#retryAt = 0
+        if (this.#timer !== null) clearTimeout(this.#timer)
+        this.#timer = null
+        this.#schedule()
+      })
+      return
+    }
+    // Any other failure: logged once per streak, then at growing intervals, and retried with backoff.
     if ((this.#failures & (this.#failures - 1)) === 0) {
+      this.#logged = true
       this.logger.error(
         { err: error, failures: this.#failures },
         'could not write delivery progress; retrying',
@@ -194,6 +215,8 @@ export class ProgressBuffer {
 
   #schedule(): void {
     if (this.#timer !== null || this.#lostLease || this.#closed) return
+    // Waiting for the store: the outage's end schedules the next flush.
+    if (this.#retryAt === Infinity) return
     const wait = Math.max(this.flushMs, this.#retryAt - Date.now())
     this.#timer = setTimeout(() => {
       this.#timer = null

@@ -16,6 +16,7 @@ import { RateLimiter } from './rate-limit.js'
 import { SandboxState } from './sandbox-state.js'
 import { SandboxStats } from './stats.js'
 import { Persistence } from './persistence.js'
+import { secretHint } from '../util/secret-hint.js'
 import type { ProjectState } from './state.js'
 import type { RouteDef } from './routes/route.js'
 import { userWriteRoutes } from './routes/users.js'
@@ -262,13 +263,15 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
     if (!enabled) rateLimiter.reset()
     return { enabled }
   })
+  // Any local process may ask: the keys themselves only when the sandbox was started to show them.
   app.get('/_sandbox/projects', async () => ({
     projects: options.projects.map((p) => ({
       name: p.name,
       id: p.id,
       type: p.type,
       dataCenter: p.dataCenter,
-      apiKeys: p.apiKeys,
+      apiKeyHints: p.apiKeys.map(secretHint),
+      ...(options.showKeys ? { apiKeys: p.apiKeys } : {}),
       pathPrefix: DATA_CENTER_PREFIX[p.dataCenter],
     })),
   }))

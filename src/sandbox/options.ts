@@ -103,6 +103,11 @@ export interface SandboxOptions {
   behaviour?: Partial<BehaviourOptions>
   /** Fastify logger (default off). */
   logger?: boolean
+  /**
+   * `GET /_sandbox/projects` lists the projects' API keys in full (default false: only their last
+   * 4 characters, since any local process may call it).
+   */
+  showKeys?: boolean
 }
 
 export interface NormalizedOptions {
@@ -116,6 +121,7 @@ export interface NormalizedOptions {
   seed: number | undefined
   behaviour: BehaviourOptions
   logger: boolean
+  showKeys: boolean
 }
 
 export function generateApiKey(): string {
@@ -191,5 +197,6 @@ export function normalizeOptions(options: SandboxOptions = {}): NormalizedOption
     seed: options.seed,
     behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
     logger: options.logger ?? false,
+    showKeys: options.showKeys ?? false,
   }
 }

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Database as Db, Statement } from 'better-sqlite3'
+import { createPrivateFile } from '../util/private-file.js'
 import type { FieldType } from './field-types.js'
 import type { SandboxState } from './sandbox-state.js'
 import type { ChangeSink, EventRecord, ProjectState, UserRecord } from './state.js'
@@ -51,6 +52,8 @@ export class Persistence implements ChangeSink {
   ) {
     // Loaded on demand: the native module is only needed when persistence is asked for.
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+    // Private like any data file: SQLite would create it 0644 (its WAL and shm take its mode).
+    createPrivateFile(file)
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')

@@ -1,5 +1,7 @@
 // Liveness and readiness: /healthz answers while the process runs; /readyz checks that the store
-// answers (migrations ran when it opened) and that delivery started.
+// answers (migrations ran when it opened) and would take a write (disk not full, database there),
+// and that delivery started. A load balancer then sends no events to a node that can only refuse
+// them.
 import type { FastifyInstance } from 'fastify'
 import type { Store } from '../store/types.js'
 
@@ -9,15 +11,32 @@ export interface HealthOptions {
   ready?: () => boolean
 }
 
+/** Why the store is not ready, or null: it answers a read and would take a write. */
+async function storeProblem(store: Store): Promise<string | null> {
+  try {
+    // A small table: the answer proves the store works without scanning the queue.
+    await store.listSources()
+  } catch (error) {
+    return `store unreachable: ${(error as Error).message}`
+  }
+  const check = await store.checkWritable()
+  return check.ok ? null : check.reason
+}
+
 export function registerHealth(app: FastifyInstance, options: HealthOptions): void {
+  // The log says when readiness changes, not at every probe of a load balancer.
+  let failing = false
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
-    try {
-      // A small table: the answer proves the store works without scanning the queue.
-      await options.store.listSources()
-    } catch (error) {
-      app.log.warn({ err: error }, 'readiness: store unreachable')
-      return reply.code(503).send({ status: 'unavailable', reason: 'store unreachable' })
+    const problem = await storeProblem(options.store)
+    if ((problem !== null) !== failing) {
+      failing = problem !== null
+      if (failing) app.log.warn({ reason: problem }, 'readiness: the store cannot take writes')
+      else app.log.info('readiness: the store takes writes again')
+    }
+    if (problem !== null) {
+      // The reason stays in the log: this route needs no credentials.
+      return reply.code(503).send({ status: 'unavailable', reason: 'the store cannot take writes' })
     }
     if (options.ready !== undefined && !options.ready()) {
       return reply.code(503).send({ status: 'starting' })

@@ -1,5 +1,8 @@
 // Both backends put a `Store` together from one object per group of tables (config, ingest, queue,
 // delivery, logs, dead letters, retention); this file says which operation belongs to which group.
+// Every operation's failure passes through the backend's classifier, so that a full disk or a lost
+// database reaches callers as one error code (`unavailable`) whatever the backend.
+import { StoreError } from './errors.js'
 import type * as T from './types.js'
 
 const CONFIG = [
@@ -63,12 +66,37 @@ export interface StoreParts {
   retention: Pick<T.Store, (typeof RETENTION)[number]>
 }
 
-/** The named methods of `target`, bound to it. */
-function methods<O extends object, K extends keyof O>(target: O, names: readonly K[]): Pick<O, K> {
+/** What a backend adds to its table modules. */
+export interface StoreBackend {
+  close(): Promise<void>
+  checkWritable(): Promise<T.WriteCheck>
+  /**
+   * Why a driver error means the store cannot take work now (disk full, read-only, connection
+   * lost), or null for any other error. Errors that are already StoreErrors pass unchanged.
+   */
+  unavailable?(error: unknown): string | null
+}
+
+type Translate = (error: unknown) => unknown
+
+/** The named methods of `target`, bound to it; their rejections go through `translate`. */
+function methods<O extends object, K extends keyof O>(
+  target: O,
+  names: readonly K[],
+  translate: Translate | null,
+): Pick<O, K> {
   const out = {} as Pick<O, K>
   for (const name of names) {
-    const method = target[name]
-    out[name] = (typeof method === 'function' ? method.bind(target) : method) as O[K]
+    const method = target[name] as (...args: unknown[]) => Promise<unknown>
+    const bound = method.bind(target)
+    out[name] = (
+      translate === null
+        ? bound
+        : (...args: unknown[]) =>
+            bound(...args).catch((error: unknown) => {
+              throw translate(error)
+            })
+    ) as O[K]
   }
   return out
 }
@@ -77,18 +105,30 @@ export function assembleStore(
   kind: T.Store['kind'],
   limits: T.StoreLimits,
   parts: StoreParts,
-  close: () => Promise<void>,
+  backend: StoreBackend,
 ): T.Store {
+  const classify = backend.unavailable?.bind(backend)
+  const translate: Translate | null =
+    classify === undefined
+      ? null
+      : (error) => {
+          if (error instanceof StoreError) return error
+          const reason = classify(error)
+          return reason === null
+            ? error
+            : new StoreError('unavailable', `The store cannot take writes now: ${reason}`, { cause: error })
+        }
   return {
     kind,
     limits,
-    ...methods(parts.config, CONFIG),
-    ...methods(parts.config, REVISIONS),
-    ...methods(parts.ingest, INGEST),
-    ...methods(parts.delivery, DELIVERY),
-    ...methods(parts.logs, LOGS),
-    ...methods(parts.deadLetters, DEAD_LETTERS),
-    ...methods(parts.retention, RETENTION),
-    close,
+    ...methods(parts.config, CONFIG, translate),
+    ...methods(parts.config, REVISIONS, translate),
+    ...methods(parts.ingest, INGEST, translate),
+    ...methods(parts.delivery, DELIVERY, translate),
+    ...methods(parts.logs, LOGS, translate),
+    ...methods(parts.deadLetters, DEAD_LETTERS, translate),
+    ...methods(parts.retention, RETENTION, translate),
+    checkWritable: () => backend.checkWritable(),
+    close: () => backend.close(),
   }
 }

@@ -1,6 +1,6 @@
 // openStore: the one entry point. Dialect details stay below this folder.
 import { resolveLimits } from './limits.js'
-import { loadOrCreateSecretKeyFile, parseSecretKey, SecretBox } from './secrets.js'
+import { parseSecretKey, SecretBox } from './secrets.js'
 import { StoreError } from './errors.js'
 import type { Store, StoreLimits } from './types.js'
 import type { SqliteSynchronous } from './sqlite/open.js'
@@ -13,7 +13,10 @@ interface CommonOptions {
 
 export interface SqliteStoreOptions extends CommonOptions {
   kind: 'sqlite'
-  /** Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. */
+  /**
+   * Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. Created with
+   * mode 0700 (files 0600); an existing one is tightened to that.
+   */
   dir: string
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
@@ -42,14 +45,8 @@ export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions
 export async function openStore(options: StoreOptions): Promise<Store> {
   const limits = resolveLimits(options.limits)
   if (options.kind === 'sqlite') {
-    const key = options.secretKey ? parseSecretKey(options.secretKey) : loadOrCreateSecretKeyFile(options.dir)
-    const { openSqliteDatabase } = await import('./sqlite/open.js')
-    const { createSqliteStore } = await import('./sqlite/SqliteStore.js')
-    const db = openSqliteDatabase(options)
-    return createSqliteStore(db, new SecretBox(key), limits, {
-      checkpoints: options.checkpoints,
-      writeLock: options.writeLock,
-    })
+    const { openSqliteStore } = await import('./sqlite/open.js')
+    return openSqliteStore(options, limits)
   }
   if (!options.secretKey) {
     throw new StoreError(
@@ -87,6 +84,12 @@ export async function unlessStoreLocked<R>(
 }
 
 export type * from './types.js'
-export { StoreError, type StoreErrorCode } from './errors.js'
+export { isStoreUnavailable, StoreError, type StoreErrorCode } from './errors.js'
+export {
+  MIN_FREE_BYTES,
+  prepareDataFolder,
+  STORE_FILES,
+  type DataFolderReport,
+} from './sqlite/data-folder.js'
 export { DEFAULT_LIMITS } from './limits.js'
 export { loadOrCreateSecretKeyFile, SECRET_KEY_FILE } from './secrets.js'

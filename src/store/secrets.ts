@@ -57,10 +57,6 @@ export function hashWriteKey(writeKey: string): string {
   return createHash('sha256').update(writeKey, 'utf8').digest('hex')
 }
 
-export function secretHint(secret: string): string {
-  return secret.length <= 8 ? '' : secret.slice(-4)
-}
-
 /** Accepts 32 raw bytes, 64 hex characters or base64 of 32 bytes. */
 export function parseSecretKey(key: Buffer | string): Buffer {
   let bytes: Buffer

@@ -452,6 +452,11 @@ export interface StoreLimits {
   maxAttemptBodyBytes: number
 }
 
+// ---------------------------------------------------------------- health
+
+/** Whether the store would take a write now, and if not, why (for logs; no secrets, no paths). */
+export type WriteCheck = { ok: true } | { ok: false; reason: string }
+
 // ---------------------------------------------------------------- the interface
 
 export interface Store {
@@ -560,6 +565,15 @@ export interface Store {
 
   // retention
   prune(options?: PruneOptions): Promise<PruneResult>
+
+  // health
+  /**
+   * A cheap check that a write would succeed now, for readiness and for resuming after an outage;
+   * never throws. SQLite: the data folder is writable and its file system has room (at least
+   * `MIN_FREE_BYTES`); PostgreSQL: the server answers and assigns a transaction id. Operations that
+   * fail for want of space or connection reject with `StoreError('unavailable')` (isStoreUnavailable).
+   */
+  checkWritable(): Promise<WriteCheck>
 
   close(): Promise<void>
 }

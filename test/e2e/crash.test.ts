@@ -8,8 +8,8 @@ import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecordingSandbox, ServeOptions, ServeProcess } from './e2e-helpers.js'
 import {
-  basicAuth,
-  itemsOf,
+  deliveredEventIds,
+  postBatch,
   requireBuild,
   startRecordingSandbox,
   startServe,
@@ -49,14 +49,7 @@ function trackEvent(seq: number): Record<string, unknown> {
 
 /** messageIds the sandbox answered 200 for (custom events carry id = messageId). */
 function deliveredIds(): Set<string> {
-  const ids = new Set<string>()
-  for (const recorded of sandbox.requests) {
-    if (recorded.status !== 200) continue
-    for (const { action, item } of itemsOf(recorded)) {
-      if (action === 'trackEvent' && typeof item.id === 'string') ids.add(item.id)
-    }
-  }
-  return ids
+  return deliveredEventIds(sandbox.requests)
 }
 
 interface Load {
@@ -76,7 +69,6 @@ async function load(
   const pool = new Pool(url, { connections })
   const state: Load = { acknowledged: new Set(), requests: 0, failures: 0 }
   let seq = firstSeq
-  const headers = { authorization: basicAuth(WRITE_KEY), 'content-type': 'application/json' }
   const worker = async (): Promise<void> => {
     while (!stopWhen(state)) {
       const ids: string[] = []
@@ -88,18 +80,11 @@ async function load(
       }
       state.requests++
       try {
-        const response = await pool.request({
-          path: '/v1/batch',
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ batch }),
-        })
-        const body = (await response.body.json()) as { rejected?: { index: number }[] }
-        if (response.statusCode !== 200) {
+        const { status, rejected } = await postBatch(pool, WRITE_KEY, batch)
+        if (status !== 200) {
           state.failures++
           continue
         }
-        const rejected = new Set((body.rejected ?? []).map((r) => r.index))
         ids.forEach((id, index) => {
           if (!rejected.has(index)) state.acknowledged.add(id)
         })

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
-import { request } from 'undici'
+import { request, type Pool } from 'undici'
 import { createSandboxApp } from '../../src/sandbox/index.js'
 import type { SandboxApp } from '../../src/sandbox/index.js'
 import { REPO_ROOT } from '../helpers/shared.js'
@@ -99,6 +99,18 @@ export function itemsOf(recorded: RecordedRequest): { action: string; item: Reco
     default:
       return []
   }
+}
+
+/** messageIds of custom events the sandbox answered 200 for (a custom event's `id` is its messageId). */
+export function deliveredEventIds(requests: readonly RecordedRequest[]): Set<string> {
+  const ids = new Set<string>()
+  for (const recorded of requests) {
+    if (recorded.status !== 200) continue
+    for (const { action, item } of itemsOf(recorded)) {
+      if (action === 'trackEvent' && typeof item.id === 'string') ids.add(item.id)
+    }
+  }
+  return ids
 }
 
 export interface ServeProcess {
@@ -206,4 +218,20 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
 
 export function basicAuth(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`
+}
+
+/** Posts events to /v1/batch with the write key: the status, and the indexes the answer rejected. */
+export async function postBatch(
+  pool: Pool,
+  writeKey: string,
+  batch: readonly unknown[],
+): Promise<{ status: number; rejected: Set<number> }> {
+  const response = await pool.request({
+    path: '/v1/batch',
+    method: 'POST',
+    headers: { authorization: basicAuth(writeKey), 'content-type': 'application/json' },
+    body: JSON.stringify({ batch }),
+  })
+  const body = (await response.body.json()) as { rejected?: { index: number }[] }
+  return { status: response.statusCode, rejected: new Set((body.rejected ?? []).map((r) => r.index)) }
 }

@@ -69,6 +69,27 @@ describe('iterable-actions sandbox (built CLI)', () => {
     expect(await run.exit).toBe(0)
   })
 
+  test('/_sandbox/projects: the key by its last 4 characters, in full with --show-keys', async () => {
+    for (const [flags, expected] of [
+      [[], { apiKeyHints: ['-key'] }],
+      [['--show-keys'], { apiKeyHints: ['-key'], apiKeys: ['cli-shown-key'] }],
+    ] as const) {
+      const run = start(['--port', '0', '--api-key', 'cli-shown-key', '--json', ...flags])
+      const { url } = JSON.parse(await run.firstLine)
+      const { projects } = await (await fetch(`${url}/_sandbox/projects`)).json()
+      expect(projects[0]).toEqual({
+        name: 'default',
+        id: 10000,
+        type: 'hybrid',
+        dataCenter: 'US',
+        pathPrefix: '',
+        ...expected,
+      })
+      run.child.kill('SIGTERM')
+      expect(await run.exit).toBe(0)
+    }
+  })
+
   test('human output names the base URL and key; --outage-seconds applies; SIGINT exits 0', async () => {
     const run = start([
       '--port',

@@ -14,6 +14,36 @@ afterEach(async () => {
 const dir = mkdtempSync(path.join(tmpdir(), 'sandbox-persist-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+describe('GET /_sandbox/projects', () => {
+  const keys = ['project-one-key-0123456789', 'project-two-key-abcdefghij']
+  const projects = [
+    { name: 'one', apiKeys: [keys[0]] },
+    { name: 'two', dataCenter: 'EU', apiKeys: [keys[1], 'short'] },
+  ]
+
+  test('lists each key by its last 4 characters (none of a short key), never in full', async () => {
+    s = testSandbox({ projects })
+    const answer = await s.get('/_sandbox/projects', { key: null })
+    expect(answer.status).toBe(200)
+    expect(JSON.stringify(answer.body)).not.toMatch(/project-one-key|project-two-key|short/)
+    expect(
+      answer.body.projects.map((p: { name: string; apiKeyHints: string[] }) => [p.name, p.apiKeyHints]),
+    ).toEqual([
+      ['one', ['6789']],
+      ['two', ['ghij', '']],
+    ])
+  })
+
+  test('showKeys: the keys in full as well', async () => {
+    s = testSandbox({ projects, showKeys: true })
+    const answer = await s.get('/_sandbox/projects', { key: null })
+    expect(answer.body.projects.map((p: { apiKeys: string[] }) => p.apiKeys)).toEqual([
+      [keys[0]],
+      [keys[1], 'short'],
+    ])
+  })
+})
+
 describe('GET /_sandbox/stats', () => {
   test('exact shape: per documented path, requests by status, accepted and rejected items by reason', async () => {
     s = testSandbox({ projects: [{ type: 'email' }] })

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino'
 import type { Delivery } from '../../delivery/index.js'
 import type { Store } from '../../store/index.js'
+import { EveryInterval } from '../../util/every-interval.js'
 
 export const CONFIG_WATCH_MS = 2000
 
@@ -28,6 +29,8 @@ export async function watchConfiguration(
   let last = await fingerprint(store)
   let running: Promise<void> = Promise.resolve()
   let stopped = false
+  // A database away fails every check: said once per interval, not every 2 s.
+  const failures = new EveryInterval(30_000)
   const check = async (): Promise<void> => {
     try {
       const now = await fingerprint(store)
@@ -39,7 +42,9 @@ export async function watchConfiguration(
         'configuration changed in the store (another node): reloaded',
       )
     } catch (error) {
-      logger.error({ err: error }, 'configuration check failed')
+      const held = failures.pass()
+      if (held !== null)
+        logger.error({ err: error, similarFailuresNotLogged: held }, 'configuration check failed')
     }
   }
   const timer = setInterval(() => {

@@ -20,7 +20,7 @@ import { watchConfiguration } from './config-watch.js'
 import { checkOptions, type ServeOptions } from './options.js'
 import { schedulePruning } from './retention.js'
 import { routingPort } from './routing-port.js'
-import { openServeStore } from './store.js'
+import { openServeStore, SANDBOX_FILE } from './store.js'
 
 export type DeliveryMode = 'iterable' | 'custom-url' | 'sandbox' | 'disabled'
 
@@ -75,7 +75,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       { level: options.logLevel ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
       pino.destination(2),
     )
-  const opened = await openServeStore(options)
+  const opened = await openServeStore(options, logger)
   const { store } = opened
   const multiNode = opened.options.kind === 'postgres'
   logger.info({ store: opened.description }, 'store opened')
@@ -93,7 +93,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
         port: 0,
         host: '127.0.0.1',
         // With PostgreSQL there is no data folder: each node's sandbox lives in memory.
-        ...(opened.options.kind === 'sqlite' ? { persist: path.join(opened.options.dir, 'sandbox.db') } : {}),
+        ...(opened.options.kind === 'sqlite' ? { persist: path.join(opened.options.dir, SANDBOX_FILE) } : {}),
         projects: [
           {
             name: 'default',

@@ -1,9 +1,19 @@
 // Which store `serve` runs on: SQLite in a data folder (one process), or PostgreSQL when a database
 // URL is given (several nodes, one database). The description printed at start never holds a password.
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { openStore, type Store, type StoreOptions } from '../../store/index.js'
+import type { Logger } from 'pino'
+import {
+  openStore,
+  prepareDataFolder,
+  STORE_FILES,
+  type Store,
+  type StoreOptions,
+} from '../../store/index.js'
 import { DEFAULT_DATA_DIR, type ServeOptions } from './options.js'
+
+/** `--sandbox` keeps the sandbox's state beside the store (its WAL and shared memory with it). */
+export const SANDBOX_FILE = 'sandbox.db'
+const DATA_FILES = [...STORE_FILES, SANDBOX_FILE, `${SANDBOX_FILE}-wal`, `${SANDBOX_FILE}-shm`]
 
 /** The store could not be opened (unreachable database, bad credentials…): exit code 1, no stack. */
 export class StoreOpenError extends Error {
@@ -48,10 +58,23 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
   }
 }
 
-export async function openServeStore(options: ServeOptions): Promise<ServeStore> {
+export async function openServeStore(options: ServeOptions, logger: Logger): Promise<ServeStore> {
   const storeOptions = storeOptionsOf(options)
   if (storeOptions.kind === 'sqlite') {
-    mkdirSync(storeOptions.dir, { recursive: true })
+    // The data folder and its files are readable by this user only; looser ones are tightened.
+    const folder = prepareDataFolder(storeOptions.dir, DATA_FILES)
+    if (folder.tightened.length > 0) {
+      logger.warn(
+        { folder: storeOptions.dir, tightened: folder.tightened },
+        'the data folder or its files were readable by other users: made private (folder 0700, files 0600)',
+      )
+    }
+    if (folder.notTightened.length > 0) {
+      logger.warn(
+        { folder: storeOptions.dir, notTightened: folder.notTightened },
+        'the data folder or its files are readable by other users and could not be made private',
+      )
+    }
     return {
       store: await openStore(storeOptions),
       options: storeOptions,

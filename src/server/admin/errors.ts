@@ -1,6 +1,7 @@
 // The admin API's one error shape, `{ error: { code, message, path?, details? } }`, and the handler
 // that turns thrown errors (ours, Fastify's schema validation, anything else) into it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isStoreUnavailable } from '../../store/errors.js'
 
 export interface AdminErrorBody {
   error: { code: string; message: string; path?: string; details?: Record<string, unknown> }
@@ -87,6 +88,17 @@ export function adminErrorHandler(
   const bodyProblem = fastifyError.code === undefined ? undefined : BODY_PROBLEMS[fastifyError.code]
   if (bodyProblem !== undefined) {
     return reply.code(fastifyError.statusCode ?? 400).send(errorBody(bodyProblem[0], bodyProblem[1], 'body'))
+  }
+  if (isStoreUnavailable(error)) {
+    request.log.warn({ err: error }, 'admin request failed: the store cannot take work now')
+    return reply
+      .code(503)
+      .send(
+        errorBody(
+          'store_unavailable',
+          'The store cannot take work right now (disk full or database away); try again.',
+        ),
+      )
   }
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {

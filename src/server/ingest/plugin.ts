@@ -6,6 +6,7 @@ import { RawBody, decodeContentEncoding, keepRawBody } from './body.js'
 import { addCorsHeaders, registerPreflight } from './cors.js'
 import { IngestError, describeBytes } from './errors.js'
 import { parseEventBytes } from './json.js'
+import { EveryInterval } from '../../util/every-interval.js'
 import type { IngestLimits, IngestOptions } from './options.js'
 import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
@@ -16,6 +17,7 @@ import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey, headerWriteKey } from './wr
 
 const SUCCESS_BODY = '{"success":true}'
 const UNAVAILABLE_MESSAGE = 'the events could not be stored right now; retry later'
+const STORE_FAILURE_LOG_EVERY_MS = 10_000
 
 /**
  * The 413 message. The limit applies to the decoded body: for a compressed one the declared
@@ -74,7 +76,9 @@ function toIngestError(
 function errorHandler(limits: IngestLimits) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
     const answer = toIngestError(error, request, limits)
-    if (answer.statusCode >= 500) request.log.error({ err: error }, 'ingest request failed')
+    // 'unavailable' (the store failed) was logged where it happened.
+    if (answer.statusCode >= 500 && answer.code !== 'unavailable')
+      request.log.error({ err: error }, 'ingest request failed')
     else request.log.debug({ code: answer.code }, answer.message)
     if (answer.statusCode === 401) reply.header('www-authenticate', 'Basic realm="write key"')
     reply.code(answer.statusCode).type('application/json').send(answer.toBody())
@@ -91,6 +95,14 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
   const limits = resolveLimits(options.limits)
   const clock = options.clock ?? (() => new Date())
   const { resolveWriteKey, accept } = options
+  // A store that cannot write (full disk, database away) fails every request the same way: the log
+  // says so once per interval, with how many similar failures it left out.
+  const storeFailures = new EveryInterval(STORE_FAILURE_LOG_EVERY_MS)
+  const storeFailed = (request: FastifyRequest, error: unknown, message: string): IngestError => {
+    const held = storeFailures.pass()
+    if (held !== null) request.log.error({ err: error, similarFailuresNotLogged: held }, message)
+    return new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+  }
 
   // JSON whatever the content type (analytics.js sends text/plain); the routes parse the bytes.
   app.removeAllContentTypeParsers()
@@ -105,8 +117,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     try {
       source = await resolveWriteKey(key)
     } catch (error) {
-      request.log.error({ err: error }, 'ingest: write key lookup failed')
-      throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+      throw storeFailed(request, error, 'ingest: write key lookup failed')
     }
     if (source === null || source === undefined)
       throw new IngestError(401, 'invalid_write_key', INVALID_WRITE_KEY_MESSAGE)
@@ -140,8 +151,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     try {
       await accept(sourceId, prepared.events, receivedAt, { sizes: prepared.sizes, route })
     } catch (error) {
-      request.log.error({ err: error }, 'ingest: sink failed')
-      throw new IngestError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+      throw storeFailed(request, error, 'ingest: sink failed')
     }
     reply.code(200).type('application/json')
     if (prepared.rejectedCount === 0) reply.send(SUCCESS_BODY)

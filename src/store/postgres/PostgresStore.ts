@@ -23,5 +23,9 @@ export function createPostgresStore(db: PgConnection, box: SecretBox, limits: T.
     deadLetters: new DeadLetterTables(db),
     retention: new Retention(db, limits),
   }
-  return assembleStore('postgres', limits, parts, () => db.close())
+  // The connection translates the driver's failures itself (only driver calls can lose the server).
+  return assembleStore('postgres', limits, parts, {
+    close: () => db.close(),
+    checkWritable: () => db.checkWritable(),
+  })
 }

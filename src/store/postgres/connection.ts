@@ -1,7 +1,11 @@
 // The pool every table module runs on: named (server-side prepared) statements, one helper per kind
-// of result, and one transaction per multi-statement operation.
-import type pg from 'pg'
+// of result, and one transaction per multi-statement operation. A server that goes away (restart,
+// network) must never crash the process: every client carries an error listener while it is checked
+// out, and the driver's failures reach callers as StoreError('unavailable').
+import pg from 'pg'
+import { StoreError } from '../errors.js'
 import type { Row } from '../rows.js'
+import type { WriteCheck } from '../types.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as deliverySql from './sql/delivery.js'
@@ -37,23 +41,63 @@ export function pgCode(error: unknown): string | undefined {
   return (error as { code?: string }).code
 }
 
+/**
+ * SQLSTATE classes of a server that cannot take work now: 08 connection exception, 53 insufficient
+ * resources (disk full, out of memory, too many connections), 57P operator intervention (shutdown,
+ * restart, starting up), 58 system error; and 25006, a read-only server (a standby after failover).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)|^25006$/
+
+/**
+ * Why a failure of the driver means the server cannot take work now, or null. The server's own
+ * errors carry a SQLSTATE and are classified by it; any other failure of a driver call (refused or
+ * reset connection, "Connection terminated", a client broken by an earlier error) is the connection.
+ */
+export function pgUnavailable(error: unknown): string | null {
+  if (error instanceof StoreError) return null
+  if (error instanceof pg.DatabaseError) {
+    const code = error.code ?? ''
+    return UNAVAILABLE_SQLSTATE.test(code) ? `PostgreSQL answered ${code} (${error.message})` : null
+  }
+  const code = (error as { code?: unknown }).code
+  const detail = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)
+  return `the connection to PostgreSQL failed (${detail})`
+}
+
+/** A driver call's failure as callers see it: StoreError('unavailable') when the server is away. */
+function driverFailure(error: unknown): unknown {
+  const reason = pgUnavailable(error)
+  return reason === null
+    ? error
+    : new StoreError('unavailable', `The store cannot take writes now: ${reason}`, { cause: error })
+}
+
+/** Runs one driver call (a query, a connect), translating its failure. */
+export async function driver<R>(call: Promise<R>): Promise<R> {
+  try {
+    return await call
+  } catch (error) {
+    throw driverFailure(error)
+  }
+}
+
 export class PgConnection {
   #closed = false
 
   constructor(readonly pool: pg.Pool) {}
 
   async rows(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<Row[]> {
-    return (await on.query({ name: stmt.name, text: stmt.text, values })).rows as Row[]
+    return (await driver(on.query({ name: stmt.name, text: stmt.text, values }))).rows as Row[]
   }
 
   /** Rows as arrays of values in column order (no keyed objects to build: the cheapest read). */
   async arrays(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<unknown[][]> {
-    return (await on.query({ name: stmt.name, text: stmt.text, values, rowMode: 'array' }))
+    return (await driver(on.query({ name: stmt.name, text: stmt.text, values, rowMode: 'array' })))
       .rows as unknown[][]
   }
 
   async count(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<number> {
-    return (await on.query({ name: stmt.name, text: stmt.text, values })).rowCount ?? 0
+    return (await driver(on.query({ name: stmt.name, text: stmt.text, values }))).rowCount ?? 0
   }
 
   async one<R>(stmt: Statement, values: unknown[], map: (row: Row) => R): Promise<R | null> {
@@ -61,18 +105,44 @@ export class PgConnection {
     return rows.length > 0 ? map(rows[0]) : null
   }
 
+  /**
+   * Runs `fn` in one transaction on a client of its own. While the client is checked out the pool
+   * does not listen to it: an error it emits (the server terminating the connection) would be
+   * unhandled and end the process, so it gets a listener here. A broken client leaves the pool.
+   */
   async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
-    const client = await this.pool.connect()
+    const client = await driver(this.pool.connect())
+    let broken: Error | undefined
+    const onError = (error: Error): void => {
+      broken ??= error
+    }
+    client.on('error', onError)
     try {
-      await client.query('BEGIN')
+      await driver(client.query('BEGIN'))
       const result = await fn(client)
-      await client.query('COMMIT')
+      await driver(client.query('COMMIT'))
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw error
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken ??= rollbackError
+      })
+      // The server's own refusals (disk full, shutting down) are classified by SQLSTATE; errors of
+      // `fn` itself (not_owner, a bug) pass unchanged.
+      if (broken !== undefined) throw driverFailure(broken)
+      throw error instanceof pg.DatabaseError ? driverFailure(error) : error
     } finally {
-      client.release()
+      client.removeListener('error', onError)
+      client.release(broken)
+    }
+  }
+
+  /** A write that needs no table: assigning a transaction id fails on a server that cannot write. */
+  async checkWritable(): Promise<WriteCheck> {
+    try {
+      await this.pool.query('SELECT txid_current()')
+      return { ok: true }
+    } catch (error) {
+      return { ok: false, reason: pgUnavailable(error) ?? (error as Error).message }
     }
   }
 

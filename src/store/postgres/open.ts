@@ -35,19 +35,18 @@ export async function openPostgresStore(
   })
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {})
+  const db = new PgConnection(pool)
   try {
-    await migrate(pool, schema)
+    await migrate(db, schema)
   } catch (error) {
-    await pool.end()
+    await db.close()
     throw error
   }
-  return createPostgresStore(new PgConnection(pool), box, limits)
+  return createPostgresStore(db, box, limits)
 }
 
-async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+async function migrate(db: PgConnection, schema: string): Promise<void> {
+  await db.transaction(async (client) => {
     // Several nodes may start together: one migrates, the others wait and then find it done.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`iterable-actions:migrate:${schema}`])
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
@@ -72,11 +71,5 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
         Date.now(),
       ])
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }

@@ -3,6 +3,7 @@
 // instead of each creating its own copy. A session advisory lock on its own connection: a node that
 // dies while holding it loses the connection and with it the lock.
 import pg from 'pg'
+import { driver } from './connection.js'
 
 export async function withPostgresLock<R>(
   url: string,
@@ -27,22 +28,23 @@ export async function withPostgresLock<R>(
 ): Promise<R | undefined> {
   const client = new pg.Client({ connectionString: url })
   client.on('error', () => {})
-  await client.connect()
+  await driver(client.connect())
   const key = `iterable-actions:${name}:${schema}`
   try {
     if (skipIfHeld) {
-      const { rows } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS got',
-        [key],
+      const { rows } = await driver(
+        client.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [key]),
       )
       if (rows[0]?.got !== true) return undefined
     } else {
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key])
+      await driver(client.query('SELECT pg_advisory_lock(hashtext($1))', [key]))
     }
     try {
       return await fn()
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key])
+      // A connection lost meanwhile took the lock with it: nothing left to unlock, and its error
+      // must not replace fn's outcome.
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => {})
     }
   } finally {
     await client.end().catch(() => {})

@@ -8,7 +8,8 @@ import { assembleStore } from '../assemble.js'
 import type { SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { ConfigTables } from './config-tables.js'
-import { SqliteConnection } from './connection.js'
+import { SqliteConnection, sqliteUnavailable } from './connection.js'
+import { checkFolderWritable } from './data-folder.js'
 import { DeadLetterTables } from './dead-letter-tables.js'
 import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
@@ -20,7 +21,7 @@ export function createSqliteStore(
   db: Database.Database,
   box: SecretBox,
   limits: T.StoreLimits,
-  options: { checkpoints?: boolean; writeLock?: SharedArrayBuffer } = {},
+  options: { dir: string; checkpoints?: boolean; writeLock?: SharedArrayBuffer },
 ): T.Store {
   const conn = new SqliteConnection(db, options.writeLock ? new WriteLock(options.writeLock) : null)
   const parts = {
@@ -34,6 +35,10 @@ export function createSqliteStore(
   // One checkpoint thread per database file is enough: a second connection (the delivery thread's)
   // leaves checkpoints to the first.
   if (options.checkpoints !== false) conn.startCheckpointer()
-  // close(): stops the checkpoint thread, flushes the group commit, then closes the database.
-  return assembleStore('sqlite', limits, parts, () => conn.close())
+  return assembleStore('sqlite', limits, parts, {
+    // Stops the checkpoint thread, flushes the group commit, then closes the database.
+    close: () => conn.close(),
+    checkWritable: () => checkFolderWritable(options.dir),
+    unavailable: sqliteUnavailable,
+  })
 }

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
 import { rowToDestination, rowToMapping, rowToRevision, rowToSource, type Row } from '../rows.js'
-import { hashWriteKey, patchSealedApiKey, secretHint, type SecretBox } from '../secrets.js'
+import { secretHint } from '../../util/secret-hint.js'
+import { hashWriteKey, patchSealedApiKey, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import type { SqliteConnection } from './connection.js'
 

@@ -14,6 +14,25 @@ import * as revisionsSql from './sql/revisions.js'
 
 export type Statements<K extends string> = Record<K, Database.Statement>
 
+/** SQLite's result codes (primary, and the extended ones under them) of a store that cannot write. */
+const UNAVAILABLE_CODES: ReadonlyArray<[prefix: string, words: string]> = [
+  ['SQLITE_FULL', 'the disk is full'],
+  ['SQLITE_IOERR', 'the disk reported an I/O error'],
+  ['SQLITE_READONLY', 'the database is read-only'],
+  ['SQLITE_CANTOPEN', 'the database file cannot be opened'],
+  ['SQLITE_PERM', 'the database file may not be written'],
+]
+
+/** Why a SQLite error means the store cannot take writes now (disk full, read-only…), or null. */
+export function sqliteUnavailable(error: unknown): string | null {
+  const code = (error as { code?: unknown }).code
+  if (typeof code !== 'string') return null
+  for (const [prefix, words] of UNAVAILABLE_CODES) {
+    if (code === prefix || code.startsWith(prefix + '_')) return `${words} (${code})`
+  }
+  return null
+}
+
 /** Prepares every SQL constant of a module (numbers and *_HEAD fragments are not statements). */
 function prepareAll<K extends string>(db: Database.Database, sql: Record<K, unknown>): Statements<K> {
   const out = {} as Statements<K>

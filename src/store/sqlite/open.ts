@@ -1,10 +1,17 @@
-// Opening a SQLite database: pragmas chosen for durability and speed, then migrations.
+// Opening the SQLite backend: the data folder checked (and private), the secret key, the database
+// with pragmas chosen for durability and speed, then migrations.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
+import { createPrivateFile } from '../../util/private-file.js'
 import { StoreError } from '../errors.js'
+import type { SqliteStoreOptions } from '../index.js'
+import { loadOrCreateSecretKeyFile, parseSecretKey, SecretBox } from '../secrets.js'
+import type * as T from '../types.js'
 import { AUTO_CHECKPOINT_PAGES } from './checkpointer.js'
+import { sqliteUnavailable } from './connection.js'
+import { describeFsError, prepareDataFolder } from './data-folder.js'
 import { MIGRATIONS } from './migrations/index.js'
+import { createSqliteStore } from './SqliteStore.js'
 
 export const DATABASE_FILE = 'store.db'
 
@@ -24,9 +31,58 @@ export interface SqliteOpenOptions {
   cacheMb?: number
 }
 
+/**
+ * Opens the store in `options.dir`. A folder or file that cannot be used ends in
+ * StoreError('unusable_data_folder') naming the folder and the problem.
+ */
+export function openSqliteStore(options: SqliteStoreOptions, limits: T.StoreLimits): T.Store {
+  prepareDataFolder(options.dir)
+  try {
+    const key = options.secretKey ? parseSecretKey(options.secretKey) : loadOrCreateSecretKeyFile(options.dir)
+    const db = openSqliteDatabase(options)
+    return createSqliteStore(db, new SecretBox(key), limits, {
+      dir: options.dir,
+      checkpoints: options.checkpoints,
+      writeLock: options.writeLock,
+    })
+  } catch (error) {
+    if (error instanceof StoreError) throw error
+    throw new StoreError(
+      'unusable_data_folder',
+      `The data folder ${options.dir} cannot be used: ${describeOpenError(error)}`,
+      { cause: error },
+    )
+  }
+}
+
+/** Which file failed and why: a system error names its file; SQLite's are about store.db. */
+function describeOpenError(error: unknown): string {
+  const sqlite = sqliteUnavailable(error)
+  if (sqlite !== null) return `${DATABASE_FILE}: ${sqlite}`
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('SQLITE_'))
+    return `${DATABASE_FILE}: ${(error as Error).message} (${code})`
+  const file = (error as { path?: unknown }).path
+  return `${typeof file === 'string' ? path.basename(file) + ': ' : ''}${describeFsError(error)}`
+}
+
 export function openSqliteDatabase(options: SqliteOpenOptions): Database.Database {
-  mkdirSync(options.dir, { recursive: true })
-  const db = new Database(path.join(options.dir, DATABASE_FILE))
+  const file = path.join(options.dir, DATABASE_FILE)
+  // SQLite would create the file with mode 0644; its WAL and shared-memory files take the
+  // database file's mode, so creating it 0600 first keeps all three private.
+  createPrivateFile(file)
+  const db = new Database(file)
+  try {
+    configure(db, options)
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return db
+}
+
+function configure(db: Database.Database, options: SqliteOpenOptions): void {
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`)
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
@@ -38,8 +94,6 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Database.Databas
   // store moves checkpoints to a worker thread; this is the fallback.)
   db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`)
   db.pragma('journal_size_limit = 67108864')
-  migrate(db)
-  return db
 }
 
 function migrate(db: Database.Database): void {

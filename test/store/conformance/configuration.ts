@@ -5,6 +5,10 @@ import { StoreError } from '../../../src/store/index.js'
 import { T0, type StoreContext } from './fixtures.js'
 
 export function configurationSection(ctx: StoreContext): void {
+  it('says it takes writes (checkWritable) while it does', async () => {
+    expect(await ctx.store.checkWritable()).toEqual({ ok: true })
+  })
+
   it('applies migrations once and keeps data across reopen', async () => {
     await ctx.store.createSource({ id: 'src', name: 'Web', writeKey: 'wk_0123456789' })
     await ctx.reopen()

@@ -1,0 +1,89 @@
+// The PostgreSQL connection when the server goes away (issue 14, item 1): a client checked out for a
+// transaction has no listener of the pool's, so the server terminating its connection used to emit an
+// unhandled 'error' that ended the process. The shared server is never restarted: the test terminates
+// one backend (pg_terminate_backend), or talks to a port where no server listens.
+import pg from 'pg'
+import { expect, it } from 'vitest'
+import { PgConnection, Q } from '../../src/store/postgres/connection.js'
+import { freePort, sleep } from '../e2e/e2e-helpers.js'
+import { describeWithPostgres, findPostgres, withClient } from '../helpers/postgres.js'
+
+const found = await findPostgres()
+
+function connect(url: string): PgConnection {
+  const pool = new pg.Pool({ connectionString: url, max: 2 })
+  pool.on('error', () => {})
+  return new PgConnection(pool)
+}
+
+describeWithPostgres('postgres connection faults', found, (url) => {
+  it('a transaction whose connection the server terminates fails as unavailable, and its client leaves the pool', async () => {
+    const db = connect(url)
+    try {
+      const failed = db.transaction(async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+        await withClient(url, (admin) => admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]))
+        // Between two statements the termination reaches the idle, checked-out client as an event.
+        await sleep(300)
+        await client.query('SELECT 1')
+      })
+      await expect(failed).rejects.toMatchObject({ name: 'StoreError', code: 'unavailable' })
+      expect(db.pool.totalCount).toBe(0)
+      const [row] = await db.rows({ name: 'probe_one', text: 'SELECT 1 AS one' }, [])
+      expect(row.one).toBe(1)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('a server that refuses writes inside a transaction (SQLSTATE 25006) fails as unavailable; an error of fn passes unchanged', async () => {
+    const db = connect(url)
+    try {
+      const readOnly = db.transaction(async (client) => {
+        await client.query('SET TRANSACTION READ ONLY')
+        await client.query('CREATE TABLE read_only_probe (id int)')
+      })
+      await expect(readOnly).rejects.toMatchObject({ name: 'StoreError', code: 'unavailable' })
+      const own = new Error('not the database')
+      await expect(
+        db.transaction(async () => {
+          throw own
+        }),
+      ).rejects.toBe(own)
+      // The client was not broken: it went back to the pool.
+      expect(db.pool.totalCount).toBe(1)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('an error of the statement itself is not an outage: it passes unchanged', async () => {
+    const db = connect(url)
+    try {
+      const failed = db.rows({ name: 'bad_table', text: 'SELECT * FROM no_such_table_here' }, [])
+      await expect(failed).rejects.toMatchObject({ code: '42P01' })
+      expect(await db.checkWritable()).toEqual({ ok: true })
+    } finally {
+      await db.close()
+    }
+  })
+})
+
+it('a server that does not answer: statements and transactions fail as unavailable, checkWritable says why', async () => {
+  const db = connect(`postgres://postgres@127.0.0.1:${await freePort()}/none`)
+  try {
+    await expect(db.rows(Q.config.SELECT_SOURCES, [])).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'unavailable',
+      message: expect.stringContaining('ECONNREFUSED'),
+    })
+    await expect(db.transaction(async () => 1)).rejects.toMatchObject({ code: 'unavailable' })
+    const check = await db.checkWritable()
+    expect(check).toEqual({
+      ok: false,
+      reason: expect.stringContaining('the connection to PostgreSQL failed'),
+    })
+  } finally {
+    await db.close()
+  }
+})
