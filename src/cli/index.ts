@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8 flags must be set before the rest of the program is loaded.
+import './v8-tuning.js'
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
 
