@@ -24,6 +24,8 @@ export interface SqliteStoreOptions extends CommonOptions {
   cacheMb?: number
   /** Run WAL checkpoints on a thread of this connection (default true; false for a second connection). */
   checkpoints?: boolean
+  /** Past this WAL size the checkpoint thread restarts the WAL, so its file stays bounded (default 64 MiB). */
+  walRestartMb?: number
   /**
    * Shared by the connections of one process on several threads (pass the same buffer to each):
    * writers wait for each other on it instead of in SQLite's sleeping busy handler.

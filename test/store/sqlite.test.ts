@@ -136,6 +136,31 @@ describe('sqlite specifics', () => {
     }
   })
 
+  it('keeps the WAL file bounded under steady writes (restarts it past its size limit)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'store-wal-bound-'))
+    // 1 MiB limit, 12 MB written steadily: a PASSIVE checkpoint alone never catches the writer up.
+    const store = await openStore({ kind: 'sqlite', dir, walRestartMb: 1, limits: { maxEventBytes: 1e12 } })
+    try {
+      const padding = 'x'.repeat(2000)
+      let largest = 0
+      for (let round = 0; round < 60; round++) {
+        const batch = Array.from({ length: 100 }, (_, i) => {
+          const messageId = `wal-${round}-${i}`
+          const body = JSON.stringify({ type: 'track', event: 'E', messageId, padding })
+          return { messageId, body, size: body.length, userKey: null }
+        })
+        await store.ingest({ sourceId: 'src', receivedAt: Date.now(), revision: 1, events: batch })
+        largest = Math.max(largest, statSync(path.join(dir, `${DATABASE_FILE}-wal`)).size)
+        await new Promise((resolve) => setTimeout(resolve, 25)) // steady, about 8 MB/s: checkpoints run between
+      }
+      // Without the restart the WAL file grows to about the whole 12 MB written.
+      expect(largest).toBeLessThan(7_000_000)
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('creates a private secret key file once and reuses it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'store-key-'))
     try {

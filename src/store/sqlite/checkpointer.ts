@@ -1,14 +1,17 @@
 // WAL checkpoints on a worker thread. SQLite's automatic checkpoint runs inside the commit that
 // crosses the threshold: that commit copies the WAL into the database file and fsyncs it, stalling
 // the event loop (ingest answers, deliveries) for tens of milliseconds. A second connection on a
-// worker thread runs PASSIVE checkpoints instead, which never block the writer. If the thread fails,
-// the writer's automatic checkpoints come back, so the WAL can never grow without bound.
+// worker thread runs PASSIVE checkpoints instead, which never block the writer, and a RESTART one
+// when the WAL has grown past a size (steady writes never let a PASSIVE one finish, so the WAL would
+// never be reset). If the thread fails, the writer's automatic checkpoints come back.
 import type Database from 'better-sqlite3'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
 /** Automatic checkpoint threshold (pages) while no checkpoint thread runs. */
 export const AUTO_CHECKPOINT_PAGES = 4000
+/** WAL size past which the checkpoint thread restarts the WAL (default 64 MiB). */
+export const WAL_RESTART_MB = 64
 
 // Plain CommonJS run with `eval: true`: the same code under vitest (TypeScript sources) and in dist/.
 const WORKER_SOURCE = `
@@ -19,7 +22,11 @@ db.pragma('busy_timeout = 5000')
 db.pragma('wal_autocheckpoint = 0')
 const run = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)')
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)')
+    // Under steady writes a PASSIVE checkpoint never catches the writer, so the WAL is never reset
+    // and its file grows without end. Past a size, RESTART copies the few frames left (writers wait
+    // that long) so that the next commit starts the WAL from its beginning again.
+    if (result.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)')
   } catch (error) {
     // A full disk passes: the next run tries again (falling back would move checkpoints into the
     // writer's commits for good).
@@ -41,12 +48,19 @@ export class Checkpointer {
   readonly #db: Database.Database
   #stopped = false
 
-  private constructor(db: Database.Database, intervalMs: number) {
+  private constructor(db: Database.Database, intervalMs: number, restartMb: number) {
     this.#db = db
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver, file: db.name, intervalMs },
+      workerData: {
+        driver,
+        file: db.name,
+        intervalMs,
+        restartFrames: Math.floor(
+          (restartMb * 1024 * 1024) / Number(db.pragma('page_size', { simple: true })),
+        ),
+      },
     })
     // A background helper: it must never keep the process alive.
     this.#worker.unref()
@@ -58,9 +72,9 @@ export class Checkpointer {
   }
 
   /** Moves checkpoints of `db` (an open WAL database on a file) to a worker thread. */
-  static start(db: Database.Database, intervalMs = 250): Checkpointer {
+  static start(db: Database.Database, intervalMs = 250, restartMb = WAL_RESTART_MB): Checkpointer {
     db.pragma('wal_autocheckpoint = 0')
-    return new Checkpointer(db, intervalMs)
+    return new Checkpointer(db, intervalMs, restartMb)
   }
 
   /** Stops the thread (before the writer closes; the writer's close checkpoints what is left). */

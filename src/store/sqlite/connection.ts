@@ -79,8 +79,8 @@ export class SqliteConnection {
   }
 
   /** Moves WAL checkpoints to a worker thread (file databases only). */
-  startCheckpointer(): void {
-    this.#checkpointer = this.db.memory ? null : Checkpointer.start(this.db)
+  startCheckpointer(walRestartMb?: number): void {
+    this.#checkpointer = this.db.memory ? null : Checkpointer.start(this.db, undefined, walRestartMb)
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */

@@ -43,6 +43,7 @@ export function openSqliteStore(options: SqliteStoreOptions, limits: T.StoreLimi
     return createSqliteStore(db, new SecretBox(key), limits, {
       dir: options.dir,
       checkpoints: options.checkpoints,
+      ...(options.walRestartMb !== undefined ? { walRestartMb: options.walRestartMb } : {}),
       writeLock: options.writeLock,
     })
   } catch (error) {
