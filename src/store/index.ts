@@ -22,8 +22,12 @@ export interface SqliteStoreOptions extends CommonOptions {
   busyTimeoutMs?: number
   /** Page cache of this connection in MiB (default 16). */
   cacheMb?: number
-  /** Run WAL checkpoints on a thread of this connection (default true; false for a second connection). */
-  checkpoints?: boolean
+  /**
+   * WAL checkpoints: on a thread of this connection (true, the default), on this connection's own
+   * thread ('inline': no extra thread, for a thread that can afford the pauses), or not at all (false:
+   * another connection of the process runs them).
+   */
+  checkpoints?: boolean | 'inline'
   /** Past this WAL size the checkpoint thread restarts the WAL, so its file stays bounded (default 64 MiB). */
   walRestartMb?: number
   /**

@@ -153,8 +153,9 @@ describe('sqlite specifics', () => {
         largest = Math.max(largest, statSync(path.join(dir, `${DATABASE_FILE}-wal`)).size)
         await new Promise((resolve) => setTimeout(resolve, 25)) // steady, about 8 MB/s: checkpoints run between
       }
-      // Without the restart the WAL file grows to about the whole 12 MB written.
-      expect(largest).toBeLessThan(7_000_000)
+      // Without the restart the WAL file grows to 26 MB (measured); with it, a few intervals' worth
+      // (about 5 MB, 9 MB on a loaded machine).
+      expect(largest).toBeLessThan(15_000_000)
     } finally {
       await store.close()
       rmSync(dir, { recursive: true, force: true })

@@ -53,12 +53,14 @@ export class ThreadedEngine implements EngineHandle {
     this.#restartDelayMs = options.restartDelayMs ?? 1000
     const storeOptions = options.storeOptions
     this.#data = {
-      // The main connection runs the checkpoints; a Buffer key travels as text.
+      // One connection runs the checkpoints: the main one, unless it was opened without them (then
+      // this thread runs them on its own connection, and the process saves a checkpoint thread).
+      // A Buffer key travels as text.
       store:
         storeOptions.kind === 'sqlite'
           ? {
               ...storeOptions,
-              checkpoints: false,
+              checkpoints: storeOptions.checkpoints === false ? 'inline' : false,
               cacheMb: THREAD_CACHE_MB,
               ...secretKeyText(storeOptions.secretKey),
             }

@@ -21,7 +21,12 @@ export function createSqliteStore(
   db: Database.Database,
   box: SecretBox,
   limits: T.StoreLimits,
-  options: { dir: string; checkpoints?: boolean; walRestartMb?: number; writeLock?: SharedArrayBuffer },
+  options: {
+    dir: string
+    checkpoints?: boolean | 'inline'
+    walRestartMb?: number
+    writeLock?: SharedArrayBuffer
+  },
 ): T.Store {
   const conn = new SqliteConnection(db, options.writeLock ? new WriteLock(options.writeLock) : null)
   const parts = {
@@ -34,7 +39,8 @@ export function createSqliteStore(
   }
   // One checkpoint thread per database file is enough: a second connection (the delivery thread's)
   // leaves checkpoints to the first.
-  if (options.checkpoints !== false) conn.startCheckpointer(options.walRestartMb)
+  if (options.checkpoints !== false)
+    conn.startCheckpointer(options.walRestartMb, options.checkpoints === 'inline')
   return assembleStore('sqlite', limits, parts, {
     // Stops the checkpoint thread, flushes the group commit, then closes the database.
     close: () => conn.close(),

@@ -99,3 +99,33 @@ export class Checkpointer {
     void this.#worker.terminate()
   }
 }
+
+/**
+ * Checkpoints on the connection's own thread, for a connection whose thread can afford the pauses (the
+ * delivery thread's: a PASSIVE checkpoint copies a few MiB every 250 ms): it saves the memory of a
+ * checkpoint thread of its own (a V8 isolate, about 17 MB). Same PASSIVE-then-RESTART rule.
+ */
+export class InlineCheckpointer {
+  readonly #timer: NodeJS.Timeout
+
+  constructor(db: Database.Database, intervalMs = 250, restartMb = WAL_RESTART_MB) {
+    db.pragma('wal_autocheckpoint = 0')
+    const restartFrames = Math.floor(
+      (restartMb * 1024 * 1024) / Number(db.pragma('page_size', { simple: true })),
+    )
+    this.#timer = setInterval(() => {
+      if (!db.open || db.inTransaction) return
+      try {
+        const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
+        if (result.log > restartFrames) db.pragma('wal_checkpoint(RESTART)')
+      } catch {
+        // Busy or a full disk: the next run tries again.
+      }
+    }, intervalMs)
+    this.#timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+  }
+}

@@ -1,7 +1,7 @@
 // The database every table module runs on: each SQL constant prepared once at open (`q`), the group
 // commit for the hot writes, IMMEDIATE transactions for the rest, the checkpoint thread, and close.
 import type Database from 'better-sqlite3'
-import { Checkpointer } from './checkpointer.js'
+import { Checkpointer, InlineCheckpointer } from './checkpointer.js'
 import { GroupCommit } from './group-commit.js'
 import type { WriteLock } from './write-lock.js'
 import * as configSql from './sql/config.js'
@@ -63,7 +63,7 @@ export class SqliteConnection {
   readonly q: ReturnType<typeof prepareStatements>
   /** Ingest and delivery progress: committed together per event-loop turn. */
   readonly group: GroupCommit
-  #checkpointer: Checkpointer | null = null
+  #checkpointer: Checkpointer | InlineCheckpointer | null = null
 
   constructor(
     readonly db: Database.Database,
@@ -78,9 +78,12 @@ export class SqliteConnection {
     return this.lock === null ? fn() : this.lock.hold(fn)
   }
 
-  /** Moves WAL checkpoints to a worker thread (file databases only). */
-  startCheckpointer(walRestartMb?: number): void {
-    this.#checkpointer = this.db.memory ? null : Checkpointer.start(this.db, undefined, walRestartMb)
+  /** Moves WAL checkpoints to a worker thread, or runs them on this thread (`inline`); file databases only. */
+  startCheckpointer(walRestartMb?: number, inline = false): void {
+    if (this.db.memory) return
+    this.#checkpointer = inline
+      ? new InlineCheckpointer(this.db, undefined, walRestartMb)
+      : Checkpointer.start(this.db, undefined, walRestartMb)
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
