@@ -23,7 +23,7 @@ export interface DeliveryOptions {
   pollMs: number
   /** Events read from the log per page (default 500). */
   readPageSize: number
-  /** Items read but unfinished that may live only in memory (default 10,000); reading waits above it. */
+  /** Items read but unfinished that may live only in memory (default 3,000); reading waits above it. */
   windowItems: number
   /** Parked items (retrying, held) kept in memory (default 100,000); reading waits above it. */
   maxParkedItems: number
@@ -63,7 +63,7 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   leaseMs: 30_000,
   pollMs: 1000,
   readPageSize: 500,
-  windowItems: 10_000,
+  windowItems: 3000,
   maxParkedItems: 100_000,
   flushMs: 50,
   concurrency: 32,

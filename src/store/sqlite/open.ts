@@ -27,7 +27,7 @@ export interface SqliteOpenOptions {
    */
   synchronous?: SqliteSynchronous
   busyTimeoutMs?: number
-  /** Page cache of this connection in MiB (default 16). */
+  /** Page cache of this connection in MiB (default 8). */
   cacheMb?: number
 }
 
@@ -89,7 +89,7 @@ function configure(db: Database.Database, options: SqliteOpenOptions): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
   db.pragma('foreign_keys = ON')
   db.pragma('temp_store = MEMORY')
-  db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheMb ?? 16)) * 1024}`) // KiB when negative
+  db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheMb ?? 8)) * 1024}`) // KiB when negative
   // Checkpoint every ~16 MiB of WAL instead of 4 MiB: queue rows are inserted and deleted within
   // seconds, so many pages are rewritten several times before reaching the database file. (The
   // store moves checkpoints to a worker thread; this is the fallback.)
