@@ -69,6 +69,14 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   #skip = new Set<string>()
   /** Parked items in memory (retrying or held), by `eventId:ordinal`. */
   readonly #parked = new Map<string, WorkItem>()
+  /**
+   * Parked rows whose place in their users' order lies beyond the last event read (position, then
+   * row id): they join when reading passes it, so they go after the events received before them.
+   */
+  #deferred: ParkedItem[] = []
+  /** Rows loaded at start (up to this id) or by a refresh: a refresh takes only replays it has not seen. */
+  #startRowId = 0
+  readonly #refreshedRows = new Set<number>()
   #running = false
   #stopping = false
   #wakeUp: (() => void) | null = null
@@ -130,7 +138,8 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       [...state.items, ...state.settled].filter((r) => r.eventId > state.cursor).map(refKey),
     )
     this.#running = true
-    this.#load(state.items)
+    for (const parked of state.items) this.#startRowId = Math.max(this.#startRowId, parked.id ?? 0)
+    this.#takeParked(state.items)
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(options.leaseMs / 3)))
     this.#reader = this.#readLoop()
     this.logger.info(
@@ -154,13 +163,28 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.wake()
   }
 
-  /** Dead letters were replayed into parked items: take the new ones in. */
+  /**
+   * Dead letters were replayed into parked items: take the new ones in. A replayed row is one never
+   * sent nor held (attempts 0, not held) this delivery has not loaded yet: rows this delivery parked
+   * itself always have one of those, even when their removal is not written yet.
+   */
   async refreshParked(): Promise<void> {
     if (!this.#running || this.#stopping) return
     const { store, owner, options } = this.#ctx
     const state = await store.openDelivery(this.destinationId, owner, { leaseMs: options.leaseMs })
     if (state === null) return this.#lostLease()
-    this.#load(state.items.filter((item) => !this.#parked.has(refKey(item))))
+    const replayed = state.items.filter((row) => {
+      const id = row.id ?? 0
+      return (
+        row.attempts === 0 &&
+        !row.held &&
+        id > this.#startRowId &&
+        !this.#refreshedRows.has(id) &&
+        !this.#parked.has(refKey(row))
+      )
+    })
+    for (const row of replayed) this.#refreshedRows.add(row.id ?? 0)
+    this.#takeParked(replayed)
   }
 
   /** Stops reading, lets requests in flight finish (within the timeout), writes progress, gives the lease up. */
@@ -288,6 +312,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
         revisions.set(event.revision, await this.#ctx.routing(event.revision))
     }
     for (const event of events) {
+      this.#loadDeferred(event.id - 1)
       const routing = revisions.get(event.revision) as CompiledRouting
       const mine = event.destinationId === null || event.destinationId === this.destinationId
       if (!mine || !routing.receives(this.destinationId)) {
@@ -296,6 +321,8 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       }
       this.#routeEvent(event, routing)
     }
+    // Rows placed at the end of the log (replays) join once it is read to its end.
+    this.#loadDeferred(this.#moreComing ? this.window.readPosition : Number.MAX_SAFE_INTEGER)
   }
 
   #routeEvent(event: StoredEvent, routing: CompiledRouting): void {
@@ -333,10 +360,19 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     }
     this.window.read(event.id, fresh.length)
     if (fresh.length > 0) this.observer.routed?.(this.destinationId, fresh.length)
+    // The event's own parked items (read before a restart) take their places among its fresh ones.
+    const own = this.#takeDeferred(event.id, (row) => row.eventId === event.id).sort(
+      (a, b) => a.ordinal - b.ordinal,
+    )
+    let next = 0
     for (const item of fresh) {
+      while (next < own.length && own[next].ordinal < item.ordinal) this.#loadOne(own[next++])
       if (this.order.add(item)) this.ready(item)
       else if (this.order.behindParked(item)) this.settle.hold(item)
     }
+    while (next < own.length) this.#loadOne(own[next++])
+    // Replayed at this point of the log: after the event's own items.
+    for (const row of this.#takeDeferred(event.id, () => true)) this.#loadOne(row)
   }
 
   #item(event: StoredEvent, routed: RoutedItem): WorkItem {
@@ -380,28 +416,64 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.observer.failed?.(this.destinationId, 1)
   }
 
-  /** Parked items (at start, or replayed dead letters): in memory, in their users' order. */
-  #load(items: readonly ParkedItem[]): void {
-    for (const parked of items) {
-      const payload = JSON.parse(parked.payload) as ItemPayload
-      const item = new WorkItem(
-        parked.eventId,
-        parked.ordinal,
-        parked.position,
-        parked.messageId,
-        parked.mappingId,
-        parked.action,
-        laneOf(payload),
-        parked.keys,
-        payload,
-        parked.attempts,
-        parked.firstEnqueuedAt,
-        parked.runAt,
-        true,
-      )
-      this.durable(item)
-      if (this.order.add(item)) this.settle.release(item)
+  /**
+   * Parked rows (at start, or replayed dead letters), in their order (position, row id): those placed
+   * at or before the last event read join their users' order now, the others when reading gets there.
+   */
+  #takeParked(rows: readonly ParkedItem[]): void {
+    const read = this.window.readPosition
+    const later: ParkedItem[] = []
+    for (const row of rows) {
+      if (row.position > read) later.push(row)
+      else this.#loadOne(row)
     }
+    if (later.length === 0) return
+    this.#deferred = [...this.#deferred, ...later].sort(
+      (a, b) => a.position - b.position || (a.id ?? 0) - (b.id ?? 0),
+    )
+  }
+
+  /** Loads the deferred rows placed up to `position`. */
+  #loadDeferred(position: number): void {
+    let taken = 0
+    while (taken < this.#deferred.length && this.#deferred[taken].position <= position) taken++
+    if (taken === 0) return
+    const rows = this.#deferred.slice(0, taken)
+    this.#deferred = this.#deferred.slice(taken)
+    for (const row of rows) this.#loadOne(row)
+  }
+
+  /** Takes the deferred rows placed at `position` that `which` picks, in their order. */
+  #takeDeferred(position: number, which: (row: ParkedItem) => boolean): ParkedItem[] {
+    if (this.#deferred.length === 0 || this.#deferred[0].position !== position) return []
+    const taken: ParkedItem[] = []
+    const kept: ParkedItem[] = []
+    for (const row of this.#deferred) (row.position === position && which(row) ? taken : kept).push(row)
+    this.#deferred = kept
+    return taken
+  }
+
+  /** A parked row in memory, in its users' order; sent when it is first and due. */
+  #loadOne(parked: ParkedItem): void {
+    const payload = JSON.parse(parked.payload) as ItemPayload
+    const item = new WorkItem(
+      parked.eventId,
+      parked.ordinal,
+      parked.position,
+      parked.messageId,
+      parked.mappingId,
+      parked.action,
+      laneOf(payload),
+      parked.keys,
+      payload,
+      parked.attempts,
+      parked.firstEnqueuedAt,
+      parked.runAt,
+      true,
+    )
+    item.waitingForUser = parked.waitingForUser
+    this.durable(item)
+    if (this.order.add(item)) this.settle.release(item)
   }
 
   /** The item's lane: bulk when its items go into bulk bodies, else one request per item. */

@@ -33,6 +33,11 @@ export interface ItemPayload {
   bulk?: BulkTarget
   body: JsonObject
   followUps?: FollowUp[]
+  /**
+   * Iterable creates the user if it does not know them (a user update, a purchase): such an item may
+   * pass an item of its user that waits for the user to exist (see user-order.ts).
+   */
+  createsUser?: true
 }
 
 /** What routing hands delivery for one event at one destination. */
@@ -68,5 +73,6 @@ export function payloadOf(item: ItemPayload): ItemPayload {
   const payload: ItemPayload = { path: item.path, body: item.body }
   if (item.bulk !== undefined) payload.bulk = item.bulk
   if (item.followUps !== undefined && item.followUps.length > 0) payload.followUps = item.followUps
+  if (item.createsUser === true) payload.createsUser = true
   return payload
 }

@@ -38,6 +38,11 @@ export function asRetry(outcome: IterableOutcome): IterableOutcome {
 export interface Failure {
   outcome: IterableOutcome
   notFound: boolean
+  /**
+   * A follow-up failed (its item's own request went through): the item keeps its place in its
+   * users' order — after an email change is sent, nothing of the user may overtake its updateEmail.
+   */
+  followUp?: true
 }
 
 export interface SettleHost {
@@ -119,20 +124,21 @@ export class Settler {
       return
     }
     const { progress, observer, destinationId } = this.host
+    const { order } = this.host
     item.runAt = decision.runAt
     item.state = 'retrying'
-    item.unordered ||= failure.notFound
+    item.waitingForUser = failure.notFound && failure.followUp !== true
     this.#park(item, false, outcome)
     progress.outcome(this.#history(item, 'retrying', now, errorOf(outcome)))
     progress.count(now, item.mappingId, item.action, 'retrying')
     observer.retried?.(destinationId, item.lane, 1)
-    if (item.unordered) {
-      // Waiting for its user to exist: the user's later items (maybe the identify) go on.
-      this.#releaseNext(item)
-    } else {
-      // Its user's later items wait durably behind it, so the cursor may pass their events.
-      for (const later of this.host.order.later(item)) if (!later.durable) this.#park(later, true, null)
+    // The user's items that create users may pass an item waiting for its user (one may be the
+    // identify it waits for); the others wait durably behind it, so the cursor may pass their events.
+    const passing = item.waitingForUser ? order.passing(item) : []
+    for (const later of order.later(item)) {
+      if (!later.durable && !passing.includes(later)) this.#park(later, true, null)
     }
+    for (const next of passing) if (next.state === 'waiting') this.release(next)
     this.#retryAt(item)
   }
 
@@ -151,7 +157,7 @@ export class Settler {
         item.timer = null
         if (item.state !== 'retrying') return
         // Still behind an earlier item of its user (both failed): that one's finish releases it.
-        if (item.unordered || this.host.order.isFirst(item)) this.host.ready(item)
+        if (this.host.order.isFirst(item)) this.host.ready(item)
         else item.state = 'waiting'
       },
       Math.max(0, item.runAt - Date.now()),
@@ -223,13 +229,13 @@ export class Settler {
       mappingId: item.mappingId,
       action: item.action,
       lane: item.lane,
-      // Stored without keys, it stays out of its users' order after a restart too.
-      keys: item.unordered ? [] : [...item.keys],
+      keys: [...item.keys],
       payload: JSON.stringify(item.payload),
       attempts: item.attempts,
       firstEnqueuedAt: item.firstEnqueuedAt,
       runAt: item.runAt,
       held,
+      waitingForUser: item.waitingForUser,
       lastError: error?.errorMessage ?? null,
       statusCode: error?.statusCode ?? null,
       errorCode: error?.errorCode ?? null,
@@ -271,7 +277,9 @@ export class Settler {
       const waitForUser =
         followUp.retryWhileUserMissing === true &&
         (isUserNotFound(outcome) || isUpdateEmailUserMissing(outcome))
-      return waitForUser ? { outcome: asRetry(outcome), notFound: true } : { outcome, notFound: false }
+      return waitForUser
+        ? { outcome: asRetry(outcome), notFound: true, followUp: true }
+        : { outcome, notFound: false, followUp: true }
     }
     return null
   }

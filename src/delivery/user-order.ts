@@ -1,30 +1,28 @@
 // Each user's items in the order their events were received: an item may be sent only when it is
 // first in the queue of every key it holds (its userId, its emails). Items without keys are free.
+//
+// One exception: an item Iterable refused because its user does not exist yet (`waitingForUser`)
+// lets an item that creates users (an Upsert User) pass it — that identify may be exactly what the
+// waiting item needs. Everything else of that user still waits behind it.
 import type { WorkItem } from './work-item.js'
 
 export class UserOrder {
   readonly #queues = new Map<string, WorkItem[]>()
 
-  /** Appends the item to its users' queues; true when it is first everywhere (sendable now). */
+  /** Appends the item to its users' queues; true when it may be sent now. */
   add(item: WorkItem): boolean {
-    let first = true
     for (const key of item.keys) {
       const queue = this.#queues.get(key)
       if (queue === undefined) this.#queues.set(key, [item])
-      else {
-        queue.push(item)
-        first = false
-      }
+      else queue.push(item)
     }
-    return first
+    return this.isFirst(item)
   }
 
   /** Whether an earlier item of one of its users is parked (its later items must be parked too). */
   behindParked(item: WorkItem): boolean {
     for (const key of item.keys) {
-      const queue = this.#queues.get(key)
-      if (queue === undefined) continue
-      for (const other of queue) {
+      for (const other of this.#queues.get(key) ?? []) {
         if (other === item) break
         if (other.durable) return true
       }
@@ -32,9 +30,14 @@ export class UserOrder {
     return false
   }
 
-  /** Whether the item is first in the queue of each of its keys. */
+  /** Whether nothing it must wait for is ahead of the item in the queue of any of its keys. */
   isFirst(item: WorkItem): boolean {
-    for (const key of item.keys) if (this.#queues.get(key)?.[0] !== item) return false
+    for (const key of item.keys) {
+      for (const other of this.#queues.get(key) ?? []) {
+        if (other === item) break
+        if (!(item.createsUser && other.waitingForUser)) return false
+      }
+    }
     return true
   }
 
@@ -64,22 +67,21 @@ export class UserOrder {
   }
 
   /**
-   * Whether `item` would be first if every item in `sent` were finished: it may share a bulk body
-   * with them, behind them.
+   * Whether `item` could go in the same bulk body as `sent`, right behind them: every item ahead of
+   * it in its users' queues is in that body and finishes with its answer (no follow-up requests,
+   * which go out only after the answer).
    */
   firstAfter(item: WorkItem, sent: ReadonlySet<WorkItem>): boolean {
     for (const key of item.keys) {
-      const queue = this.#queues.get(key)
-      if (queue === undefined) continue
-      for (const other of queue) {
+      for (const other of this.#queues.get(key) ?? []) {
         if (other === item) break
-        if (!sent.has(other)) return false
+        if (!sent.has(other) || other.payload.followUps !== undefined) return false
       }
     }
     return true
   }
 
-  /** Removes a finished item; returns the items that are now first everywhere. */
+  /** Removes a finished item; returns the waiting items that may be sent now. */
   remove(item: WorkItem): WorkItem[] {
     const candidates: WorkItem[] = []
     for (const key of item.keys) {
@@ -89,9 +91,19 @@ export class UserOrder {
       if (at < 0) continue
       queue.splice(at, 1)
       if (queue.length === 0) this.#queues.delete(key)
-      else if (at === 0 && !candidates.includes(queue[0])) candidates.push(queue[0])
+      // The new first, and (behind items waiting for their user) the items that create users.
+      for (let i = at; i < queue.length; i++) {
+        const candidate = queue[i]
+        if (!candidates.includes(candidate)) candidates.push(candidate)
+        if (!candidate.waitingForUser) break
+      }
     }
     return candidates.filter((candidate) => this.isFirst(candidate))
+  }
+
+  /** After `item` started waiting for its user: the items that create users it now lets pass. */
+  passing(item: WorkItem): WorkItem[] {
+    return this.later(item).filter((other) => other.createsUser && this.isFirst(other))
   }
 
   get users(): number {

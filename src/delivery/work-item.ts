@@ -17,10 +17,10 @@ export class WorkItem {
   /** A parked row holds it (retrying or held): the cursor may pass its event. */
   durable: boolean
   /**
-   * Out of its users' order: waiting for Iterable to know its user (notFound), it must not hold back
-   * the user's later items — one of them may be the identify that creates the user.
+   * Iterable answered that its user does not exist (yet): the user's later items that create users
+   * may pass it — one of them may be the identify it waits for (user-order.ts).
    */
-  unordered = false
+  waitingForUser = false
   /** Its item, serialised once (bulk size accounting and the body share it). */
   #json: string | undefined
   timer: NodeJS.Timeout | null = null
@@ -42,6 +42,10 @@ export class WorkItem {
     durable: boolean,
   ) {
     this.durable = durable
+  }
+
+  get createsUser(): boolean {
+    return this.payload.createsUser === true
   }
 
   get json(): string {

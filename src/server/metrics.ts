@@ -58,11 +58,18 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     registers: [registry],
   })
   // Both queue gauges of a scrape (collected together) share one read of the store: cursors, the log
-  // head and the parked items per lane (no scan of the log). The next scrape reads afresh.
+  // head and the parked items per lane (no scan of the log). The next scrape reads afresh. Only
+  // destinations that deliver count: a disabled one or one without a key moves nothing (its events
+  // are skipped or wait for it), and `send --wait` would never see the queues empty.
   let reading: Promise<QueueRow[]> | null = null
   const queues = (): Promise<QueueRow[]> => {
     if (reading === null) {
-      const current = store.deliveryStats().then(queueRows)
+      const current = Promise.all([store.deliveryStats(), store.listDestinations()]).then(
+        ([stats, destinations]) => {
+          const delivering = new Set(destinations.filter((d) => d.enabled && d.hasApiKey).map((d) => d.id))
+          return queueRows(stats.filter((s) => delivering.has(s.destinationId)))
+        },
+      )
       reading = current
       const forget = (): void => {
         if (reading === current) reading = null

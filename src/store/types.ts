@@ -213,6 +213,8 @@ export interface ParkedItem extends ItemRef {
   runAt: number
   /** True while an earlier item of one of its users is unfinished: not sendable yet. */
   held: boolean
+  /** Iterable answered that its user does not exist (yet): items that create users may pass it. */
+  waitingForUser: boolean
   lastError: string | null
   statusCode: number | null
   errorCode: string | null

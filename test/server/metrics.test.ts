@@ -1,5 +1,6 @@
 // Prometheus metrics: the queue gauges of one scrape share one read of the delivery statistics, and
-// the next scrape reads afresh; on a real SQLite store.
+// the next scrape reads afresh; destinations that deliver nothing (disabled, no key) are left out.
+// On a real SQLite store.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,7 +21,16 @@ describe('metrics', () => {
   it('reads the queue statistics once per scrape for both queue gauges, afresh at the next scrape', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ia-metrics-'))
     const real = (store = await openStore({ kind: 'sqlite', dir }))
-    const destination = await real.createDestination({ name: 'd', kind: 'iterable', apiKey: null })
+    const destination = await real.createDestination({ name: 'd', kind: 'iterable', apiKey: 'key-1' })
+    const keyless = await real.createDestination({ name: 'no key', kind: 'iterable', apiKey: null })
+    const disabled = await real.createDestination({
+      name: 'off',
+      kind: 'iterable',
+      apiKey: 'k',
+      enabled: false,
+    })
+    // Their cursors stand before the event too (opened before it came).
+    for (const other of [keyless, disabled]) await real.openDelivery(other.id, 'nobody', { leaseMs: 60_000 })
     // One event after the cursor (nobody delivers here), and one parked item.
     await real.ingest({
       sourceId: 's',
@@ -44,6 +54,7 @@ describe('metrics', () => {
       firstEnqueuedAt: Date.now() - 5000,
       runAt: Date.now() + 60_000,
       held: false,
+      waitingForUser: false,
       lastError: null,
       statusCode: null,
       errorCode: null,
@@ -68,6 +79,9 @@ describe('metrics', () => {
       /iterable_actions_queue_oldest_age_seconds\{destination="[^"]+",endpoint="\/api\/events\/track"\} [4-9]/,
     )
     expect(reads).toBe(1)
+    // Nothing will move their cursors: not queued work.
+    expect(text).not.toContain(keyless.id)
+    expect(text).not.toContain(disabled.id)
 
     // The next scrape sees the queue as it is now: the item is finished, the cursor past the event.
     await real.commitProgress(destination.id, owner, { cursor: 1, unpark: [parked] })

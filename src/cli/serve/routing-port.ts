@@ -11,6 +11,7 @@ import type {
 import type { PlannedDelivery } from '../../iterable/actions/types.js'
 import { compileMappingConfig, type CompiledMapping } from '../../iterable/mappings.js'
 import { planEvent } from '../../iterable/plan.js'
+import { createsUser } from '../../iterable/user-creation.js'
 import { validateSettings, type IterableSettings } from '../../iterable/settings.js'
 
 interface ConfigMapping {
@@ -155,6 +156,7 @@ function itemOf(
     }
   }
   if (delivery.followUps !== undefined && delivery.followUps.length > 0) item.followUps = delivery.followUps
+  if (createsUser(delivery)) item.createsUser = true
   return item
 }
 

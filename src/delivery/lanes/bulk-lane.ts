@@ -17,12 +17,16 @@ import type { WorkItem } from '../work-item.js'
 import { Lane } from './lane.js'
 
 export class BulkLane extends Lane {
-  /** Bodies to send again before building new ones (after Iterable refused a field type). */
+  /**
+   * Bodies to send again before building new ones (after Iterable refused a field type), one at a
+   * time: the halves of a split body may hold a user's items in order.
+   */
   readonly #resend: WorkItem[][] = []
+  #resending = false
 
   pump(): void {
     const limit = Math.max(1, this.host.options.bulkConcurrency)
-    while (this.inFlight < limit && (this.#resend.length > 0 || this.#bodyDue()) && this.canSend()) {
+    while (this.inFlight < limit && (this.#resendDue() || this.#bodyDue()) && this.canSend()) {
       this.inFlight++
       void this.#round()
         .catch((error: unknown) => this.host.logger.error({ err: error }, 'bulk request failed'))
@@ -31,6 +35,10 @@ export class BulkLane extends Lane {
           this.pump()
         })
     }
+  }
+
+  #resendDue(): boolean {
+    return this.#resend.length > 0 && !this.#resending
   }
 
   /** A body is due when it would be full, when no more events wait in the log, or after the linger. */
@@ -47,13 +55,20 @@ export class BulkLane extends Lane {
   async #round(): Promise<void> {
     const runtime = this.host.runtime()
     await runtime.limiter.take(this.endpoint)
-    const items = this.#resend.shift() ?? this.#build()
+    const resend = this.#resending ? undefined : this.#resend.shift()
+    const items = resend ?? this.#build()
     if (items.length === 0) return
     if (!this.host.active() || this.rest.resting) {
       this.giveBack(items)
       return
     }
-    await this.#send(items)
+    if (resend === undefined) return this.#send(items)
+    this.#resending = true
+    try {
+      await this.#send(items)
+    } finally {
+      this.#resending = false
+    }
   }
 
   /** Takes the next body's items out of the ready list (see the file comment). */

@@ -58,11 +58,20 @@ export abstract class Lane {
     this.pump()
   }
 
-  /** Items given back unsent (429, pause, a rest that began meanwhile): they go first again. */
+  /**
+   * Items given back unsent (429, pause, a rest that began meanwhile): they go first again. An item
+   * that went in a body behind an earlier item of its user waits for that one again.
+   */
   giveBack(items: readonly WorkItem[]): void {
     if (items.length === 0) return
-    for (const item of items) item.state = 'ready'
-    this.#ready = [...items, ...this.#ready.slice(this.#head)]
+    const first: WorkItem[] = []
+    for (const item of items) {
+      if (this.host.order.isFirst(item)) {
+        item.state = 'ready'
+        first.push(item)
+      } else item.state = 'waiting'
+    }
+    this.#ready = [...first, ...this.#ready.slice(this.#head)]
     this.#head = 0
     this.pump()
   }

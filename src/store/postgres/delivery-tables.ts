@@ -29,6 +29,7 @@ const PARKED = [
   'firstEnqueuedAt',
   'runAt',
   'held',
+  'waitingForUser',
   'lastError',
   'statusCode',
   'errorCode',
@@ -100,8 +101,8 @@ function oneParkPerItem(items: readonly T.ParkedItem[]): T.ParkedItem[] {
 
 /** What parking an item that is already parked replaces (UPSERT_PARKED's DO UPDATE). */
 function retryState(item: T.ParkedItem): Partial<T.ParkedItem> {
-  const { attempts, runAt, held, lastError, statusCode, errorCode } = item
-  return { attempts, runAt, held, lastError, statusCode, errorCode }
+  const { attempts, runAt, held, waitingForUser, lastError, statusCode, errorCode } = item
+  return { attempts, runAt, held, waitingForUser, lastError, statusCode, errorCode }
 }
 
 export class DeliveryTables {

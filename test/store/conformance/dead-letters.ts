@@ -90,6 +90,7 @@ export function deadLetterSection(ctx: StoreContext): void {
         firstEnqueuedAt: T0 + 10_000,
         runAt: T0 + 10_000,
         held: false,
+        waitingForUser: false,
         lastError: null,
         statusCode: null,
         errorCode: null,

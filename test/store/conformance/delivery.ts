@@ -97,7 +97,12 @@ export function deliverySection(ctx: StoreContext): void {
         parked(5, 0, { position: 10 }),
         parked(3, 1),
         parked(4, 0, { held: true, attempts: 0, lastError: null, statusCode: null }),
-        parked(3, 0, { keys: ['u:a', 'e:a@example.com'], mappingId: null, errorCode: 'rate_limited' }),
+        parked(3, 0, {
+          keys: ['u:a', 'e:a@example.com'],
+          mappingId: null,
+          errorCode: 'rate_limited',
+          waitingForUser: true,
+        }),
       ],
     })
     const first = await open(store)
@@ -108,7 +113,12 @@ export function deliverySection(ctx: StoreContext): void {
       [5, 0],
     ])
     expect(first.items[1]).toEqual({
-      ...parked(3, 0, { keys: ['u:a', 'e:a@example.com'], mappingId: null, errorCode: 'rate_limited' }),
+      ...parked(3, 0, {
+        keys: ['u:a', 'e:a@example.com'],
+        mappingId: null,
+        errorCode: 'rate_limited',
+        waitingForUser: true,
+      }),
       id: expect.any(Number),
       destinationId: 'dest',
     })
@@ -119,6 +129,7 @@ export function deliverySection(ctx: StoreContext): void {
       attempts: 2,
       runAt: T0 + 5000,
       held: true,
+      waitingForUser: true,
       lastError: '429',
       statusCode: 429,
       errorCode: 'slow',

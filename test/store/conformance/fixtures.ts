@@ -81,6 +81,7 @@ export function parked(eventId: number, ordinal: number, partial: Partial<Parked
     firstEnqueuedAt: T0,
     runAt: T0 + 1000,
     held: false,
+    waitingForUser: false,
     lastError: '503 Service Unavailable',
     statusCode: 503,
     errorCode: null,

@@ -86,6 +86,7 @@ export function migration004Section(ctx: StoreContext): void {
     const base = {
       destinationId: 'dest',
       held: false,
+      waitingForUser: false,
       statusCode: null,
       errorCode: null,
       id: expect.any(Number),

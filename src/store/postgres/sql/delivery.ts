@@ -42,13 +42,14 @@ WHERE event_id > $2 AND destination_id = $1 AND ordinal IS NOT NULL AND outcome 
 /** Inserts parked items, or replaces the retry state of those already parked (same event and ordinal). */
 export const UPSERT_PARKED = `
 INSERT INTO parked_items (destination_id, event_id, ordinal, position, message_id, mapping_id, action, lane,
-                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held, last_error,
-                          status_code, error_code)
+                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held, waiting_for_user,
+                          last_error, status_code, error_code)
 SELECT $1, t.* FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[],
                            $8::text[], $9::text[], $10::text[], $11::integer[], $12::bigint[], $13::bigint[],
-                           $14::boolean[], $15::text[], $16::integer[], $17::text[]) AS t
+                           $14::boolean[], $15::boolean[], $16::text[], $17::integer[], $18::text[]) AS t
 ON CONFLICT (destination_id, event_id, ordinal) DO UPDATE SET
-  attempts = EXCLUDED.attempts, run_at = EXCLUDED.run_at, held = EXCLUDED.held, last_error = EXCLUDED.last_error,
+  attempts = EXCLUDED.attempts, run_at = EXCLUDED.run_at, held = EXCLUDED.held,
+  waiting_for_user = EXCLUDED.waiting_for_user, last_error = EXCLUDED.last_error,
   status_code = EXCLUDED.status_code, error_code = EXCLUDED.error_code`
 
 /** $2 event ids, $3 ordinals. */

@@ -3,10 +3,12 @@ import m001 from './001_init.js'
 import m002 from './002_outcome_payload.js'
 import m003 from './003_job_parking.js'
 import m004 from './004_event_log_delivery.js'
+import m005 from './005_parked_waiting_for_user.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001_init', sql: m001 },
   { version: 2, name: '002_outcome_payload', sql: m002 },
   { version: 3, name: '003_job_parking', sql: m003 },
   { version: 4, name: '004_event_log_delivery', sql: m004 },
+  { version: 5, name: '005_parked_waiting_for_user', sql: m005 },
 ]

@@ -35,12 +35,13 @@ WHERE event_id > @cursor AND destination_id = @destinationId AND ordinal IS NOT 
 
 export const UPSERT_PARKED = `
 INSERT INTO parked_items (destination_id, event_id, ordinal, position, message_id, mapping_id, action, lane,
-                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held, last_error,
-                          status_code, error_code)
+                          ordering_keys, payload, attempts, first_enqueued_at, run_at, held, waiting_for_user,
+                          last_error, status_code, error_code)
 VALUES (@destinationId, @eventId, @ordinal, @position, @messageId, @mappingId, @action, @lane, @keys, @payload,
-        @attempts, @firstEnqueuedAt, @runAt, @held, @lastError, @statusCode, @errorCode)
+        @attempts, @firstEnqueuedAt, @runAt, @held, @waitingForUser, @lastError, @statusCode, @errorCode)
 ON CONFLICT (destination_id, event_id, ordinal) DO UPDATE SET
-  attempts = excluded.attempts, run_at = excluded.run_at, held = excluded.held, last_error = excluded.last_error,
+  attempts = excluded.attempts, run_at = excluded.run_at, held = excluded.held,
+  waiting_for_user = excluded.waiting_for_user, last_error = excluded.last_error,
   status_code = excluded.status_code, error_code = excluded.error_code`
 
 export const DELETE_PARKED = `DELETE FROM parked_items WHERE destination_id = ? AND event_id = ? AND ordinal = ?`
