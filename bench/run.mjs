@@ -66,11 +66,33 @@ const floorUs = measure(routed, (x) => {
 })
 rows.push(['(d) floor: JSON.parse(raw) + JSON.stringify(payload)', floorUs])
 
+// Routing as delivery calls it: the four presets of one destination, every corpus event.
+const { Routing } = await load('routing/index.js')
+const { defaultMappings } = await load('config/index.js')
+const routing = Routing.compile({
+  destinations: [
+    {
+      id: 'd',
+      name: 'iterable',
+      settings: {},
+      receives: true,
+      mappings: defaultMappings().map((m, i) => ({ ...m, id: `m${i}`, enabled: true, batching: null })),
+    },
+  ],
+})
+const receivedAt = Date.parse('2025-01-15T09:00:00Z')
+rows.push([
+  '(e) Routing.route: four presets, every event (items with ordering keys)',
+  measure(events, (e) => {
+    sink += routing.route(e, { receivedAt }).length
+  }),
+])
+
 // Preview: one NDJSON line in, its output line(s) out — the whole per-event path without network.
-const { PreviewSession } = await load('iterable/preview/session.js')
+const { PreviewSession } = await load('preview/session.js')
 const config = lib.previewConfig
   ? lib.previewConfig(undefined)
-  : (await load('iterable/preview/compiled-config.js')).previewConfig(undefined)
+  : (await load('preview/compiled-config.js')).previewConfig(undefined)
 const now = Date.parse('2025-01-15T09:00:00Z')
 const previewRun = (batch) => {
   let best = Infinity

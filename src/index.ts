@@ -32,23 +32,26 @@ export {
   PRESETS,
   AUTOMATIC_PRESETS,
   SPECIFIC_EVENT_PRESETS,
-  previewEvent,
-  planEvent,
-  routeEvent,
-  compileDestination,
   compileMappingConfig,
   buildBulkRequests,
+  BulkBodyBuilder,
+  orderingKeys,
   validateSettings,
   testAuthentication,
 } from './iterable/index.js'
+export type { PlannedDelivery, IterableSettings, MappingConfig } from './iterable/index.js'
+export { Routing, evaluateMapping } from './routing/index.js'
 export type {
-  PlannedDelivery,
-  PreviewLine,
-  PreviewResult,
-  IterableSettings,
-  MappingConfig,
-} from './iterable/index.js'
-export { previewConfig } from './iterable/preview/compiled-config.js'
+  RoutingConfig,
+  RoutingDestination,
+  RoutingMapping,
+  DestinationRouting,
+  RoutedItem,
+  RoutingFailure,
+  MappingEvaluation,
+} from './routing/index.js'
+export { previewEvent, previewConfig } from './preview/index.js'
+export type { PreviewLine, PreviewResult } from './preview/index.js'
 export { loadConfig, parseConfig, defaultConfig, ConfigError } from './config/index.js'
 export type { LoadedConfig } from './config/index.js'
 export { compileTrigger, parseTrigger, formatTrigger, TriggerSyntaxError } from './engine/trigger/index.js'

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import { ConfigError } from '../config/errors.js'
 import { defaultConfig, loadConfig } from '../config/load.js'
-import { PreviewSession } from '../iterable/preview/session.js'
+import { PreviewSession } from '../preview/session.js'
 
 interface PreviewCommandOptions {
   config?: string

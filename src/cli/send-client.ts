@@ -192,7 +192,7 @@ export class SendClient {
     let parsed: ErrorBody = {}
     try {
       const value: unknown = JSON.parse(text)
-      if (value !== null && typeof value === 'object') parsed = value as ErrorBody
+      if (value !== null && typeof value === 'object') parsed = value
     } catch {
       // Not JSON (a proxy's error page): the status decides.
     }

@@ -19,3 +19,5 @@ export type { LoadOptions, LoadedConfig, LoadedDestination, LoadedSource } from 
 export { ConfigError } from './errors.js'
 export { resolveEnvReferences, MissingEnvError } from './env.js'
 export { DEFAULT_DESTINATION_NAME, defaultMappings, presetMapping } from './defaults.js'
+export { applyConfig, exportConfig } from './sync.js'
+export type { ApplySummary } from './sync.js'

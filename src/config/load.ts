@@ -92,7 +92,7 @@ function checkSchema(file: string, value: unknown): ConfigFile {
     if (first.type === ValueErrorType.ObjectAdditionalProperties) problem = `unknown key (${problem})`
     throw new ConfigError(file, path, problem, 'CONFIG_SCHEMA')
   }
-  return value as ConfigFile
+  return value
 }
 
 function resolveSecret(

@@ -1,4 +1,4 @@
-// The Iterable (Actions) destination: definition, planning runtime for delivery, preview.
+// The Iterable (Actions) destination: definition, actions and their plans, settings, bulk bodies, client.
 export { iterableDestination } from './destination.js'
 export type { IterableDestination } from './destination.js'
 export { actions, isActionKey, updateUser, trackEvent, updateCart, trackPurchase } from './actions/index.js'
@@ -20,20 +20,10 @@ export type { DataCenterLocation, EndpointName } from './regions.js'
 export { SettingsValidationError, MappingLimitError } from './errors.js'
 export { compileMappingConfig, checkMappingLimit, MappingConfigError, MAX_MAPPINGS } from './mappings.js'
 export type { CompiledMapping, MappingConfig, MappingBatching } from './mappings.js'
-export { planEvent } from './plan.js'
-export type { PlanOptions, PlanResult, PlanError } from './plan.js'
-export { compileDestination, routeEvent } from './runtime.js'
-export type { CompiledDestination, DestinationConfig, MappingResult } from './runtime.js'
-export { buildBulkRequests, MAX_BULK_BYTES } from './bulk.js'
-export type { BulkLimits, BulkPlan, BulkRequest, OversizedItem } from './bulk.js'
+export { buildBulkRequests } from './bulk.js'
+export type { BulkPlan, BulkRequest, OversizedItem } from './bulk.js'
+export { BulkBodyBuilder, bulkBody, MAX_BULK_BYTES } from './bulk-body.js'
+export type { BulkLimits, BulkListKey } from './bulk-body.js'
+export { orderingKeys } from './ordering-keys.js'
 export { MAX_BATCH_SIZE } from './shared-fields.js'
 export { testAuthentication, AuthenticationError } from './auth.js'
-export { previewEvent } from './preview/preview-event.js'
-export type { PreviewOptions } from './preview/preview-event.js'
-export type {
-  PreviewLine,
-  PreviewResult,
-  PreviewRequest,
-  PreviewBulkLine,
-  PreviewInputError,
-} from './preview/types.js'

@@ -61,7 +61,7 @@ const compiledFieldsCache = new Map<ActionKey, CompiledFields<Record<string, unk
 function fieldsOf(action: ActionDefinition): CompiledFields<Record<string, unknown>> {
   let compiled = compiledFieldsCache.get(action.key)
   if (compiled === undefined) {
-    compiled = compileFields(action.fields) as CompiledFields<Record<string, unknown>>
+    compiled = compileFields(action.fields)
     compiledFieldsCache.set(action.key, compiled)
   }
   return compiled

@@ -20,6 +20,12 @@ export const ENDPOINTS = {
 
 export type EndpointName = keyof typeof ENDPOINTS
 
+/** The bulk endpoints: one request carries many items (D11). */
+export const BULK_ENDPOINTS: readonly string[] = Object.freeze([
+  ENDPOINTS.bulkUpdateUser,
+  ENDPOINTS.bulkTrackEvent,
+])
+
 export function isDataCenterLocation(value: unknown): value is DataCenterLocation {
   return value === 'united_states' || value === 'europe'
 }

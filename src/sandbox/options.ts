@@ -15,8 +15,10 @@ export const DATA_CENTERS: readonly DataCenter[] = ['US', 'EU']
 
 export interface ProjectOptions {
   name?: string
-  type?: ProjectType | string
-  dataCenter?: DataCenter | string
+  /** One of PROJECT_TYPES (checked when the project is created). */
+  type?: string
+  /** One of DATA_CENTERS (checked when the project is created). */
+  dataCenter?: string
   apiKeys?: string[]
   /** Project setting "allow new fields" (overridden per request by `createNewFields`). */
   allowNewFields?: boolean

@@ -68,7 +68,7 @@ export class UserWriteBatch {
     const dfUserId = df.userId
     if (dfUserId !== undefined && dfUserId !== null) {
       if (typeof dfUserId !== 'string' || !isValidUserId(dfUserId)) {
-        return { ok: false, kind: 'invalidUserIds', identifier: String(dfUserId) }
+        return { ok: false, kind: 'invalidUserIds', identifier: identifierText(dfUserId) }
       }
       vetted.newUserId = dfUserId
     }
@@ -77,7 +77,7 @@ export class UserWriteBatch {
     if (project.config.type !== 'email' && dfEmail !== undefined && dfEmail !== null) {
       const email = typeof dfEmail === 'string' ? normalizeEmail(dfEmail) : undefined
       if (email === undefined)
-        return { ok: false, kind: 'invalidEmails', identifier: String(dfEmail).toLowerCase() }
+        return { ok: false, kind: 'invalidEmails', identifier: identifierText(dfEmail).toLowerCase() }
       vetted.newEmail = email
     }
     if (!this.allowNewFields) {
@@ -166,4 +166,9 @@ export function typesMismatched(projectId: number, check: FieldTypeCheck): ApiEr
     `Project ${projectId}: The request does not have the same data types as the data previously submitted. ${check.firstError}`,
     { validationErrors: check.errors },
   )
+}
+
+/** A refused identifier as the answer lists it: a string as is, any other value as its JSON. */
+function identifierText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
 }

@@ -72,7 +72,9 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
     maxAge: '365d',
     immutable: true,
     index: false,
-    setHeaders: (reply) => reply.headers(UI_SECURITY_HEADERS),
+    setHeaders: (reply) => {
+      reply.headers(UI_SECURITY_HEADERS)
+    },
   })
 
   const sendIndex = (reply: FastifyReply): FastifyReply =>

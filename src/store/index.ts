@@ -2,51 +2,10 @@
 import { resolveLimits } from './limits.js'
 import { parseSecretKey, SecretBox } from './secrets.js'
 import { StoreError } from './errors.js'
-import type { Store, StoreLimits } from './types.js'
-import type { SqliteSynchronous } from './sqlite/open.js'
+import type { StoreOptions } from './options.js'
+import type { Store } from './types.js'
 
-interface CommonOptions {
-  /** 32-byte key for secrets at rest (Buffer, 64 hex chars or base64). */
-  secretKey?: Buffer | string
-  limits?: Partial<StoreLimits>
-}
-
-export interface SqliteStoreOptions extends CommonOptions {
-  kind: 'sqlite'
-  /**
-   * Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. Created with
-   * mode 0700 (files 0600); an existing one is tightened to that.
-   */
-  dir: string
-  synchronous?: SqliteSynchronous
-  busyTimeoutMs?: number
-  /** Page cache of this connection in MiB (default 8). */
-  cacheMb?: number
-  /**
-   * WAL checkpoints: on a thread of this connection (true, the default), on this connection's own
-   * thread ('inline': no extra thread, for a thread that can afford the pauses), or not at all (false:
-   * another connection of the process runs them).
-   */
-  checkpoints?: boolean | 'inline'
-  /** Past this WAL size the checkpoint thread restarts the WAL, so its file stays bounded (default 64 MiB). */
-  walRestartMb?: number
-  /**
-   * Shared by the connections of one process on several threads (pass the same buffer to each):
-   * writers wait for each other on it instead of in SQLite's sleeping busy handler.
-   */
-  writeLock?: SharedArrayBuffer
-}
-
-export interface PostgresStoreOptions extends CommonOptions {
-  kind: 'postgres'
-  url: string
-  /** Schema for every table (created if missing). Default `public`. */
-  schema?: string
-  /** Pool size. Default 10. */
-  maxConnections?: number
-}
-
-export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions
+export type { PostgresStoreOptions, SqliteStoreOptions, StoreOptions } from './options.js'
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const limits = resolveLimits(options.limits)

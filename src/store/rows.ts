@@ -28,7 +28,13 @@ export function toJsonText(value: JsonInput | undefined | null): string {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v))
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v))
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+/** A text or id column: the drivers give strings (some ids as numbers); anything else is a bug here. */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v)
+  throw new TypeError(`expected a text column, got ${v === null ? 'null' : typeof v}`)
+}
+export const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : text(v))
 const parseObject = (v: unknown): Record<string, unknown> =>
   typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v ?? {}) as Record<string, unknown>)
 
@@ -36,7 +42,7 @@ export function rowToSource(r: Row): Source {
   return {
     id: String(r.id),
     name: String(r.name),
-    writeKeyHint: String(r.write_key_hint ?? ''),
+    writeKeyHint: r.write_key_hint === null || r.write_key_hint === undefined ? '' : text(r.write_key_hint),
     createdAt: num(r.created_at),
     revokedAt: numOrNull(r.revoked_at),
   }
@@ -53,7 +59,7 @@ export function rowToDestination(r: Row): Destination {
     paused:
       r.paused_reason === null || r.paused_reason === undefined
         ? null
-        : { reason: String(r.paused_reason), since: num(r.paused_since) },
+        : { reason: text(r.paused_reason), since: num(r.paused_since) },
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   }
@@ -85,16 +91,16 @@ export function rowToOutcome(r: Row): Outcome {
     at: num(r.at),
     outcome: String(r.outcome) as OutcomeKind,
     destinationId: String(r.destination_id),
-    mappingId: strOrNull(r.mapping_id),
+    mappingId: textOrNull(r.mapping_id),
     action: String(r.action),
     eventId: numOrNull(r.event_id),
     ordinal: numOrNull(r.ordinal),
     messageId: String(r.message_id),
-    userKey: strOrNull(r.user_key),
+    userKey: textOrNull(r.user_key),
     statusCode: numOrNull(r.status_code),
-    errorCode: strOrNull(r.error_code),
-    errorMessage: strOrNull(r.error_message),
-    payload: strOrNull(r.payload),
+    errorCode: textOrNull(r.error_code),
+    errorMessage: textOrNull(r.error_message),
+    payload: textOrNull(r.payload),
   }
 }
 
@@ -105,10 +111,10 @@ export function rowToEvent(r: Row): StoredEvent {
     messageId: String(r.message_id),
     receivedAt: num(r.received_at),
     size: num(r.size),
-    userKey: strOrNull(r.user_key),
+    userKey: textOrNull(r.user_key),
     body: String(r.body),
     revision: num(r.revision ?? 0),
-    destinationId: strOrNull(r.destination_id),
+    destinationId: textOrNull(r.destination_id),
   }
 }
 
@@ -133,13 +139,13 @@ export function rowToAttempt(r: Row): Attempt {
     at: num(r.at),
     destinationId: String(r.destination_id),
     endpoint: String(r.endpoint),
-    requestBody: strOrNull(r.request_body),
+    requestBody: textOrNull(r.request_body),
     responseStatus: numOrNull(r.response_status),
-    responseBody: strOrNull(r.response_body),
+    responseBody: textOrNull(r.response_body),
     durationMs: num(r.duration_ms),
     jobCount: num(r.job_count),
-    eventIds: decodeEventIds(String(r.event_ids ?? '')),
-    error: strOrNull(r.error),
+    eventIds: decodeEventIds(textOrNull(r.event_ids) ?? ''),
+    error: textOrNull(r.error),
   }
 }
 
@@ -174,7 +180,7 @@ export function rowToParked(r: Row): ParkedItem & { destinationId: string } {
     ordinal: num(r.ordinal),
     position: num(r.position),
     messageId: String(r.message_id),
-    mappingId: strOrNull(r.mapping_id),
+    mappingId: textOrNull(r.mapping_id),
     action: String(r.action),
     lane: String(r.lane),
     keys: parseKeys(r.ordering_keys),
@@ -184,9 +190,9 @@ export function rowToParked(r: Row): ParkedItem & { destinationId: string } {
     runAt: num(r.run_at),
     held: Boolean(r.held),
     waitingForUser: Boolean(r.waiting_for_user),
-    lastError: strOrNull(r.last_error),
+    lastError: textOrNull(r.last_error),
     statusCode: numOrNull(r.status_code),
-    errorCode: strOrNull(r.error_code),
+    errorCode: textOrNull(r.error_code),
   }
 }
 
@@ -307,14 +313,14 @@ export function rowToDeadLetter(r: Row): DeadLetter {
     eventId: num(r.event_id),
     ordinal: num(r.ordinal),
     messageId: String(r.message_id),
-    mappingId: strOrNull(r.mapping_id),
+    mappingId: textOrNull(r.mapping_id),
     action: String(r.action),
     lane: String(r.lane),
     keys: parseKeys(r.ordering_keys),
     payload: String(r.payload),
     attempts: num(r.attempts),
     firstEnqueuedAt: num(r.first_enqueued_at),
-    lastError: strOrNull(r.last_error),
+    lastError: textOrNull(r.last_error),
     reason: String(r.reason),
     code: String(r.code),
     statusCode: numOrNull(r.status_code),
@@ -356,7 +362,7 @@ export function rowToOutcomeCount(r: Row): OutcomeCount {
   return {
     bucketStart: Number(r.bucket_start),
     destinationId: String(r.destination_id),
-    mappingId: r.mapping_id === null ? null : String(r.mapping_id),
+    mappingId: textOrNull(r.mapping_id),
     action: String(r.action),
     outcome: r.outcome as OutcomeKind,
     count: Number(r.count),

@@ -14,7 +14,7 @@ import { routingPort } from '../../src/cli/serve/routing-port.js'
 import { eventJson, eventUserKey, normalizeEvent, type SegmentEvent } from '../../src/engine/event/index.js'
 import type { MappingConfig } from '../../src/iterable/mappings.js'
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
-import { openStore, type Destination, type Store } from '../../src/store/index.js'
+import { openStore, type Destination, type Store, type StoreLimits } from '../../src/store/index.js'
 
 export interface Harness {
   dir: string
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   requestTimeoutMs?: number
   start?: boolean
   dir?: string
+  /** The store's limits (e.g. whole bodies in the attempts log). */
+  storeLimits?: Partial<StoreLimits>
 }
 
 export const FAST: Partial<DeliveryOptions> = {
@@ -66,7 +68,11 @@ export async function waitFor(
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'ia-delivery-'))
-  const store = await openStore({ kind: 'sqlite', dir })
+  const store = await openStore({
+    kind: 'sqlite',
+    dir,
+    ...(options.storeLimits ? { limits: options.storeLimits } : {}),
+  })
   const sandbox = await startSandbox({ port: 0, rateLimits: false, ...options.sandbox })
   const { destination, sourceId } = await seedStore(store, {
     apiKey: options.apiKey === false ? null : (options.apiKey ?? sandbox.apiKey),

@@ -38,7 +38,9 @@ describe('delivery pipeline', () => {
   })
 
   it('sends at most 1000 items per bulk request', async () => {
-    harness = await createHarness({ start: false })
+    // A long linger: a body waits until it is full (1000) or the log is read to its end, so the
+    // count is the size cut alone, not how fast the pages of the log were read and routed.
+    harness = await createHarness({ start: false, delivery: { lingerMs: 10_000 } })
     const events = []
     for (let i = 0; i < 2500; i++) events.push(track(`user-${i % 50}`, 'Viewed', { i }))
     // users must exist for trackBulk in a hybrid project? No: userId events create users.

@@ -27,6 +27,8 @@ function clean(v: unknown): unknown {
 const get = (payload: unknown, path: string) => lookup(payload, splitPath(path))
 
 function text(v: unknown): string {
+  // JavaScript's String() of any value is what the reference's templates do.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() of an object, on purpose
   return v === undefined || v === null ? '' : String(v)
 }
 

@@ -209,7 +209,9 @@ export function startLoad(url: string, options: LoadOptions): RunningLoad {
         state.acknowledgedAt.push(Date.now())
       }
     } catch (error) {
-      state.networkErrors.push(String((error as { code?: unknown }).code ?? (error as Error).message))
+      // A network error's code (ECONNRESET …) when it has one, else its message.
+      const code = (error as { code?: unknown }).code
+      state.networkErrors.push(typeof code === 'string' ? code : (error as Error).message)
     }
   }
   const lanes = Array.from({ length: connections }, async () => {

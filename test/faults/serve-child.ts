@@ -41,7 +41,7 @@ export async function startServeChild(options: ServeChildOptions): Promise<Serve
   const child = spawn('bash', ['-c', limit + command], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)
       if (match !== null) resolve(Number(match[1]))

@@ -2,7 +2,7 @@
 // configuration. Expected = the reference's request after applying ONLY the documented deviations;
 // any other difference fails.
 import { describe, expect, it } from 'vitest'
-import { previewEvent } from '../../src/iterable/preview/preview-event.js'
+import { previewEvent } from '../../src/preview/preview-event.js'
 import { USER_AGENT } from '../../src/version.js'
 import { readSharedNdjson } from '../helpers/shared.js'
 

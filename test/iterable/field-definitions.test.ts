@@ -258,14 +258,14 @@ describe.each(Object.keys(EXPECTED))('%s fields (reference §3)', (key) => {
 describe('field details stated in §3 beside the tables', () => {
   it('batch_size is hidden; D11: bounded 1..1000 (the reference has no bounds)', () => {
     for (const key of ['updateUser', 'trackEvent'] as const) {
-      const batchSize = actions[key].fields.batch_size as FieldDefinition
+      const batchSize = actions[key].fields.batch_size
       expect(batchSize.unsafe_hidden).toBe(true)
       expect([batchSize.minimum, batchSize.maximum]).toEqual([1, 1000])
     }
   })
 
   it('updateOnly depends on enable_batching = true and accepts only a literal in the UI', () => {
-    const updateOnly = actions.updateUser.fields.updateOnly as FieldDefinition
+    const updateOnly = actions.updateUser.fields.updateOnly
     expect(updateOnly.depends_on).toEqual({
       match: 'all',
       conditions: [{ fieldKey: 'enable_batching', operator: 'is', value: true }],
@@ -274,8 +274,8 @@ describe('field details stated in §3 beside the tables', () => {
   })
 
   it('user (cart, purchase): no extra keys; nested properties in the reference order', () => {
-    const cartUser = actions.updateCart.fields.user as FieldDefinition
-    const purchaseUser = actions.trackPurchase.fields.user as FieldDefinition
+    const cartUser = actions.updateCart.fields.user
+    const purchaseUser = actions.trackPurchase.fields.user
     expect(cartUser.additionalProperties).toBe(false)
     expect(purchaseUser.additionalProperties).toBe(false)
     expect(Object.keys(cartUser.properties ?? {})).toEqual([
@@ -300,7 +300,7 @@ describe('field details stated in §3 beside the tables', () => {
 
   it('items (§3.5): extra keys kept; nested keys, labels, types and required flags', () => {
     for (const key of ['updateCart', 'trackPurchase'] as const) {
-      const items = actions[key].fields.items as FieldDefinition
+      const items = actions[key].fields.items
       expect(items.additionalProperties).toBe(true)
       const nested = Object.entries(items.properties ?? {}).map(([name, f]) => [
         name,

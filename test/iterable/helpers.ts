@@ -1,12 +1,16 @@
 // Test helpers: the reference's createTestEvent defaults (§0.8) with fixed messageId/timestamp
-// (§5 "Full body (observed)" conventions), and one-call planning of a mapping.
+// (§5 "Full body (observed)" conventions), and one-call planning of a mapping through routing's
+// evaluateMapping (the path every caller uses).
 import { actions } from '../../src/iterable/actions/index.js'
 import type { ActionKey, PlannedDelivery } from '../../src/iterable/actions/types.js'
 import { buildBulkRequests } from '../../src/iterable/bulk.js'
 import { compileMappingConfig } from '../../src/iterable/mappings.js'
-import { planEvent, type PlanResult } from '../../src/iterable/plan.js'
 import { defaultMapping } from '../../src/iterable/presets.js'
 import { validateSettings } from '../../src/iterable/settings.js'
+import { evaluateMapping, type RoutingError } from '../../src/routing/index.js'
+
+/** A matched mapping's deliveries, or why it has none. */
+export type PlanResult = { ok: true; deliveries: PlannedDelivery[] } | { ok: false; error: RoutingError }
 
 export const TIMESTAMP = '2024-01-02T03:04:05.678Z'
 export const CREATED_AT = 1704164645
@@ -60,9 +64,14 @@ export function run(
   options: RunOptions = {},
 ): PlanResult {
   const settings = validateSettings(options.settings ?? { apiKey: 'test-key' })
-  return planEvent(compile(action, mapping, options), event, settings, {
+  // Forced: these tests are about the mapping and the action, whatever the trigger says.
+  const evaluation = evaluateMapping(compile(action, mapping, options), event, settings, {
     batching: options.batching ?? false,
+    force: true,
   })
+  return evaluation.error === null
+    ? { ok: true, deliveries: evaluation.deliveries }
+    : { ok: false, error: { message: evaluation.error.message, code: evaluation.error.code } }
 }
 
 /** The deliveries, or a failing assertion with the error. */

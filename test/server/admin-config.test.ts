@@ -673,7 +673,7 @@ describe('one admin error shape', () => {
     })
     expect(response.statusCode).toBe(bad.status)
     expect(response.headers['content-type']).toMatch(/^application\/json/)
-    const body = response.json() as Record<string, unknown>
+    const body = response.json<Record<string, unknown>>()
     expect(Object.keys(body)).toEqual(['error'])
     const error = body.error as Record<string, unknown>
     expect(Object.keys(error).every((key) => ['code', 'message', 'path', 'details'].includes(key))).toBe(true)

@@ -307,7 +307,7 @@ describe('ingest: malformed requests', () => {
     })
     expect(response.statusCode).toBe(bad.status)
     expect(response.headers['content-type']).toMatch(/^application\/json/)
-    const body = response.json() as { success: boolean; code: string; error: string }
+    const body = response.json<{ success: boolean; code: string; error: string }>()
     expect(body.success).toBe(false)
     expect(body.code).toBe(bad.code)
     for (const pattern of bad.message) expect(body.error).toMatch(pattern)
@@ -326,7 +326,7 @@ describe('ingest: malformed requests', () => {
       payload: json({ batch: [{ type: 'track', userId: 'u1', messageId: 'm-1' }, 'nope'] }),
     })
     expect(response.statusCode).toBe(400)
-    const body = response.json() as { rejected: { index: number; messageId: string | null; error: string }[] }
+    const body = response.json<{ rejected: { index: number; messageId: string | null; error: string }[] }>()
     expect(body.rejected.map((r) => [r.index, r.messageId])).toEqual([
       [0, 'm-1'],
       [1, null],

@@ -39,7 +39,7 @@ async function post(url: string, payload: string | Buffer, headers: Record<strin
   const response = await fixture.app.inject({ method: 'POST', url, headers, payload })
   return {
     status: response.statusCode,
-    body: response.json() as Record<string, unknown>,
+    body: response.json<Record<string, unknown>>(),
     size: response.body.length,
   }
 }

@@ -283,10 +283,10 @@ describe('ingest: batches with invalid events', () => {
       payload: { batch },
     })
     expect(response.statusCode).toBe(200)
-    const body = response.json() as {
+    const body = response.json<{
       success: boolean
       rejected: { index: number; messageId: string | null; error: string }[]
-    }
+    }>()
     expect(body.success).toBe(true)
     expect(body.rejected.map(({ index, messageId }) => ({ index, messageId }))).toEqual([
       { index: 1, messageId: 'no-event' },
@@ -408,7 +408,7 @@ describe('ingest: acknowledgement after commit', () => {
       payload: { batch: [{ ...bodies.track, type: 'track' }] },
     })
     expect(response.statusCode).toBe(503)
-    const body = response.json() as { success: boolean; code: string; error: string }
+    const body = response.json<{ success: boolean; code: string; error: string }>()
     expect(body).toMatchObject({ success: false, code: 'unavailable' })
     expect(body.error).toMatch(/retry later/)
     expect(response.body).not.toContain('SQLITE')

@@ -27,7 +27,8 @@ function sameValue(a: unknown, b: unknown, path = '$'): string | null {
   if (Array.isArray(a) !== Array.isArray(b)) return `${path}: array vs object`
   const keysA = Object.keys(a)
   const keysB = Object.keys(b)
-  if (keysA.join('\u0000') !== keysB.join('\u0000')) return `${path}: keys ${keysA} ≠ ${keysB}`
+  if (keysA.join('\u0000') !== keysB.join('\u0000'))
+    return `${path}: keys ${keysA.join(',')} ≠ ${keysB.join(',')}`
   for (const key of keysA) {
     const difference = sameValue(
       (a as Record<string, unknown>)[key],

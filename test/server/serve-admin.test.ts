@@ -363,10 +363,10 @@ describe('serve with the sandbox', () => {
     const query = `reason=window&code=${encodeURIComponent(letter.code)}&destination=${letter.destinationId}&from=${new Date(letter.deadAt - 1000).toISOString()}`
     const list = await app.inject({ url: `/api/admin/dead-letters?${query}`, headers: ADMIN })
     expect(list.statusCode).toBe(200)
-    const page = list.json() as { items: { id: number; messageId: string; reason: string }[] }
+    const page = list.json<{ items: { id: number; messageId: string; reason: string }[] }>()
     expect(page.items.map((d) => d.messageId)).toEqual(['dead-soon'])
     const none = await app.inject({ url: '/api/admin/dead-letters?reason=nothing-like-this', headers: ADMIN })
-    expect((none.json() as { items: unknown[] }).items).toHaveLength(0)
+    expect(none.json<{ items: unknown[] }>().items).toHaveLength(0)
     const bad = await app.inject({
       method: 'POST',
       url: '/api/admin/dead-letters/replay',
@@ -386,10 +386,10 @@ describe('serve with the sandbox', () => {
     await waitFor(() => (sandbox!.state.project().findByUserId('adm')?.events.length ?? 0) === 1)
 
     const exported = await app.inject({ url: '/api/admin/config', headers: ADMIN })
-    const config = exported.json() as {
+    const config = exported.json<{
       destinations: { name: string; settings: Record<string, string>; mappings: unknown[] }[]
       sources: { writeKey: string }[]
-    }
+    }>()
     expect(config.destinations[0].settings.apiKey).toBe('${ITERABLE_API_KEY}')
     expect(config.destinations[0].mappings).toHaveLength(4)
     expect(config.sources.map((s) => s.writeKey)).toContain('wk-admin-test')

@@ -8,7 +8,7 @@ import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { defaultConfig } from '../../src/config/index.js'
-import { previewEvent } from '../../src/iterable/index.js'
+import { previewEvent } from '../../src/preview/index.js'
 
 let service: RunningService | undefined
 let dir: string | undefined

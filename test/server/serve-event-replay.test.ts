@@ -113,7 +113,7 @@ describe('events replay', () => {
           headers: { authorization: `Bearer ${TOKEN}` },
           payload: body,
         })
-      ).json() as { events: number; next: unknown; error?: { code: string } }
+      ).json<{ events: number; next: unknown; error?: { code: string } }>()
     const range = { from, to: Date.now() }
     const page1 = await api({ ...range, limit: 2 })
     expect(page1).toMatchObject({ events: 2 })

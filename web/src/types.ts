@@ -144,6 +144,8 @@ export interface TestResult {
   mapping: string
   action: string
   matched: boolean
+  /** The trigger failed on this event (it is then not matched). */
+  triggerError: { code: string; message: string } | null
   payload: unknown
   validation: { ok: boolean; message?: string }
   requests: ShownRequest[]

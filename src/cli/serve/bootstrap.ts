@@ -2,8 +2,7 @@
 // write key, the default destination with its four automatic presets, and the sandbox's API key.
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
-import { DEFAULT_DESTINATION_NAME, defaultMappings, loadConfig } from '../../config/index.js'
-import { applyConfig } from '../../delivery/index.js'
+import { applyConfig, DEFAULT_DESTINATION_NAME, defaultMappings, loadConfig } from '../../config/index.js'
 import type { Destination, Store } from '../../store/index.js'
 import type { ServeOptions } from './options.js'
 

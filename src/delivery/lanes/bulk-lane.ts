@@ -3,7 +3,7 @@
 // arrived meanwhile join): ready items of the first item's batch key, in order, and behind each the
 // same user's next items for this lane (they may share a body, in order), up to the mapping's batch
 // size and Iterable's 4 MB. Each item is settled by its own outcome in the answer.
-import { BulkBodyBuilder, MAX_BULK_BYTES } from '../../iterable/bulk.js'
+import { BulkBodyBuilder, bulkBody, MAX_BULK_BYTES } from '../../iterable/bulk-body.js'
 import {
   bulkOutcomes,
   screenedMismatchOutcome,
@@ -117,12 +117,15 @@ export class BulkLane extends Lane {
     const { host } = this
     const runtime = host.runtime()
     const target = bulkTarget(batch[0])
-    const kind = target.listKey as BulkKind
+    const kind: BulkKind = target.listKey
     const items = this.#screen(kind, batch)
     if (items.length === 0) return
-    const builder = new BulkBodyBuilder(target.envelope, target.listKey, { maxItems: items.length })
-    for (const item of items) builder.tryAdd(item.json)
-    const json = builder.finish()
+    // The screened items were cut by the builder in #build: a part of that body still fits.
+    const json = bulkBody(
+      target.envelope,
+      target.listKey,
+      items.map((item) => item.json),
+    )
     host.settle.sending(items)
     const response = await runtime.client.send({ method: 'POST', path: this.endpoint, body: json })
     this.noteResponse(this.endpoint, response)

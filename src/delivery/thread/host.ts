@@ -4,7 +4,7 @@
 // thread that dies is started again; its destinations come back through their leases (at once on
 // SQLite, where the restarted thread takes them over).
 import { Worker } from 'node:worker_threads'
-import type { Logger } from 'pino'
+import type { Level, Logger } from 'pino'
 import type { StoreOptions } from '../../store/index.js'
 import type { EngineContext, EngineHandle } from '../service.js'
 import type { EngineCall, FromThread, ObserverCall, ThreadData, ToThread } from './messages.js'
@@ -178,8 +178,11 @@ export class ThreadedEngine implements EngineHandle {
   }
 
   #observe(call: ObserverCall): void {
-    const hook = this.#context.observer[call[0]] as ((...args: unknown[]) => void) | undefined
-    hook?.call(this.#context.observer, ...call.slice(1))
+    const observer = this.#context.observer as Record<
+      ObserverCall[0],
+      ((...args: unknown[]) => void) | undefined
+    >
+    observer[call[0]]?.(...call.slice(1))
   }
 
   /** A thread's log line goes through the main logger, so its level, redaction and output apply. */
@@ -192,10 +195,9 @@ export class ThreadedEngine implements EngineHandle {
       hostname: _host,
       ...fields
     } = JSON.parse(line) as Record<string, unknown>
-    const label = this.#logger.levels.labels[level as number] as keyof Logger | undefined
+    const label = this.#logger.levels.labels[level as number] as Level | undefined
     if (label === undefined) return
-    const log = this.#logger[label] as (fields: object, msg?: string) => void
-    log.call(this.#logger, { ...fields, thread: 'delivery' }, typeof msg === 'string' ? msg : undefined)
+    this.#logger[label]({ ...fields, thread: 'delivery' }, typeof msg === 'string' ? msg : undefined)
   }
 
   /** A request the thread answers; without a running thread there is nothing to tell it. */

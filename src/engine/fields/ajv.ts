@@ -8,7 +8,7 @@ import formatsModule from 'ajv-formats'
 import type { FormatsPlugin } from 'ajv-formats'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { isDateLike } from './date-like.js'
-import type { JsonSchema } from './schema.js'
+import type { JsonSchema } from './json-schema.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ??

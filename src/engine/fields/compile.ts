@@ -10,7 +10,7 @@ import type { FieldError } from './messages.js'
 import { compilePayloadCleaner } from './remove-empty.js'
 import type { PayloadCleaner } from './remove-empty.js'
 import { fieldsToJsonSchema } from './schema.js'
-import type { JsonSchema } from './schema.js'
+import type { JsonSchema } from './json-schema.js'
 import type { FieldDefinitions, PayloadOf } from './types.js'
 
 /**

@@ -2,7 +2,7 @@
 // The `if` parts use only `required`, `const` and `not`: no `type`, so AJV's coercion never runs
 // (and never writes) while a condition is being tested.
 
-import type { JsonSchema } from './schema.js'
+import type { JsonSchema } from './json-schema.js'
 import type { ConditionalRequired } from './types.js'
 
 type Condition = ConditionalRequired['conditions'][number]

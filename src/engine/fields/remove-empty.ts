@@ -4,13 +4,14 @@
 // whose schema node has `properties` or `items` comes out as a fresh object/array; values under
 // schema-less nodes (an object field without properties) stay shared: AJV never writes into them.
 
-import type { JsonSchema, JsonType } from './schema.js'
+import type { JsonSchema, JsonType } from './json-schema.js'
 
 const REMOVED: unique symbol = Symbol('removed')
-type Cleaned = unknown
-
-/** Cleans one value; returns REMOVED when the value must be dropped. `atRoot`: single-mode root property. */
-type Cleaner = (value: unknown, atRoot: boolean) => Cleaned | typeof REMOVED
+/**
+ * Cleans one value: returns the cleaned value, or REMOVED when the value must be dropped. `atRoot`:
+ * single-mode root property.
+ */
+type Cleaner = (value: unknown, atRoot: boolean) => unknown
 /** Copies the structure AJV may write into, without removing anything. */
 type Copier = (value: unknown) => unknown
 

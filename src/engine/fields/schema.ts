@@ -2,33 +2,8 @@
 // AJV validation/coercion and the error sentences (titles come from field labels).
 
 import { conditionalRule } from './conditions.js'
+import type { JsonSchema, JsonType } from './json-schema.js'
 import type { ConditionalRequired, FieldDefinition, FieldDefinitions, FieldType } from './types.js'
-
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null'
-
-/** The subset of JSON Schema this module generates. */
-export interface JsonSchema {
-  title?: string
-  description?: string
-  type?: JsonType | JsonType[]
-  format?: string
-  default?: unknown
-  enum?: unknown[]
-  const?: unknown
-  items?: JsonSchema
-  properties?: Record<string, JsonSchema>
-  additionalProperties?: boolean
-  required?: string[]
-  minLength?: number
-  maxLength?: number
-  minimum?: number
-  maximum?: number
-  allOf?: JsonSchema[]
-  anyOf?: JsonSchema[]
-  not?: JsonSchema
-  if?: JsonSchema
-  then?: JsonSchema
-}
 
 const JSON_TYPE: Record<FieldType, JsonType | JsonType[]> = {
   string: 'string',

@@ -2,8 +2,9 @@
 
 export type PlainObject = Record<string, unknown>
 
+// Always called as objectToString.call(value): the tag of any value, whatever its own toString.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(value)
 const objectToString = Object.prototype.toString
-const hasOwnProperty = Object.prototype.hasOwnProperty
 
 /** The lower-cased JS type tag the reference prints in messages: `object`, `array`, `null`, `date`, … */
 export function realTypeOf(value: unknown): string {
@@ -16,7 +17,7 @@ export function isPlainObject(value: unknown): value is PlainObject {
 }
 
 export function hasOwn(value: unknown, key: string): boolean {
-  return hasOwnProperty.call(value, key)
+  return Object.hasOwn(value as object, key)
 }
 
 /** Sets an own data property; `__proto__` from data becomes a key instead of changing the prototype. */
@@ -83,6 +84,8 @@ export function toJsString(value: unknown): string {
   }
   if (isPlainObject(value)) return '[object Object]'
   try {
+    // JavaScript's own conversion of the other objects (a Date's text …) is the behaviour wanted here.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() of an object, on purpose
     return String(value)
   } catch {
     return '[object Object]'

@@ -115,7 +115,7 @@ function formatTerm(node: unknown): string {
     return `!(${isGroup(child) ? formatGroupBody(child) : formatTerm(child)})`
   }
   if (isGroup(n)) return `(${formatGroupBody(n)})`
-  return formatCondition(n as Parameters<typeof formatCondition>[0])
+  return formatCondition(n)
 }
 
 /**

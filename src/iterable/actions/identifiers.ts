@@ -25,10 +25,3 @@ export function checkIdentifiers(
   if (projectType === 'userId' && !userId) return NO_USER_ID
   return undefined
 }
-
-/** userId, else email: the key under which a user's deliveries are ordered. */
-export function userKeyOf(email: unknown, userId: unknown): string | undefined {
-  if (typeof userId === 'string' && userId !== '') return 'userId:' + userId
-  if (typeof email === 'string' && email !== '') return 'email:' + email.toLowerCase()
-  return undefined
-}

@@ -13,7 +13,7 @@ import {
 } from '../shared-fields.js'
 import { toUnixSeconds } from '../transforms/created-at.js'
 import { convertDatesInObject } from '../transforms/dates.js'
-import { checkIdentifiers, userKeyOf } from './identifiers.js'
+import { checkIdentifiers } from './identifiers.js'
 import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const trackEventFields = defineFields({
@@ -53,8 +53,6 @@ function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | Pl
   event.dataFields = dataFields ? convertDatesInObject(dataFields) : {}
   event.createdAt = toUnixSeconds(payload.createdAt, context.receivedAtMs)
   const delivery: PlannedDelivery = { action: 'trackEvent', endpoint: ENDPOINTS.trackEvent, item: event }
-  const userKey = userKeyOf(email, userId)
-  if (userKey !== undefined) delivery.userKey = userKey
   if (context.batching) {
     delivery.bulkEndpoint = ENDPOINTS.bulkTrackEvent
     delivery.bulkListKey = 'events'

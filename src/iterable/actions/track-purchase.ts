@@ -12,7 +12,7 @@ import { toUnixSeconds } from '../transforms/created-at.js'
 import { convertDatesInObject } from '../transforms/dates.js'
 import { transformItems } from '../transforms/items.js'
 import { buildCommerceUser, PURCHASE_USER_FIELD } from './commerce-user.js'
-import { checkIdentifiers, userKeyOf } from './identifiers.js'
+import { checkIdentifiers } from './identifiers.js'
 import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const trackPurchaseFields = defineFields({
@@ -59,8 +59,6 @@ function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | Pl
   body.createdAt = toUnixSeconds(payload.createdAt, context.receivedAtMs)
   body.dataFields = eventDataFields(payload.dataFields as JsonObject | undefined)
   const delivery: PlannedDelivery = { action: 'trackPurchase', endpoint: ENDPOINTS.trackPurchase, item: body }
-  const userKey = userKeyOf(user.email, user.userId)
-  if (userKey !== undefined) delivery.userKey = userKey
   return [delivery]
 }
 

@@ -45,8 +45,6 @@ export interface PlannedDelivery {
   bulkEnvelope?: JsonObject
   /** Key of the item list in the bulk body (`users` or `events`). */
   bulkListKey?: 'users' | 'events'
-  /** userId, else email: orders a user's identify before that user's later events. */
-  userKey?: string
   item: JsonObject
   followUps?: FollowUpRequest[]
 }

@@ -4,7 +4,7 @@ import { ENDPOINTS } from '../regions.js'
 import { ITEMS_FIELD } from '../shared-fields.js'
 import { transformItems } from '../transforms/items.js'
 import { buildCommerceUser, CART_USER_FIELD } from './commerce-user.js'
-import { checkIdentifiers, userKeyOf } from './identifiers.js'
+import { checkIdentifiers } from './identifiers.js'
 import type { ActionDefinition, JsonObject, PlanContext, PlannedDelivery, PlanRejection } from './types.js'
 
 export const updateCartFields = defineFields({
@@ -21,8 +21,6 @@ function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | Pl
     items: transformItems(payload.items as JsonObject[]),
   }
   const delivery: PlannedDelivery = { action: 'updateCart', endpoint: ENDPOINTS.updateCart, item: body }
-  const userKey = userKeyOf(user.email, user.userId)
-  if (userKey !== undefined) delivery.userKey = userKey
   return [delivery]
 }
 

@@ -11,7 +11,7 @@ import {
   USER_PHONE_NUMBER_FIELD,
 } from '../shared-fields.js'
 import { userDataFields } from '../transforms/phone.js'
-import { checkIdentifiers, userKeyOf } from './identifiers.js'
+import { checkIdentifiers } from './identifiers.js'
 import type {
   ActionDefinition,
   FollowUpRequest,
@@ -93,8 +93,6 @@ function plan(payload: JsonObject, context: PlanContext): PlannedDelivery[] | Pl
     }
   }
   const delivery: PlannedDelivery = { action: 'updateUser', endpoint: ENDPOINTS.updateUser, item: user }
-  const userKey = userKeyOf(email, userId)
-  if (userKey !== undefined) delivery.userKey = userKey
   if (context.batching) {
     // D12: updateOnly is per event, so it is part of the batch key; single mode ignores it.
     const updateOnly = payload.updateOnly === true

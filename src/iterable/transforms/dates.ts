@@ -142,5 +142,5 @@ export function convertDatesInObject(input: Readonly<Record<string, unknown>>): 
       Object.defineProperty(out, key, { value: after, enumerable: true, writable: true, configurable: true })
     else out[key] = after
   }
-  return out ?? (input as Record<string, unknown>)
+  return out ?? input
 }

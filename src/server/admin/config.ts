@@ -1,7 +1,7 @@
 // The whole configuration in the config file's schema: export (API keys as ${ITERABLE_API_KEY}) and
 // apply (what `iterable-actions apply` sends).
 import { ConfigError, parseConfig } from '../../config/index.js'
-import { applyConfig, exportConfig } from '../../delivery/config-sync.js'
+import { applyConfig, exportConfig } from '../../config/sync.js'
 import type { Resource } from './context.js'
 import { AdminApiError } from './errors.js'
 

@@ -23,8 +23,21 @@ export function parseTime(
   code = 'validation_failed',
 ): number | undefined {
   if (value === undefined || value === '') return undefined
-  const text = String(value)
-  const ms = typeof value === 'number' ? value : /^\d+$/.test(text) ? Number(text) : Date.parse(text)
+  // A number or a text; anything else (an object in a JSON body …) is shown as JSON in the message.
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? String(value)
+        : (JSON.stringify(value) ?? '')
+  const ms =
+    typeof value === 'number'
+      ? value
+      : typeof value !== 'string'
+        ? NaN
+        : /^\d+$/.test(text)
+          ? Number(text)
+          : Date.parse(text)
   if (!Number.isFinite(ms)) {
     throw new AdminApiError(
       400,

@@ -66,7 +66,7 @@ function readTestConnectionBody(raw: unknown): Static<typeof TestConnection> {
       throw new AdminApiError(400, 'validation_failed', `"${key}" must be a non-empty string.`, `body.${key}`)
     }
   }
-  return body as Static<typeof TestConnection>
+  return body
 }
 
 async function setEnabled(

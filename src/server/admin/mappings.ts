@@ -3,6 +3,7 @@
 // router reloaded so the change takes effect for the next event.
 import { Type, type Static } from '@sinclair/typebox'
 import { presetMapping } from '../../config/defaults.js'
+import { routingMapping } from '../../config/routing-config.js'
 import { actions, isActionKey } from '../../iterable/actions/index.js'
 import { MAX_MAPPINGS } from '../../iterable/mappings.js'
 import { defaultMapping, findPreset, PRESETS } from '../../iterable/presets.js'
@@ -93,21 +94,10 @@ function mappingView(
   }
 }
 
-function draftOf(mapping: Mapping): MappingDraft {
-  return {
-    name: mapping.name,
-    enabled: mapping.enabled,
-    trigger: mapping.trigger,
-    action: mapping.action,
-    fields: mapping.fields,
-    batching: mapping.batching as MappingDraft['batching'],
-  }
-}
-
 /** The warnings of a stored mapping; a mapping that no longer compiles reports why. */
 function warningsOf(mapping: Mapping): string[] {
   try {
-    return [...validateMappingDraft(draftOf(mapping)).warnings]
+    return [...validateMappingDraft(routingMapping(mapping)).warnings]
   } catch (error) {
     return [`This mapping does not compile and is not routed: ${(error as Error).message}`]
   }
@@ -202,7 +192,7 @@ async function setEnabled(
   enabled: boolean,
 ): Promise<Record<string, unknown>> {
   const mapping = await requireMapping(context.store, id)
-  if (enabled) validateMappingDraft({ ...draftOf(mapping), enabled })
+  if (enabled) validateMappingDraft({ ...routingMapping(mapping), enabled })
   const updated = (await context.store.updateMapping(id, { enabled })) as Mapping
   await context.delivery.reload()
   return mappingView(updated, undefined, warningsOf(updated))
@@ -305,7 +295,7 @@ export const mappingsResource: Resource = (app, context) => {
         'batching',
         'position',
       ])
-      const compiled = validateMappingDraft({ ...draftOf(current), ...patch } as MappingDraft)
+      const compiled = validateMappingDraft({ ...routingMapping(current), ...patch })
       const updated = (await store.updateMapping(current.id, patch)) as Mapping
       await delivery.reload()
       return mappingView(updated, undefined, compiled.warnings)

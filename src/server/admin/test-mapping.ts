@@ -2,12 +2,11 @@
 // destination → whether the trigger matches, the mapped payload, its validation and the requests
 // that would be sent; with `send: true` they are sent and Iterable's answers returned (never the key).
 import { Type, type Static } from '@sinclair/typebox'
+import { routingDestination } from '../../config/routing-config.js'
 import { normalizeEvent, validateEvent } from '../../engine/event/index.js'
 import type { IterableClient } from '../../iterable/client/index.js'
 import type { CompiledMapping } from '../../iterable/mappings.js'
-import { planEvent } from '../../iterable/plan.js'
-import { PREVIEW_HEADERS } from '../../iterable/preview/render.js'
-import type { IterableSettings } from '../../iterable/settings.js'
+import { evaluateMapping, Routing, type MappingEvaluation } from '../../routing/index.js'
 import type { Destination, Mapping, Store } from '../../store/types.js'
 import type { Resource } from './context.js'
 import {
@@ -19,6 +18,7 @@ import {
 } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
 import { validateMappingDraft } from './mapping-validation.js'
+import { plannedRequests, type ShownRequest } from './planned.js'
 import { AnyObject } from './schemas.js'
 
 const Draft = Type.Object(
@@ -52,21 +52,6 @@ const TestMapping = Type.Object(
   { additionalProperties: false },
 )
 
-interface ShownRequest {
-  method: 'POST'
-  url: string
-  path: string
-  headers: Readonly<Record<string, string>>
-  body: unknown
-}
-
-interface Candidate {
-  mappingId: string | null
-  compiled: CompiledMapping
-  /** Explicitly chosen: evaluated even when the trigger does not match. */
-  chosen: boolean
-}
-
 async function pickDestination(
   store: Store,
   given: string | undefined,
@@ -84,63 +69,66 @@ async function pickDestination(
   )
 }
 
-function evaluate(
-  candidate: Candidate,
-  event: unknown,
-  settings: IterableSettings,
+/** What test mapping shows of one mapping's evaluation (the mapping always ran: `force`). */
+function resultView(
+  mappingId: string | null,
+  compiled: CompiledMapping,
+  evaluation: MappingEvaluation,
   base: string,
-  receivedAt: number,
 ) {
-  const { compiled } = candidate
-  let matched = false
-  try {
-    matched = compiled.trigger(event)
-  } catch {
-    matched = false
-  }
   const head = {
-    mappingId: candidate.mappingId,
+    mappingId,
     mapping: compiled.name,
     action: compiled.action.key,
-    matched,
+    matched: evaluation.matched,
+    triggerError: evaluation.triggerError,
   }
-  let payload: unknown
-  try {
-    payload = compiled.map(event) ?? {}
-  } catch (error) {
+  const { validation, error } = evaluation
+  if (validation === null) {
+    // The field mapping itself failed on this event.
+    const failure = error ?? { code: 'MAPPING_RUNTIME', message: 'The mapping produced no payload.' }
     return {
       ...head,
       payload: null,
-      validation: { ok: false, message: (error as Error).message },
+      validation: { ok: false, message: failure.message, code: failure.code },
       requests: [] as ShownRequest[],
     }
   }
-  const checked = compiled.fields.validate(payload, 'single')
-  const plan = planEvent(compiled, event, settings, { receivedAt, batching: false })
-  const requests: ShownRequest[] = []
-  if (plan.ok) {
-    for (const delivery of plan.deliveries) {
-      const parts = [
-        { path: delivery.endpoint, body: delivery.item as unknown },
-        ...(delivery.followUps ?? []),
-      ]
-      for (const part of parts) {
-        requests.push({
-          method: 'POST',
-          url: base + part.path,
-          path: part.path,
-          headers: PREVIEW_HEADERS,
-          body: part.body,
-        })
-      }
+  return {
+    ...head,
+    payload: evaluation.payload ?? {},
+    validation: !validation.ok
+      ? { ok: false, message: validation.message, errors: validation.errors }
+      : error !== null
+        ? { ok: false, message: error.message, code: error.code }
+        : { ok: true },
+    requests: plannedRequests(evaluation.deliveries, base),
+  }
+}
+
+/**
+ * Every enabled mapping of the destination that matches the event (or whose trigger fails on it),
+ * through the routing delivery uses. Mappings that do not compile are left out, as routing leaves
+ * them out (GET /mappings/:id says why).
+ */
+function evaluateDestination(
+  destination: Destination,
+  mappings: readonly Mapping[],
+  event: unknown,
+  receivedAt: number,
+  base: string,
+) {
+  const routing = Routing.compile({ destinations: [routingDestination(destination, mappings, true)] })
+  const results = []
+  for (const { runs } of routing.evaluate(event, { receivedAt, batching: false, force: true })) {
+    for (const { mappingId, mapping, evaluation } of runs) {
+      if (evaluation.matched) results.push(resultView(mappingId, mapping, evaluation, base))
+      // Reported, but nothing to send: delivery would not send it either.
+      else if (evaluation.triggerError !== null)
+        results.push({ ...resultView(mappingId, mapping, evaluation, base), requests: [] })
     }
   }
-  const validation = !checked.ok
-    ? { ok: false, message: checked.message, errors: checked.errors }
-    : plan.ok
-      ? { ok: true }
-      : { ok: false, message: plan.error.message, code: plan.error.code }
-  return { ...head, payload, validation, requests }
+  return results
 }
 
 /** Sends the requests in order; a failed one stops the rest (follow-ups only after success). */
@@ -204,39 +192,38 @@ export const testMappingResource: Resource = (app, { store, delivery }) => {
       const settings = checkSettings(destination.settings, 'destination.settings')
       const base = deliveryBaseUrl(delivery, settings.dataCenterLocation)
 
-      const candidates: Candidate[] = []
+      let chosen: { mappingId: string | null; compiled: CompiledMapping } | null = null
       if (body.mapping !== undefined) {
         const draft = { ...body.mapping, name: body.mapping.name ?? 'draft' }
-        candidates.push({
-          mappingId: body.mappingId ?? null,
-          compiled: validateMappingDraft(draft, 'body.mapping'),
-          chosen: true,
-        })
+        chosen = { mappingId: body.mappingId ?? null, compiled: validateMappingDraft(draft, 'body.mapping') }
       } else if (stored !== null) {
-        candidates.push({
+        chosen = {
           mappingId: stored.id,
-          compiled: validateMappingDraft({ ...stored, batching: stored.batching as never }, 'mapping'),
-          chosen: true,
-        })
-      } else {
-        for (const mapping of await store.listMappings(destination.id)) {
-          if (!mapping.enabled) continue
-          try {
-            const compiled = validateMappingDraft(
-              { ...mapping, batching: mapping.batching as never },
-              'mapping',
-            )
-            candidates.push({ mappingId: mapping.id, compiled, chosen: false })
-          } catch {
-            // Not routed either; GET /mappings/:id shows why.
-          }
+          compiled: validateMappingDraft({ ...stored, batching: stored.batching }, 'mapping'),
         }
       }
-
-      const results = candidates
-        .map((c) => ({ candidate: c, result: evaluate(c, event, settings, base, receivedAt) }))
-        .filter(({ candidate, result }) => candidate.chosen || result.matched)
-        .map(({ result }) => result)
+      // A chosen mapping is evaluated even when its trigger does not match.
+      const results =
+        chosen !== null
+          ? [
+              resultView(
+                chosen.mappingId,
+                chosen.compiled,
+                evaluateMapping(chosen.compiled, event, settings, {
+                  receivedAt,
+                  batching: false,
+                  force: true,
+                }),
+                base,
+              ),
+            ]
+          : evaluateDestination(
+              destination,
+              await store.listMappings(destination.id),
+              event,
+              receivedAt,
+              base,
+            )
 
       if (body.send !== true) return { event, destinationId: destination.id, sent: false, results }
 

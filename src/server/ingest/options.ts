@@ -30,17 +30,17 @@ export interface IngestLimits {
 
 export interface IngestOptions {
   /** Returns the source of an active write key, or null when the key is unknown or revoked. */
-  resolveWriteKey(key: string): Promise<ResolvedSource | null> | ResolvedSource | null
+  resolveWriteKey: (key: string) => Promise<ResolvedSource | null> | ResolvedSource | null
   /**
    * The sink. Resolves only once the events are durably committed: the route answers 200 only
    * after that. A rejection becomes a 503 (retryable) for the client.
    */
-  accept(
+  accept: (
     sourceId: string,
     events: NormalizedEvent[],
     receivedAt: Date,
     info: AcceptInfo,
-  ): Promise<AcceptResult | void>
+  ) => Promise<AcceptResult | void>
   limits?: Partial<IngestLimits>
   /** The time used for `receivedAt`; tests pass a fixed clock. */
   clock?: () => Date

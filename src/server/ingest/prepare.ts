@@ -68,10 +68,10 @@ function eventInput(
 
   const { writeKey: _writeKey, ...event } = raw
   if (addType) event.type = routeType
-  if (context) event.context = { ...defaults!.context, ...(raw.context as JsonObject | undefined) }
+  if (context) event.context = { ...defaults.context, ...(raw.context as JsonObject | undefined) }
   if (integrations)
-    event.integrations = { ...defaults!.integrations, ...(raw.integrations as JsonObject | undefined) }
-  if (sentAt) event.sentAt = defaults!.sentAt
+    event.integrations = { ...defaults.integrations, ...(raw.integrations as JsonObject | undefined) }
+  if (sentAt) event.sentAt = defaults.sentAt
   return event
 }
 

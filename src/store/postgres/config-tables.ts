@@ -3,7 +3,7 @@
 // are also kept as a hash for lookups.
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
-import { rowToDestination, rowToMapping, rowToRevision, rowToSource } from '../rows.js'
+import { rowToDestination, rowToMapping, rowToRevision, rowToSource, text } from '../rows.js'
 import { secretHint } from '../../util/secret-hint.js'
 import { hashWriteKey, patchSealedApiKey, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
@@ -128,7 +128,7 @@ export class ConfigTables {
   async getDestinationApiKey(id: string): Promise<string | null> {
     const [row] = await this.db.rows(Q.config.SELECT_DESTINATION, [id])
     if (!row || row.api_key_sealed === null) return null
-    return this.box.decrypt(String(row.api_key_sealed), `destination:${id}`)
+    return this.box.decrypt(text(row.api_key_sealed), `destination:${id}`)
   }
 
   /** With its mappings (cascade), its cursor and its parked items, in one statement. */

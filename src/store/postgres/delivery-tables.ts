@@ -9,6 +9,7 @@ import {
   outcomeParams,
   parkedParams,
   rowToParked,
+  textOrNull,
   type Row,
 } from '../rows.js'
 import type * as T from '../types.js'
@@ -227,7 +228,7 @@ export class DeliveryTables {
         behind: Math.max(0, last - cursor),
         oldestBehindAt: r.oldest_behind_at === null ? null : Number(r.oldest_behind_at),
         lanes: lanes.get(String(r.destination_id)) ?? [],
-        owner: r.owner === null ? null : String(r.owner),
+        owner: textOrNull(r.owner),
         leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
       }
     })

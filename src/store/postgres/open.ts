@@ -2,7 +2,7 @@
 // migrations, run under an advisory lock so that several nodes may start at once.
 import pg from 'pg'
 import { StoreError } from '../errors.js'
-import type { PostgresStoreOptions } from '../index.js'
+import type { PostgresStoreOptions } from '../options.js'
 import type { SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { PgConnection } from './connection.js'

@@ -1,7 +1,7 @@
 // Configuration tables: sources (sealed write keys), destinations (sealed API keys) and mappings.
 import { randomUUID } from 'node:crypto'
 import { StoreError } from '../errors.js'
-import { rowToDestination, rowToMapping, rowToRevision, rowToSource, type Row } from '../rows.js'
+import { rowToDestination, rowToMapping, rowToRevision, rowToSource, text, type Row } from '../rows.js'
 import { secretHint } from '../../util/secret-hint.js'
 import { hashWriteKey, patchSealedApiKey, type SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
@@ -144,7 +144,7 @@ export class ConfigTables {
   async getDestinationApiKey(id: string): Promise<string | null> {
     const row = this.#config.SELECT_DESTINATION.get(id) as Row | undefined
     if (!row || row.api_key_sealed === null) return null
-    return this.box.decrypt(String(row.api_key_sealed), `destination:${id}`)
+    return this.box.decrypt(text(row.api_key_sealed), `destination:${id}`)
   }
 
   /** With its mappings (cascade), its cursor and its parked items: nothing is left to send. */

@@ -8,6 +8,7 @@ import {
   outcomeParams,
   parkedParams,
   rowToParked,
+  textOrNull,
   type Row,
 } from '../rows.js'
 import type * as T from '../types.js'
@@ -115,7 +116,7 @@ export class DeliveryTables {
         behind: Math.max(0, head - cursor),
         oldestBehindAt: first === undefined ? null : Number(first.received_at),
         lanes: lanes.get(String(r.destination_id)) ?? [],
-        owner: r.owner === null ? null : String(r.owner),
+        owner: textOrNull(r.owner),
         leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
       }
     })

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import path from 'node:path'
 import { createPrivateFile } from '../../util/private-file.js'
 import { StoreError } from '../errors.js'
-import type { SqliteStoreOptions } from '../index.js'
+import type { SqliteStoreOptions, SqliteSynchronous } from '../options.js'
 import { loadOrCreateSecretKeyFile, parseSecretKey, SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
 import { AUTO_CHECKPOINT_PAGES } from './checkpointer.js'
@@ -14,8 +14,6 @@ import { MIGRATIONS } from './migrations/index.js'
 import { createSqliteStore } from './SqliteStore.js'
 
 export const DATABASE_FILE = 'store.db'
-
-export type SqliteSynchronous = 'NORMAL' | 'FULL'
 
 export interface SqliteOpenOptions {
   dir: string

@@ -9,11 +9,17 @@ export function TestResultView({ result }: { result: TestResult }) {
       <h3>
         {result.mapping} <code class="hint">{result.action}</code>
       </h3>
-      <p class={result.matched ? 'success' : 'warning'}>
-        {result.matched
-          ? 'The trigger matches this event.'
-          : 'The trigger does not match this event; it would not be sent.'}
-      </p>
+      {result.triggerError !== null ? (
+        <p class="error" role="alert">
+          {result.triggerError.message}; it would not be sent.
+        </p>
+      ) : (
+        <p class={result.matched ? 'success' : 'warning'}>
+          {result.matched
+            ? 'The trigger matches this event.'
+            : 'The trigger does not match this event; it would not be sent.'}
+        </p>
+      )}
       {!result.validation.ok ? (
         <p class="error" role="alert">
           The mapped payload is not valid: {result.validation.message}

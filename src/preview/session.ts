@@ -1,11 +1,13 @@
 // A preview run over NDJSON input: one output line per input line, in order (`--batch`: plus one
 // line per bulk request, written when its group is full and at the end). Pure: strings in, strings out.
-import type { LoadedConfig, LoadedDestination } from '../../config/load.js'
-import { normalizeEvent, validateEvent, type SegmentEvent } from '../../engine/event/index.js'
-import type { PlannedDelivery } from '../actions/types.js'
-import { buildBulkRequests } from '../bulk.js'
-import type { CompiledMapping } from '../mappings.js'
-import { enabledDestinations, previewResults, type BulkSink } from './preview-event.js'
+import type { LoadedConfig } from '../config/load.js'
+import { normalizeEvent, validateEvent, type SegmentEvent } from '../engine/event/index.js'
+import type { PlannedDelivery } from '../iterable/actions/types.js'
+import { buildBulkRequests } from '../iterable/bulk.js'
+import type { CompiledMapping } from '../iterable/mappings.js'
+import type { CompiledRoutingDestination, Routing } from '../routing/index.js'
+import { previewRouting } from './compiled-config.js'
+import { previewResults, type BulkSink } from './preview-event.js'
 import { LineWriter } from './line-writer.js'
 import { renderFollowUps, renderRequest } from './render.js'
 import type { PreviewBulkLine, PreviewInputError, PreviewLine, PreviewResult } from './types.js'
@@ -21,18 +23,17 @@ const BODY_SLOT = '\u0000bulk-body\u0000'
 const BODY_SLOT_JSON = JSON.stringify(BODY_SLOT)
 
 interface BulkGroup {
-  destination: LoadedDestination
+  destination: CompiledRoutingDestination
   mapping: CompiledMapping
   deliveries: PlannedDelivery[]
   messageIds: Array<string | undefined>
 }
 
 export class PreviewSession {
-  readonly #config: LoadedConfig
+  readonly #routing: Routing
   readonly #batch: boolean
   readonly #now: number
   readonly #named: boolean
-  readonly #destinations: readonly LoadedDestination[]
   readonly #writer = new LineWriter()
   readonly #groups = new Map<string, BulkGroup>()
   #pending: string[] = []
@@ -42,11 +43,10 @@ export class PreviewSession {
   readonly #sink: BulkSink
 
   constructor(config: LoadedConfig, options: SessionOptions = {}) {
-    this.#config = config
+    this.#routing = previewRouting(config)
     this.#batch = options.batch === true
     this.#now = options.now ?? Date.now()
-    this.#destinations = enabledDestinations(config)
-    this.#named = this.#destinations.length > 1
+    this.#named = this.#routing.destinations.length > 1
     this.#sink = (destination, mapping, delivery) => this.#addBulk(destination, mapping, delivery)
   }
 
@@ -84,11 +84,10 @@ export class PreviewSession {
     this.#currentMessageId = event.messageId
     this.#matchedBulk = false
     const results = previewResults(
-      this.#config,
+      this.#routing,
       event,
       { now: this.#now },
       this.#batch ? this.#sink : undefined,
-      this.#destinations,
     )
     const out: string[] = []
     // An event that only went into bulk requests is shown by their lines.
@@ -135,7 +134,11 @@ export class PreviewSession {
     return JSON.stringify(error)
   }
 
-  #addBulk(destination: LoadedDestination, mapping: CompiledMapping, delivery: PlannedDelivery): void {
+  #addBulk(
+    destination: CompiledRoutingDestination,
+    mapping: CompiledMapping,
+    delivery: PlannedDelivery,
+  ): void {
     this.#matchedBulk = true
     const key = `${destination.name}\u0000${mapping.name}\u0000${delivery.batchKey ?? ''}`
     let group = this.#groups.get(key)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LineWriter } from '../../src/iterable/preview/line-writer.js'
-import type { PreviewResult } from '../../src/iterable/preview/types.js'
+import { LineWriter } from '../../src/preview/line-writer.js'
+import type { PreviewResult } from '../../src/preview/types.js'
 
 const headers = { 'content-type': 'application/json', 'user-agent': 'ua "quoted"' }
 

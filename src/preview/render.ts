@@ -1,8 +1,8 @@
 // Turns planned deliveries into the requests a preview shows (no API key, ever).
-import { USER_AGENT } from '../../version.js'
-import type { FollowUpRequest, PlannedDelivery } from '../actions/types.js'
-import { baseUrl } from '../regions.js'
-import type { IterableSettings } from '../settings.js'
+import { USER_AGENT } from '../version.js'
+import type { FollowUpRequest, PlannedDelivery } from '../iterable/actions/types.js'
+import { baseUrl } from '../iterable/regions.js'
+import type { IterableSettings } from '../iterable/settings.js'
 import type { PreviewRequest } from './types.js'
 
 /** The headers of every request, as the client sends them, minus `Api-Key`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { defaultConfig, parseConfig } from '../../src/config/load.js'
-import { previewEvent } from '../../src/iterable/preview/preview-event.js'
-import { PreviewSession } from '../../src/iterable/preview/session.js'
-import { testEvent } from './helpers.js'
+import { previewEvent } from '../../src/preview/preview-event.js'
+import { PreviewSession } from '../../src/preview/session.js'
+import { testEvent } from '../iterable/helpers.js'
 
 const config = defaultConfig()
 const NOW = Date.parse('2025-06-01T00:00:00Z')

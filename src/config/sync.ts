@@ -1,7 +1,8 @@
 // Configuration as code against the store: apply a loaded configuration (sources, destinations with
 // their API keys, mappings) and export the store's configuration in the same schema. Secrets are
 // never exported: the API key becomes `${ITERABLE_API_KEY}`.
-import type { ConfigFile, LoadedConfig } from '../config/index.js'
+import type { LoadedConfig } from './load.js'
+import type { ConfigFile } from './schema.js'
 import type { Store } from '../store/types.js'
 
 export interface ApplySummary {
@@ -95,7 +96,7 @@ export async function exportConfig(store: Store): Promise<ConfigFile> {
       trigger: m.trigger,
       action: m.action as 'updateUser' | 'trackEvent' | 'updateCart' | 'trackPurchase',
       fields: m.fields,
-      ...(m.batching ? { batching: m.batching as { enabled?: boolean; size?: number } } : {}),
+      ...(m.batching ? { batching: m.batching } : {}),
     }))
     destinations.push({
       name: destination.name,

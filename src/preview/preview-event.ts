@@ -1,9 +1,8 @@
 // previewEvent: the requests the destination would send for one event, without any network.
-import type { LoadedConfig, LoadedDestination } from '../../config/load.js'
-import type { PlannedDelivery } from '../actions/types.js'
-import type { CompiledMapping } from '../mappings.js'
-import { planEvent, type PlanOptions } from '../plan.js'
-import { previewConfig } from './compiled-config.js'
+import type { PlannedDelivery } from '../iterable/actions/types.js'
+import type { CompiledMapping } from '../iterable/mappings.js'
+import type { CompiledRoutingDestination, Routing } from '../routing/index.js'
+import { previewConfig, previewRouting } from './compiled-config.js'
 import { renderSingle } from './render.js'
 import type { PreviewLine, PreviewRequest, PreviewResult } from './types.js'
 
@@ -14,41 +13,37 @@ export interface PreviewOptions {
 
 /** Receives the deliveries that go into bulk requests (batch preview); without it every delivery is single. */
 export type BulkSink = (
-  destination: LoadedDestination,
+  destination: CompiledRoutingDestination,
   mapping: CompiledMapping,
   delivery: PlannedDelivery,
 ) => void
 
-export function enabledDestinations(config: LoadedConfig): LoadedDestination[] {
-  return config.destinations.filter((d) => d.enabled)
-}
-
 /** The results of one event over every enabled destination and matching mapping, in order. */
 export function previewResults(
-  config: LoadedConfig,
+  routing: Routing,
   event: unknown,
   options: PreviewOptions = {},
   bulk?: BulkSink,
-  destinations: readonly LoadedDestination[] = enabledDestinations(config),
 ): PreviewResult[] {
-  const named = destinations.length > 1
-  const receivedAt = (event as { receivedAt?: unknown }).receivedAt
-  const planOptions: PlanOptions = { batching: bulk !== undefined }
-  if (receivedAt === undefined) planOptions.receivedAt = options.now ?? Date.now()
+  const named = routing.destinations.length > 1
+  const hasReceivedAt = (event as { receivedAt?: unknown }).receivedAt !== undefined
+  const evaluated = routing.evaluate(event, {
+    batching: bulk !== undefined,
+    ...(hasReceivedAt ? {} : { receivedAt: options.now ?? Date.now() }),
+  })
   const results: PreviewResult[] = []
-  for (const destination of destinations) {
-    for (const mapping of destination.compiled) {
-      if (!mapping.enabled || !mapping.trigger(event)) continue
-      const plan = planEvent(mapping, event, destination.settings, planOptions)
+  for (const { destination, runs } of evaluated) {
+    for (const { mapping, evaluation } of runs) {
       const head = named
         ? { destination: destination.name, mapping: mapping.name, action: mapping.action.key }
         : { mapping: mapping.name, action: mapping.action.key }
-      if (!plan.ok) {
-        results.push({ ...head, error: plan.error })
+      const error = evaluation.triggerError ?? evaluation.error
+      if (error !== null) {
+        results.push({ ...head, error: { message: error.message, code: error.code } })
         continue
       }
       const requests: PreviewRequest[] = []
-      for (const delivery of plan.deliveries) {
+      for (const delivery of evaluation.deliveries) {
         if (bulk !== undefined && delivery.bulkEndpoint !== undefined) bulk(destination, mapping, delivery)
         else requests.push(...renderSingle(destination.settings, delivery))
       }
@@ -63,7 +58,7 @@ export function previewResults(
  * presets) and one Segment event: every matching mapping's requests or error, in mapping order.
  */
 export function previewEvent(config: unknown, event: unknown, options: PreviewOptions = {}): PreviewLine {
-  const results = previewResults(previewConfig(config), event, options)
+  const results = previewResults(previewRouting(previewConfig(config)), event, options)
   const messageId = (event as { messageId?: unknown }).messageId
   return typeof messageId === 'string' ? { messageId, results } : { results }
 }
