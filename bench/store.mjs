@@ -1,149 +1,162 @@
-// `npm run bench:store`: the store's share of the work, without HTTP, the sandbox or a second
-// process — the parts of bench:e2e that are SQLite. Runs against the built JavaScript in dist/.
+// `npm run bench:store`: the store's share of the work in one process, without HTTP, routing, the
+// sandbox or a second process — the parts of the event-log core that are the database:
 //
-// 1. accept: the corpus (10,000 events, default seed) through DeliveryService.accept — routing
-//    (triggers, mappings, validation, payloads) and the ingest transaction (events, dedupe keys,
-//    jobs) — in 100-event batches, four per event-loop turn as four ingest connections would give
-//    the group commit. µs per event.
-// 2. claim + complete: every queue of that store emptied the way workers do (claims of 1,000 on bulk
-//    queues, 256 on single ones; each claimed job completed: outcome logged, job deleted). µs per job.
+// 1. ingest: the corpus (5,000 events by default) appended by `store.ingest`, one transaction per
+//    100-event request, four requests per event-loop turn as four ingest connections would give
+//    SQLite's group commit (dedupe keys included). µs per event and bytes written per event.
+// 2. read: the whole log read back by `store.readLog` in pages of 500, as delivery follows it.
+// 3. progress: one `commitProgress` per 100 events that moves the cursor only (the happy path:
+//    every item delivered at the first try), as delivery commits per request it sends. µs and bytes
+//    written per commit.
 //
-// Each round opens a fresh store in a temporary folder; the best and the median round are printed.
-// Wall-clock numbers on a shared machine vary by ±15 % from run to run: compare medians of several
-// rounds, before and after, on the same machine. Also printed (Linux): bytes the process handed to
-// write calls per event and per job — WAL frames plus the checkpoint thread's copies into the
-// database file. They vary less than the times (the checkpoint thread's timing moves them by a few
-// per cent), so together with the medians they show what a schema change saves.
+// Each round opens a fresh store (a temporary SQLite folder, or a fresh PostgreSQL schema with
+// --database-url); best and median of the rounds are printed. Bytes are what this process handed to
+// write calls (SQLite: WAL frames and checkpoint copies). With PostgreSQL the server writes, not this
+// process: its WAL bytes per event come from pg_current_wal_lsn().
 //
-//   node bench/store.mjs [--n 10000] [--rounds 5]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+//   node bench/store.mjs [--n 5000] [--rounds 5] [--database-url postgres://root@127.0.0.1:5432/test]
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { corpusLines } from './corpus.mjs'
+import { ioOf } from './lib/proc.mjs'
+import { ROOT } from './lib/service.mjs'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
-const arg = (name, fallback) => {
+const option = (name) => {
   const i = args.indexOf(`--${name}`)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
+  return i >= 0 ? args[i + 1] : undefined
 }
-const N = arg('n', 10_000)
-const ROUNDS = arg('rounds', 5)
+const N = Number(option('n') ?? 5000)
+const ROUNDS = Number(option('rounds') ?? 5)
+const DATABASE_URL = option('database-url')
 const SEED = 20251115
 const BATCH = 100
 const PER_TURN = 4
+const PAGE = 500
 
-/** Bytes this process has passed to write calls so far (Linux), or NaN. */
-const writtenBytes = () =>
-  existsSync('/proc/self/io')
-    ? Number(/^wchar: (\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1])
-    : NaN
+const dist = (file) => import(path.join(ROOT, 'dist', file))
+const { openStore } = await dist('store/index.js')
+const { eventJson, eventUserKey, normalizeEvent } = await dist('engine/event/index.js')
 
-const load = (rel) => import(path.join(root, 'dist', rel))
-const { openStore } = await load('store/index.js')
-const { DeliveryService } = await load('delivery/index.js')
-const { isBulkEndpoint } = await load('delivery/bulk-chunks.js')
-const { defaultMappings } = await load('config/index.js')
-const { normalizeEvent } = await load('engine/event/index.js')
-
-const receivedAt = new Date()
-const batches = []
+const receivedAt = Date.now()
+const requests = []
 const lines = corpusLines(N, SEED)
 for (let i = 0; i < lines.length; i += BATCH) {
-  batches.push(lines.slice(i, i + BATCH).map((line) => normalizeEvent(JSON.parse(line), { receivedAt })))
+  requests.push(
+    lines.slice(i, i + BATCH).map((line) => {
+      const event = normalizeEvent(JSON.parse(line), { receivedAt: new Date(receivedAt) })
+      const body = eventJson(event)
+      return { messageId: event.messageId, body, size: body.length, userKey: eventUserKey(event) }
+    }),
+  )
 }
 
-async function freshStore(dir) {
-  const store = await openStore({ kind: 'sqlite', dir })
-  const destination = await store.createDestination({
-    name: 'iterable',
-    kind: 'iterable',
-    settings: { dataCenterLocation: 'united_states' },
-    apiKey: 'bench0000000000000000000000000000',
-  })
-  for (const m of defaultMappings()) {
-    await store.createMapping({
-      destinationId: destination.id,
-      name: m.name,
-      trigger: m.trigger,
-      action: m.action,
-      fields: m.fields,
-      batching: m.batching ?? null,
-      enabled: true,
-    })
+const written = () => ioOf(process.pid).wchar
+
+async function freshStore(round) {
+  if (DATABASE_URL === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-store-'))
+    const store = await openStore({ kind: 'sqlite', dir })
+    return { store, walBytes: async () => NaN, dispose: () => rmSync(dir, { recursive: true, force: true }) }
   }
-  const source = await store.createSource({ name: 'bench', writeKey: 'wk_bench_store' })
-  const service = new DeliveryService({ store })
-  await service.reload()
-  return { store, service, sourceId: source.id }
+  const schema = `bench_store_${process.pid}_${round}`
+  const store = await openStore({
+    kind: 'postgres',
+    url: DATABASE_URL,
+    schema,
+    secretKey: '0'.repeat(64),
+  })
+  const pg = (await import('pg')).default
+  const admin = new pg.Client({ connectionString: DATABASE_URL })
+  await admin.connect()
+  const lsn = async () =>
+    BigInt((await admin.query("SELECT pg_current_wal_lsn() - '0/0' AS bytes")).rows[0].bytes)
+  return {
+    store,
+    walBytes: lsn,
+    dispose: async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await admin.end()
+    },
+  }
 }
 
-async function round() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iterable-actions-bench-store-'))
-  const { store, service, sourceId } = await freshStore(dir)
+async function round(index) {
+  const { store, walBytes, dispose } = await freshStore(index)
   try {
-    let w0 = writtenBytes()
+    const destination = await store.createDestination({
+      name: 'iterable',
+      kind: 'iterable',
+      settings: { dataCenterLocation: 'united_states' },
+      apiKey: 'bench0000000000000000000000000000',
+    })
+    const source = await store.createSource({ name: 'bench', writeKey: `wk_bench_store_${index}` })
+    const owner = `bench-${process.pid}`
+    const state = await store.openDelivery(destination.id, owner, { leaseMs: 600_000, force: true })
+    const start = state.cursor
+
+    // 1. ingest
+    let bytes0 = written()
+    let wal0 = await walBytes()
     let t0 = performance.now()
-    for (let i = 0; i < batches.length; i += PER_TURN) {
+    for (let i = 0; i < requests.length; i += PER_TURN) {
       await Promise.all(
-        batches.slice(i, i + PER_TURN).map((events) =>
-          service.accept(
-            sourceId,
-            events,
-            receivedAt,
-            events.map(() => 512),
-          ),
-        ),
+        requests
+          .slice(i, i + PER_TURN)
+          .map((events) => store.ingest({ sourceId: source.id, receivedAt, revision: 1, events })),
       )
     }
-    const acceptUs = ((performance.now() - t0) * 1000) / N
-    const acceptBytes = (writtenBytes() - w0) / N
+    const ingestUs = ((performance.now() - t0) * 1000) / N
+    const ingestBytes = (written() - bytes0) / N
+    const ingestWal = Number((await walBytes()) - wal0) / N
 
-    let jobs = 0
-    w0 = writtenBytes()
+    // 2. read
     t0 = performance.now()
-    // Passes over the queues until one claims nothing: jobs parked behind an Upsert User job (identify
-    // first) become ready when it completes, possibly after their own queue's turn.
-    for (let claimedInPass = -1; claimedInPass !== 0;) {
-      claimedInPass = 0
-      for (const queue of await store.listQueues()) {
-        const limit = isBulkEndpoint(queue.endpoint) ? 1000 : 256
-        for (;;) {
-          const claimed = await store.claim({ ...queue, limit, workerId: 'bench', leaseMs: 60_000 })
-          if (claimed.length === 0) break
-          await store.complete(
-            claimed.map((job) => job.id),
-            { statusCode: 200 },
-          )
-          claimedInPass += claimed.length
-        }
-      }
-      jobs += claimedInPass
+    const ids = []
+    for (let after = start; ;) {
+      const page = await store.readLog(after, PAGE)
+      if (page.length === 0) break
+      for (const event of page) ids.push(event.id)
+      after = page[page.length - 1].id
     }
-    const [left] = await store.queueStats()
-    if (left !== undefined) throw new Error(`${left.depth} jobs were left in ${left.endpoint}`)
-    const settleUs = jobs === 0 ? 0 : ((performance.now() - t0) * 1000) / jobs
-    const settleBytes = jobs === 0 ? 0 : (writtenBytes() - w0) / jobs
-    return { acceptUs, settleUs, acceptBytes, settleBytes, jobs }
+    const readUs = ((performance.now() - t0) * 1000) / N
+    if (ids.length !== N) throw new Error(`read ${ids.length} events of ${N}`)
+
+    // 3. progress
+    bytes0 = written()
+    wal0 = await walBytes()
+    t0 = performance.now()
+    let commits = 0
+    for (let i = BATCH - 1; i < ids.length; i += BATCH) {
+      await store.commitProgress(destination.id, owner, { cursor: ids[i] })
+      commits++
+    }
+    const progressUs = ((performance.now() - t0) * 1000) / commits
+    const progressBytes = (written() - bytes0) / commits
+    const progressWal = Number((await walBytes()) - wal0) / commits
+    return { ingestUs, ingestBytes, ingestWal, readUs, progressUs, progressBytes, progressWal }
   } finally {
     await store.close()
-    rmSync(dir, { recursive: true, force: true })
+    await dispose()
   }
 }
 
 const results = []
-for (let r = 0; r < ROUNDS; r++) results.push(await round())
+for (let r = 0; r < ROUNDS; r++) results.push(await round(r))
 const stats = (key, digits = 1) => {
   const sorted = results.map((r) => r[key]).sort((a, b) => a - b)
-  return `${sorted[0].toFixed(digits)} / ${sorted[sorted.length >> 1].toFixed(digits)}`
+  const format = (value) => (Number.isNaN(value) ? '—' : value.toFixed(digits))
+  return `${format(sorted[0])} / ${format(sorted[sorted.length >> 1])}`
 }
-console.log(
-  `corpus: ${N} events (seed ${SEED}), ${results[0].jobs} jobs; ${ROUNDS} rounds; node ${process.version}\n`,
-)
-console.log('| SQLite store, in process | best / median |')
+const kind = DATABASE_URL === undefined ? 'SQLite' : 'PostgreSQL'
+console.log(`corpus: ${N} events (seed ${SEED}); ${ROUNDS} rounds; ${kind}; node ${process.version}\n`)
+console.log(`| ${kind} store, in process | best / median |`)
 console.log('| --- | ---: |')
-console.log(`| accept: route + ingest transaction (µs/event) | ${stats('acceptUs')} |`)
-console.log(`| claim + complete (µs/job) | ${stats('settleUs')} |`)
-console.log(`| accept: bytes written per event | ${stats('acceptBytes', 0)} |`)
-console.log(`| claim + complete: bytes written per job | ${stats('settleBytes', 0)} |`)
+console.log(`| ingest, ${BATCH}-event transactions (µs/event) | ${stats('ingestUs')} |`)
+console.log(`| ingest: bytes written by this process per event | ${stats('ingestBytes', 0)} |`)
+console.log(`| ingest: server WAL bytes per event | ${stats('ingestWal', 0)} |`)
+console.log(`| readLog, pages of ${PAGE} (µs/event) | ${stats('readUs', 2)} |`)
+console.log(`| commitProgress, cursor only (µs/commit) | ${stats('progressUs')} |`)
+console.log(`| commitProgress: bytes written by this process per commit | ${stats('progressBytes', 0)} |`)
+console.log(`| commitProgress: server WAL bytes per commit | ${stats('progressWal', 0)} |`)
