@@ -15,7 +15,7 @@ export interface SqliteStoreOptions extends CommonOptions {
   kind: 'sqlite'
   /**
    * Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. Created with
-   * mode 0700 (files 0600); an existing one is tightened to that.
+   * mode 0700 when missing (an existing folder keeps its mode); its files are 0600.
    */
   dir: string
   synchronous?: SqliteSynchronous
