@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { waitUntil } from '../e2e/e2e-helpers.js'
 import { describeWithPostgres, dropSchema, findPostgres, freshSchemaName } from '../helpers/postgres.js'
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import { proxyDatabase, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 const found = await findPostgres()
 const ADMIN_TOKEN = 'store-away-admin-token'
@@ -29,10 +29,8 @@ describeWithPostgres('/metrics and the admin API while PostgreSQL is away', foun
   let service: RunningService
 
   beforeAll(async () => {
-    const target = new URL(url)
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-    const proxied = new URL(url)
-    proxied.port = String(proxy.port)
+    const proxied = await proxyDatabase(url)
+    proxy = proxied.proxy
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n'))
@@ -43,7 +41,7 @@ describeWithPostgres('/metrics and the admin API while PostgreSQL is away', foun
     service = await startService({
       port: 0,
       host: '127.0.0.1',
-      databaseUrl: proxied.toString(),
+      databaseUrl: proxied.url,
       databaseSchema: schema,
       secretKey: SECRET_KEY,
       adminToken: ADMIN_TOKEN,

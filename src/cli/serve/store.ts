@@ -47,6 +47,7 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
       secretKey: (options.secretKey ?? '').trim(),
       ...(options.storeLimits !== undefined ? { limits: options.storeLimits } : {}),
       ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
+      ...(options.databaseTimeouts !== undefined ? { timeouts: options.databaseTimeouts } : {}),
     }
   }
   return {
