@@ -15,6 +15,7 @@ import { RateLimiter } from './rate-limit.js'
 import { SandboxState } from './sandbox-state.js'
 import { SandboxStats } from './stats.js'
 import { Persistence } from './persistence.js'
+import { jsonTextNestsDeeperThan } from '../util/json-depth.js'
 import { secretHint } from '../util/secret-hint.js'
 import type { ProjectState } from './state.js'
 import type { RouteDef } from './routes/route.js'
@@ -23,6 +24,11 @@ import { eventRoutes } from './routes/events.js'
 import { commerceRoutes } from './routes/commerce.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { readRoutes } from './routes/reads.js'
+
+/** A request body nested deeper than behaviour.maxJsonDepth (answered 400 BadJsonBody). */
+class TooDeepBody extends Error {
+  readonly statusCode = 400
+}
 
 export const ROUTES: readonly RouteDef[] = [
   ...userWriteRoutes,
@@ -110,6 +116,10 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   const parseJson = app.getDefaultJsonParser('error', 'ignore')
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) done(null, undefined)
+    // Deeper JSON would overflow the stack where the value is copied, merged or written (a 500, and
+    // a stored user that no read could answer any more): refused before it is parsed.
+    else if (jsonTextNestsDeeperThan(body as string, behaviour.maxJsonDepth))
+      done(new TooDeepBody(), undefined)
     // The default JSON parser answers through `done`, synchronously; there is no promise to wait for.
     else void parseJson(request, body as string, done)
   })
@@ -212,6 +222,10 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
         'BatchTooLarge',
         `Request body exceeds the limit of ${request.routeOptions.bodyLimit ?? behaviour.bulkBodyLimitBytes} bytes`,
       )
+    } else if (error instanceof TooDeepBody) {
+      apiError = new ApiError(400, 'BadJsonBody', `[${path}] Invalid JSON body`, {
+        obj: `JSON nested deeper than ${behaviour.maxJsonDepth} levels`,
+      })
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       apiError = new ApiError(400, 'BadJsonBody', `[${path}] Invalid JSON body`, null)
     } else {

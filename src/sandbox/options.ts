@@ -50,6 +50,8 @@ export interface BehaviourOptions {
   maxValueChars: number
   bulkBodyLimitBytes: number
   bodyLimitBytes: number
+  /** Deepest nesting of a request body's JSON (objects and arrays inside one another). */
+  maxJsonDepth: number
   /** Status of an oversize body: 413 or 400, both with code BatchTooLarge. */
   oversizeStatus: 400 | 413
   /** Single events/track for an unknown user where tracking cannot create one: 400 error or silent drop. */
@@ -74,6 +76,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourOptions = {
   maxValueChars: 32_768,
   bulkBodyLimitBytes: 4 * 1024 * 1024,
   bodyLimitBytes: 4 * 1024 * 1024,
+  maxJsonDepth: 1024,
   oversizeStatus: 413,
   unknownUserTrack: 'error',
   maxEventsPerUser: 1000,

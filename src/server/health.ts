@@ -11,8 +11,29 @@ export interface HealthOptions {
   ready?: () => boolean
 }
 
-/** Why the store is not ready, or null: it answers a read and would take a write. */
+/**
+ * How long /readyz waits for the store. A database that stops answering fails nothing (its queries
+ * wait for their own timeouts), and a probe that hangs with it tells a load balancer nothing.
+ */
+export const READINESS_TIMEOUT_MS = 5_000
+
+/** Why the store is not ready, or null: it answers a read and would take a write, in time. */
 async function storeProblem(store: Store): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`the store did not answer within ${READINESS_TIMEOUT_MS} ms`),
+      READINESS_TIMEOUT_MS,
+    )
+  })
+  try {
+    return await Promise.race([storeAnswers(store), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function storeAnswers(store: Store): Promise<string | null> {
   try {
     // A small table: the answer proves the store works without scanning the queue.
     await store.listSources()

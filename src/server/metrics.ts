@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { DeliveryObserver } from '../delivery/observer.js'
+import { isStoreUnavailable } from '../store/errors.js'
 import type { DeliveryStats, Store } from '../store/types.js'
+import { EveryInterval } from '../util/every-interval.js'
 
 export interface Metrics {
   registry: Registry
@@ -117,9 +119,27 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
   return { registry, observer }
 }
 
+/** A scraper asks every few seconds: while the store is away the log says so once per interval. */
+const STORE_AWAY_LOG_EVERY_MS = 60_000
+
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.get('/metrics', async (_request, reply) => {
-    const text = await metrics.registry.metrics()
+  const storeAway = new EveryInterval(STORE_AWAY_LOG_EVERY_MS)
+  app.get('/metrics', async (request, reply) => {
+    let text: string
+    try {
+      text = await metrics.registry.metrics()
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error
+      // The queue gauges read the store: without it a scrape has no true answer. A 503 (the target
+      // is down for this scrape), not a 500 and not gauges that say the queues are empty.
+      const held = storeAway.pass()
+      if (held !== null)
+        request.log.warn(
+          { err: error, similarFailuresNotLogged: held },
+          'metrics: the store cannot be read now',
+        )
+      return reply.code(503).type('text/plain').send('the store cannot be read now; try again later\n')
+    }
     return reply.type(metrics.registry.contentType).send(text)
   })
 }

@@ -34,7 +34,7 @@ export async function withStoreLock<R>(
 ): Promise<R> {
   if (options.kind === 'sqlite') return fn()
   const { withPostgresLock } = await import('./postgres/startup-lock.js')
-  return withPostgresLock(options.url, options.schema ?? 'public', name, fn)
+  return withPostgresLock(options, name, fn)
 }
 
 /** Runs `fn` unless another node is running it under the same name (PostgreSQL); undefined then. */
@@ -45,7 +45,7 @@ export async function unlessStoreLocked<R>(
 ): Promise<R | undefined> {
   if (options.kind === 'sqlite') return fn()
   const { withPostgresLock } = await import('./postgres/startup-lock.js')
-  return withPostgresLock(options.url, options.schema ?? 'public', name, fn, true)
+  return withPostgresLock(options, name, fn, true)
 }
 
 export type * from './types.js'
@@ -57,4 +57,5 @@ export {
   type DataFolderReport,
 } from './sqlite/data-folder.js'
 export { DEFAULT_LIMITS } from './limits.js'
+export { DEFAULT_PG_TIMEOUTS, type PgTimeouts } from './postgres/timeouts.js'
 export { loadOrCreateSecretKeyFile, SECRET_KEY_FILE } from './secrets.js'

@@ -1,5 +1,6 @@
 // How to open a store (openStore in index.ts): the SQLite data folder or the PostgreSQL URL, and
 // what both share. Its own module so that the backends can name their options without a cycle.
+import type { PgTimeouts } from './postgres/timeouts.js'
 import type { StoreLimits } from './types.js'
 
 /** SQLite's `synchronous` pragma for the store (sqlite/open.ts says what each costs). */
@@ -15,7 +16,7 @@ export interface SqliteStoreOptions extends CommonOptions {
   kind: 'sqlite'
   /**
    * Data folder: holds store.db (+ WAL) and, unless secretKey is given, secret.key. Created with
-   * mode 0700 (files 0600); an existing one is tightened to that.
+   * mode 0700 when missing (an existing folder keeps its mode); its files are 0600.
    */
   dir: string
   synchronous?: SqliteSynchronous
@@ -44,6 +45,8 @@ export interface PostgresStoreOptions extends CommonOptions {
   schema?: string
   /** Pool size. Default 10. */
   maxConnections?: number
+  /** Connection, statement and query timeouts (default DEFAULT_PG_TIMEOUTS, postgres/timeouts.ts). */
+  timeouts?: Partial<PgTimeouts>
 }
 
 export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions

@@ -12,7 +12,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { sleep } from '../e2e/e2e-helpers.js'
 import { describeWithPostgres, dropSchema, findPostgres, freshSchemaName } from '../helpers/postgres.js'
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import { proxyDatabase, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { drained, FAST, seedStore, sender, track, waitFor } from './harness.js'
 
 const found = await findPostgres()
@@ -77,16 +77,13 @@ describeWithPostgres('delivery while PostgreSQL is away', found, (url) => {
     schema: string
     sandbox: RunningSandbox
   }> {
-    const target = new URL(url)
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const { proxy, url: proxied } = await proxyDatabase(url)
     cleanups.push(() => proxy.close())
-    const proxied = new URL(url)
-    proxied.port = String(proxy.port)
     const schema = freshSchemaName('outage')
     cleanups.push(() => dropSchema(url, schema))
     const sandbox = await startSandbox({ port: 0, rateLimits: false })
     cleanups.push(() => sandbox.close())
-    return { proxy, proxied: proxied.toString(), schema, sandbox }
+    return { proxy, proxied, schema, sandbox }
   }
 
   async function open(at: string, schema: string): Promise<Store> {

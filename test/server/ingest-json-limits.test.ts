@@ -208,10 +208,44 @@ describe('ingest: batch answers are never larger than their request', () => {
     expect(longestGap).toBeLessThan(total / 2)
   })
 
+  it('lists fewer rejections when their messages would make the answer larger than the request', async () => {
+    fixture = await buildIngestApp()
+    // 12-byte events whose rejection ("type" must be one of …) takes about 110 bytes each.
+    const count = 300
+    const body = `{"batch":[${Array.from({ length: count }, () => '{"type":"x"}').join(',')}]}`
+    const answer = await post('/v1/batch', body)
+    expect(answer.status).toBe(400)
+    expect(answer.body).toMatchObject({ code: 'all_events_rejected', rejectedCount: count })
+    const rejected = answer.body.rejected as Array<{ index: number; error: string }>
+    expect(rejected[0].error).toMatch(/^"type" must be one of /)
+    // The first ones, in order, as many as fit: about 30 of the 100 the count alone would allow.
+    expect(rejected.length).toBeGreaterThan(10)
+    expect(rejected.length).toBeLessThan(100)
+    expect(rejected.map((r) => r.index)).toEqual(Array.from({ length: rejected.length }, (_, i) => i))
+    expect(answer.size).toBeLessThanOrEqual(body.length)
+  })
+
+  it('keeps the answer of a partly valid batch within its request too', async () => {
+    fixture = await buildIngestApp()
+    const body = `{"batch":[${Array.from({ length: 200 }, () => '{"type":"x"}').join(',')},{"type":"track","event":"E","userId":"u1"}]}`
+    const answer = await post('/v1/batch', body)
+    expect(answer.status).toBe(200)
+    expect(answer.body).toMatchObject({ success: true, rejectedCount: 200 })
+    expect((answer.body.rejected as unknown[]).length).toBeGreaterThan(0)
+    expect(answer.size).toBeLessThanOrEqual(body.length)
+    expect(fixture.events()).toHaveLength(1)
+  })
+
   it('lists the first 100 rejections of a partly valid batch and counts them all', async () => {
     fixture = await buildIngestApp()
     const batch = [
-      ...Array.from({ length: 150 }, (_, i) => ({ type: 'track', userId: 'u1', messageId: `bad-${i}` })),
+      // Events larger than their rejection: the first 100 fit in the answer.
+      ...Array.from({ length: 150 }, (_, i) => ({
+        type: 'track',
+        userId: 'u1',
+        messageId: `bad-${i}`,
+        properties: { note: 'n'.repeat(100) },
+      })),
       { type: 'track', event: 'Fine', userId: 'u1', messageId: 'good' },
     ]
     const answer = await post('/v1/batch', JSON.stringify({ batch }))

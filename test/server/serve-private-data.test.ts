@@ -1,6 +1,7 @@
 // `serve` keeps its secrets to itself (issue 14, item 8): the built-in sandbox does not list the API
 // key given with --api-key to whoever asks /_sandbox/projects, and the data folder (store, key,
-// sandbox state) is private, an existing looser one tightened at start with a warning.
+// sandbox state) is private: its files 0600 (a looser one tightened at start with a warning), a folder
+// serve creates 0700, one the user had left as it was.
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -50,9 +51,8 @@ it('serve --sandbox --api-key K: /_sandbox/projects shows a hint of K, never K; 
   } finally {
     await service.close()
   }
-  // The folder was 0755 before the first start: tightened, and said so.
-  expect(lines.join('')).toContain('made private')
-  expect(modeOf(dataDir)).toBe('700')
+  // The folder was 0755 before the first start: the user's own, left so; the files are private.
+  expect(modeOf(dataDir)).toBe('755')
   for (const file of ['store.db', 'secret.key', 'sandbox.db'])
     expect([file, modeOf(path.join(dataDir, file))]).toEqual([file, '600'])
 
@@ -63,4 +63,16 @@ it('serve --sandbox --api-key K: /_sandbox/projects shows a hint of K, never K; 
   const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.tightened !== undefined)
   expect(warning?.tightened).toEqual(['sandbox.db (0644 → 0600)'])
   expect(modeOf(path.join(dataDir, 'sandbox.db'))).toBe('600')
+  expect(modeOf(dataDir)).toBe('755')
+})
+
+it('serve creates a missing data folder 0700, its files 0600', async () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'serve-private-'))
+  dirs.push(parent)
+  const dataDir = path.join(parent, 'data')
+  const service = await start(dataDir, [])
+  await service.close()
+  expect(modeOf(dataDir)).toBe('700')
+  for (const file of ['store.db', 'secret.key', 'sandbox.db'])
+    expect([file, modeOf(path.join(dataDir, file))]).toEqual([file, '600'])
 })

@@ -1,7 +1,8 @@
 // The SQLite data folder is private (issue 14, item 8): created 0700 with its files 0600 whatever the
-// umask (SQLite alone creates store.db, its WAL and shared memory 0644), and an existing looser folder
-// or file is tightened at open, with a report of what changed.
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+// umask (SQLite alone creates store.db, its WAL and shared memory 0644), and an existing looser file
+// is tightened at open, with a report of what changed; an existing folder (the user's home, a shared
+// folder) keeps its mode.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
@@ -48,7 +49,7 @@ it('creates the folder 0700 and the database, its WAL, its shared memory and the
   }
 })
 
-it('tightens an existing folder and files that others could read, and says which', async () => {
+it('tightens existing files that others could read, and says which, but leaves an existing folder as it is', async () => {
   const dir = path.join(base, 'data')
   await useStore(dir)
   chmodSync(dir, 0o755)
@@ -57,14 +58,29 @@ it('tightens an existing folder and files that others could read, and says which
   const report = prepareDataFolder(dir)
   expect(report).toEqual({
     created: false,
-    tightened: ['the folder (0755 → 0700)', 'store.db (0644 → 0600)', 'secret.key (0640 → 0600)'],
+    tightened: ['store.db (0644 → 0600)', 'secret.key (0640 → 0600)'],
     notTightened: [],
   })
-  expect(modeOf(dir)).toBe('700')
+  expect(modeOf(dir)).toBe('755')
   expect(modeOf(path.join(dir, 'store.db'))).toBe('600')
   // Opening the store does the same.
   chmodSync(path.join(dir, 'store.db'), 0o666)
   await useStore(dir)
   expect(modeOf(path.join(dir, 'store.db'))).toBe('600')
+  expect(modeOf(dir)).toBe('755')
   expect(prepareDataFolder(dir).tightened).toEqual([])
+})
+
+it("creates its files 0600 in a folder the user already had (--data ~), and leaves the folder's mode", async () => {
+  // A home folder: others may list it (0751), and it holds the user's own files.
+  const home = path.join(base, 'home')
+  mkdirSync(home)
+  chmodSync(home, 0o751)
+  writeFileSync(path.join(home, '.profile'), '# mine\n')
+  chmodSync(path.join(home, '.profile'), 0o644)
+  await useStore(home)
+  expect(modeOf(home)).toBe('751')
+  expect(modeOf(path.join(home, '.profile'))).toBe('644')
+  for (const file of ['store.db', 'secret.key'])
+    expect([file, modeOf(path.join(home, file))]).toEqual([file, '600'])
 })

@@ -1,19 +1,38 @@
 // The PostgreSQL connection when the server goes away (issue 14, item 1): a client checked out for a
 // transaction has no listener of the pool's, so the server terminating its connection used to emit an
 // unhandled 'error' that ended the process. The shared server is never restarted: the test terminates
-// one backend (pg_terminate_backend), or talks to a port where no server listens.
+// one backend (pg_terminate_backend), talks to a port where no server listens, or goes through a TCP
+// proxy that stops forwarding (a server that hangs: nothing fails, nothing answers).
 import pg from 'pg'
 import { expect, it } from 'vitest'
 import { PgConnection, Q } from '../../src/store/postgres/connection.js'
+import { DEFAULT_PG_TIMEOUTS, poolSettings, type PgTimeouts } from '../../src/store/postgres/timeouts.js'
 import { freePort, sleep } from '../e2e/e2e-helpers.js'
 import { describeWithPostgres, findPostgres, withClient } from '../helpers/postgres.js'
+import { proxyDatabase } from '../helpers/tcp-proxy.js'
 
 const found = await findPostgres()
 
-function connect(url: string): PgConnection {
-  const pool = new pg.Pool({ connectionString: url, max: 2 })
+function connect(url: string, timeouts: PgTimeouts = DEFAULT_PG_TIMEOUTS): PgConnection {
+  const pool = new pg.Pool({ connectionString: url, max: 2, ...poolSettings(timeouts) })
   pool.on('error', () => {})
-  return new PgConnection(pool)
+  return new PgConnection(pool, timeouts)
+}
+
+/** Short bounds, so that the silent server below is given up on quickly. */
+const SHORT: PgTimeouts = {
+  ...DEFAULT_PG_TIMEOUTS,
+  connectMs: 500,
+  statementMs: 600,
+  queryMs: 800,
+  probeMs: 300,
+}
+
+/** Milliseconds `promise` took to settle. */
+async function settleTime(promise: Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await promise.catch(() => undefined)
+  return performance.now() - started
 }
 
 describeWithPostgres('postgres connection faults', found, (url) => {
@@ -52,6 +71,50 @@ describeWithPostgres('postgres connection faults', found, (url) => {
       ).rejects.toBe(own)
       // The client was not broken: it went back to the pool.
       expect(db.pool.totalCount).toBe(1)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('a server that stops answering (a black hole): every call fails as unavailable within its timeout, then works again', async () => {
+    const { proxy, url: proxied } = await proxyDatabase(url)
+    const db = connect(proxied, SHORT)
+    try {
+      // Both pool connections open and idle: the black hole meets them mid-session.
+      await Promise.all([db.transaction((c) => c.query('SELECT 1')), db.checkWritable()])
+      proxy.blackHole()
+      const statement = db.rows(Q.config.SELECT_SOURCES, [])
+      await expect(statement).rejects.toMatchObject({ name: 'StoreError', code: 'unavailable' })
+      // One query timeout, not two: no ROLLBACK is sent down a connection that does not answer.
+      const transaction = db.transaction(async (client) => client.query('SELECT 1'))
+      const took = await settleTime(transaction)
+      await expect(transaction).rejects.toMatchObject({ code: 'unavailable' })
+      expect(took).toBeLessThan(SHORT.queryMs + 400)
+      // The write probe has its own, shorter bound (readiness, delivery's outage wait).
+      const started = performance.now()
+      expect(await db.checkWritable()).toMatchObject({ ok: false })
+      expect(performance.now() - started).toBeLessThan(SHORT.queryMs + SHORT.connectMs)
+      // New connections are accepted by the black hole and never answered: the connect timeout.
+      expect(proxy.swallowed).toBeGreaterThan(0)
+
+      proxy.restore()
+      await sleep(100)
+      expect(await db.checkWritable()).toEqual({ ok: true })
+      const [row] = await db.rows({ name: 'probe_one', text: 'SELECT 1 AS one' }, [])
+      expect(row.one).toBe(1)
+    } finally {
+      proxy.restore()
+      await db.close()
+      await proxy.close()
+    }
+  })
+
+  it('a statement that runs longer than statementMs is cancelled by the server', async () => {
+    const db = connect(url, SHORT)
+    try {
+      await expect(db.rows({ name: 'sleepy', text: 'SELECT pg_sleep(5)' }, [])).rejects.toMatchObject({
+        code: '57014',
+      })
     } finally {
       await db.close()
     }

@@ -3,7 +3,7 @@
 import { isDataCenterLocation } from '../../iterable/regions.js'
 import type { DeliveryOptions } from '../../delivery/index.js'
 import type { Logger } from 'pino'
-import type { StoreLimits } from '../../store/index.js'
+import type { PgTimeouts, StoreLimits } from '../../store/index.js'
 import { resolveServerLimits, type ServerLimits } from '../../server/limits.js'
 import { LimitFlagError, limitsFromFlags, type LimitFlags } from './limit-flags.js'
 
@@ -25,6 +25,8 @@ export interface ServeOptions {
   databaseUrl?: string
   /** PostgreSQL schema for every table (default public). */
   databaseSchema?: string
+  /** PostgreSQL connection, statement and query timeouts (default DEFAULT_PG_TIMEOUTS). */
+  databaseTimeouts?: Partial<PgTimeouts>
   /** Key for secrets at rest, the same on every node: 64 hex characters or base64 of 32 bytes. */
   secretKey?: string
   /** Number of nodes sharing one Iterable project: each uses 1/n of Iterable's rate limits. */

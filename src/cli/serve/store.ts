@@ -47,6 +47,7 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
       secretKey: (options.secretKey ?? '').trim(),
       ...(options.storeLimits !== undefined ? { limits: options.storeLimits } : {}),
       ...(options.databaseSchema !== undefined ? { schema: options.databaseSchema } : {}),
+      ...(options.databaseTimeouts !== undefined ? { timeouts: options.databaseTimeouts } : {}),
     }
   }
   return {
@@ -62,18 +63,19 @@ export function storeOptionsOf(options: ServeOptions): StoreOptions {
 export async function openServeStore(options: ServeOptions, logger: Logger): Promise<ServeStore> {
   const storeOptions = storeOptionsOf(options)
   if (storeOptions.kind === 'sqlite') {
-    // The data folder and its files are readable by this user only; looser ones are tightened.
+    // The data files are readable by this user only (looser ones are tightened), and so is a data
+    // folder that serve creates; an existing folder keeps its mode (it may be the user's home).
     const folder = prepareDataFolder(storeOptions.dir, DATA_FILES)
     if (folder.tightened.length > 0) {
       logger.warn(
         { folder: storeOptions.dir, tightened: folder.tightened },
-        'the data folder or its files were readable by other users: made private (folder 0700, files 0600)',
+        'data files were readable by other users: made private (0600)',
       )
     }
     if (folder.notTightened.length > 0) {
       logger.warn(
         { folder: storeOptions.dir, notTightened: folder.notTightened },
-        'the data folder or its files are readable by other users and could not be made private',
+        'data files are readable by other users and could not be made private',
       )
     }
     return {

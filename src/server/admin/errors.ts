@@ -2,6 +2,7 @@
 // that turns thrown errors (ours, Fastify's schema validation, anything else) into it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { isStoreUnavailable } from '../../store/errors.js'
+import { EveryInterval } from '../../util/every-interval.js'
 
 export interface AdminErrorBody {
   error: { code: string; message: string; path?: string; details?: Record<string, unknown> }
@@ -69,10 +70,24 @@ const BODY_PROBLEMS: Record<string, [code: string, message: string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is too large.'],
 }
 
-export function adminErrorHandler(
+/** While the store is away every admin request fails alike: the log says so once per interval. */
+export const STORE_AWAY_LOG_EVERY_MS = 10_000
+
+/** The admin API's error handler, with its own throttle for the store-away log line. */
+export function createAdminErrorHandler(): (
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
+) => FastifyReply {
+  const storeAway = new EveryInterval(STORE_AWAY_LOG_EVERY_MS)
+  return (error, request, reply) => adminErrorAnswer(error, request, reply, storeAway)
+}
+
+function adminErrorAnswer(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  storeAway: EveryInterval,
 ): FastifyReply {
   if (error instanceof AdminApiError) return reply.code(error.statusCode).send(error.toBody())
   const fastifyError = error as FastifyError
@@ -90,7 +105,13 @@ export function adminErrorHandler(
     return reply.code(fastifyError.statusCode ?? 400).send(errorBody(bodyProblem[0], bodyProblem[1], 'body'))
   }
   if (isStoreUnavailable(error)) {
-    request.log.warn({ err: error }, 'admin request failed: the store cannot take work now')
+    const held = storeAway.pass()
+    if (held !== null) {
+      request.log.warn(
+        { err: error, similarFailuresNotLogged: held },
+        'admin request failed: the store cannot take work now',
+      )
+    }
     return reply
       .code(503)
       .send(

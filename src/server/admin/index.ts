@@ -11,7 +11,7 @@ import type { AdminContext, Resource } from './context.js'
 import { deadLettersResource } from './dead-letters.js'
 import { deliveriesResource } from './deliveries.js'
 import { destinationsResource } from './destinations.js'
-import { adminErrorHandler, errorBody } from './errors.js'
+import { createAdminErrorHandler, errorBody } from './errors.js'
 import { eventReplayResource } from './event-replay.js'
 import { eventsResource } from './events.js'
 import { adminBodyDepth, registerAdminJsonParser } from './json-body.js'
@@ -48,7 +48,7 @@ export const OPENAPI_PATH = '/openapi.json'
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const context: AdminContext = { store: options.store, delivery: options.delivery }
   const collector = new OpenApiCollector()
-  app.setErrorHandler(adminErrorHandler)
+  app.setErrorHandler(createAdminErrorHandler())
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH
   registerAdminJsonParser(app, maxJsonDepth)
   // Room for the answer's own levels around an event (items, deliveries, sent, body …).

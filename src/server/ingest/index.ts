@@ -9,6 +9,6 @@ export {
   type IngestOptions,
   type ResolvedSource,
 } from './options.js'
-export type { Rejection } from './prepare.js'
+export type { Rejection } from './rejections.js'
 export { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
 export { MISSING_WRITE_KEY_MESSAGE, INVALID_WRITE_KEY_MESSAGE } from './write-key.js'

@@ -185,7 +185,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
         )
         return {
           sourceId: await sourceOf(request, json),
-          prepared: await runInTurns(prepareBatchSteps(json, sizes, limits, receivedAt, texts, nonFinite)),
+          prepared: await runInTurns(
+            prepareBatchSteps(json, sizes, limits, receivedAt, texts, {
+              nonFinite,
+              requestBytes: bytes.length,
+            }),
+          ),
         }
       })
       await commit(request, reply, sourceId, prepared, receivedAt, path)

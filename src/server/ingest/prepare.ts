@@ -6,25 +6,14 @@ import { normalizeEvent, normalizedJson, rememberEventJson, validateEvent } from
 import { nonFiniteMessage } from '../json-inspect.js'
 import { IngestError, describeBytes } from './errors.js'
 import type { IngestLimits } from './options.js'
+import { RejectionList, type Rejection } from './rejections.js'
 import { EVENTS_PER_TURN, runAtOnce, type Steps } from './turns.js'
-
-/**
- * A batch answer lists at most this many rejections (the first ones) and counts them all: a list of
- * every rejection could make the answer many times larger than the request.
- */
-export const MAX_LISTED_REJECTIONS = 100
-
-export interface Rejection {
-  index: number
-  messageId: string | null
-  error: string
-}
 
 export interface PreparedEvents {
   events: NormalizedEvent[]
   /** Raw JSON size of each accepted event, same order as events. */
   sizes: number[]
-  /** The first MAX_LISTED_REJECTIONS rejected events. */
+  /** The first rejected events, as many as the answer has room for (rejections.ts). */
   rejected: Rejection[]
   /** How many events were rejected in all. */
   rejectedCount: number
@@ -141,13 +130,20 @@ export function prepareBatch(...args: Parameters<typeof prepareBatchSteps>): Pre
   return runAtOnce(prepareBatchSteps(...args))
 }
 
+/** What the batch route knows of the request besides its parsed body. */
+export interface BatchRequestFacts {
+  /** The events holding a number that overflowed to Infinity (index → where). */
+  nonFinite?: ReadonlyMap<number, string>
+  /** The request body's size in bytes: the answer's list of rejections stays within it. */
+  requestBytes?: number
+}
+
 /**
  * A batch route, pausing every EVENTS_PER_TURN events (turns.ts): `raw` is the parsed body, `sizes`
  * the raw size of each element of its batch (measured from the parsed element when unknown),
  * `texts` the JSON text each element was parsed from when known (see ParsedBatchBody.texts): an
  * event that needs no change before normalisation gets its stored JSON from that text (eventJson)
- * rather than from JSON.stringify later. `nonFinite`: the events holding a number that overflowed
- * to Infinity (index → where).
+ * rather than from JSON.stringify later.
  */
 export function* prepareBatchSteps(
   raw: unknown,
@@ -155,7 +151,7 @@ export function* prepareBatchSteps(
   limits: IngestLimits,
   receivedAt: Date,
   texts?: readonly (string | undefined)[],
-  nonFinite?: ReadonlyMap<number, string>,
+  facts: BatchRequestFacts = {},
 ): Steps<PreparedEvents> {
   if (!isObject(raw)) {
     throw new IngestError(
@@ -181,22 +177,22 @@ export function* prepareBatchSteps(
 
   if (sizes !== undefined && sizes.length !== batch.length) sizes = undefined
   if (texts !== undefined && texts.length !== batch.length) texts = undefined
-  const prepared: PreparedEvents = { events: [], sizes: [], rejected: [], rejectedCount: 0 }
+  const events: NormalizedEvent[] = []
+  const eventSizes: number[] = []
+  const rejections = new RejectionList(facts.requestBytes)
 
   for (let index = 0; index < batch.length; index++) {
     if (index % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) yield
     const item: unknown = batch[index]
     const reject = (error: string): void => {
-      prepared.rejectedCount++
-      if (prepared.rejected.length >= MAX_LISTED_REJECTIONS) return
       const messageId = isObject(item) && typeof item.messageId === 'string' ? item.messageId : null
-      prepared.rejected.push({ index, messageId, error })
+      rejections.add({ index, messageId, error })
     }
     if (!isObject(item)) {
       reject(`event must be a JSON object, got ${describeJsonType(item)}`)
       continue
     }
-    const overflowed = nonFinite?.get(index)
+    const overflowed = facts.nonFinite?.get(index)
     if (overflowed !== undefined) {
       reject(nonFiniteMessage(overflowed))
       continue
@@ -216,17 +212,17 @@ export function* prepareBatchSteps(
     if (text !== undefined) {
       rememberEventJson(result.event, normalizedJson(text, input as SegmentEvent, result.event))
     }
-    prepared.events.push(result.event)
-    prepared.sizes.push(size)
+    events.push(result.event)
+    eventSizes.push(size)
   }
 
-  if (prepared.events.length === 0) {
+  if (events.length === 0) {
     throw new IngestError(
       400,
       'all_events_rejected',
       `every event of the batch was rejected (${batch.length})`,
-      { rejected: prepared.rejected, rejectedCount: prepared.rejectedCount },
+      { rejected: rejections.listed, rejectedCount: rejections.count },
     )
   }
-  return prepared
+  return { events, sizes: eventSizes, rejected: rejections.listed, rejectedCount: rejections.count }
 }

@@ -3,7 +3,7 @@
 // network) must never crash the process: every client carries an error listener while it is checked
 // out, and the driver's failures reach callers as StoreError('unavailable').
 import pg from 'pg'
-import { StoreError } from '../errors.js'
+import { isStoreUnavailable, StoreError } from '../errors.js'
 import type { Row } from '../rows.js'
 import type { WriteCheck } from '../types.js'
 import * as configSql from './sql/config.js'
@@ -13,6 +13,7 @@ import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
 import * as pruneSql from './sql/prune.js'
 import * as revisionsSql from './sql/revisions.js'
+import { withQueryTimeout, type PgTimeouts } from './timeouts.js'
 
 export type Queryable = pg.Pool | pg.PoolClient
 export type Statement = { name: string; text: string }
@@ -84,7 +85,10 @@ export async function driver<R>(call: Promise<R>): Promise<R> {
 export class PgConnection {
   #closed = false
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    readonly timeouts: PgTimeouts,
+  ) {}
 
   async rows(stmt: Statement, values: unknown[], on: Queryable = this.pool): Promise<Row[]> {
     return (await driver(on.query({ name: stmt.name, text: stmt.text, values }))).rows as Row[]
@@ -108,7 +112,9 @@ export class PgConnection {
   /**
    * Runs `fn` in one transaction on a client of its own. While the client is checked out the pool
    * does not listen to it: an error it emits (the server terminating the connection) would be
-   * unhandled and end the process, so it gets a listener here. A broken client leaves the pool.
+   * unhandled and end the process, so it gets a listener here. A broken client leaves the pool, and
+   * so does one whose server is away or silent (a query timed out): a ROLLBACK through it would only
+   * wait for another timeout, and the server rolls back when the connection closes.
    */
   async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     const client = await driver(this.pool.connect())
@@ -123,13 +129,17 @@ export class PgConnection {
       await driver(client.query('COMMIT'))
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken ??= rollbackError
-      })
       // The server's own refusals (disk full, shutting down) are classified by SQLSTATE; errors of
       // `fn` itself (not_owner, a bug) pass unchanged.
+      const failure = error instanceof pg.DatabaseError ? driverFailure(error) : error
+      if (broken === undefined && isStoreUnavailable(failure)) broken = failure as Error
+      if (broken === undefined) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken ??= rollbackError
+        })
+      }
       if (broken !== undefined) throw driverFailure(broken)
-      throw error instanceof pg.DatabaseError ? driverFailure(error) : error
+      throw failure
     } finally {
       client.removeListener('error', onError)
       client.release(broken)
@@ -139,7 +149,7 @@ export class PgConnection {
   /** A write that needs no table: assigning a transaction id fails on a server that cannot write. */
   async checkWritable(): Promise<WriteCheck> {
     try {
-      await this.pool.query('SELECT txid_current()')
+      await this.pool.query(withQueryTimeout({ text: 'SELECT txid_current()' }, this.timeouts.probeMs))
       return { ok: true }
     } catch (error) {
       return { ok: false, reason: pgUnavailable(error) ?? (error as Error).message }

@@ -8,6 +8,7 @@ import type * as T from '../types.js'
 import { PgConnection } from './connection.js'
 import { MIGRATIONS } from './migrations/index.js'
 import { createPostgresStore } from './PostgresStore.js'
+import { MIGRATION_TIMEOUT_MS, poolSettings, resolvePgTimeouts, withQueryTimeout } from './timeouts.js'
 
 const INT8_OID = 20
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -27,15 +28,17 @@ export async function openPostgresStore(
 ): Promise<T.Store> {
   const schema = options.schema ?? 'public'
   if (!SCHEMA_NAME.test(schema)) throw new StoreError('invalid_input', `Invalid schema name: ${schema}`)
+  const timeouts = resolvePgTimeouts(options.timeouts)
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     options: `-c search_path=${schema}`,
     types,
+    ...poolSettings(timeouts),
   })
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {})
-  const db = new PgConnection(pool)
+  const db = new PgConnection(pool, timeouts)
   try {
     await migrate(db, schema)
   } catch (error) {
@@ -47,13 +50,18 @@ export async function openPostgresStore(
 
 async function migrate(db: PgConnection, schema: string): Promise<void> {
   await db.transaction(async (client) => {
+    // Waiting for another node's migration and rewriting tables may take long: no statement timeout,
+    // and a query timeout of its own.
+    const query = (text: string, values?: unknown[]) =>
+      client.query(withQueryTimeout({ text, values }, MIGRATION_TIMEOUT_MS))
+    await query('SET LOCAL statement_timeout = 0')
     // Several nodes may start together: one migrates, the others wait and then find it done.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`iterable-actions:migrate:${schema}`])
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-    await client.query(
+    await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`iterable-actions:migrate:${schema}`])
+    await query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+    await query(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
     )
-    const { rows } = await client.query('SELECT MAX(version) AS v FROM schema_version')
+    const { rows } = await query('SELECT MAX(version) AS v FROM schema_version')
     const current = Number(rows[0]?.v ?? 0)
     const latest = MIGRATIONS[MIGRATIONS.length - 1].version
     if (current > latest) {
@@ -64,8 +72,8 @@ async function migrate(db: PgConnection, schema: string): Promise<void> {
     }
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue
-      await client.query(m.sql)
-      await client.query('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [
+      await query(m.sql)
+      await query('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,
         m.name,
         Date.now(),

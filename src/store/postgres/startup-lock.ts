@@ -3,30 +3,31 @@
 // instead of each creating its own copy. A session advisory lock on its own connection: a node that
 // dies while holding it loses the connection and with it the lock.
 import pg from 'pg'
+import type { PostgresStoreOptions } from '../options.js'
 import { driver } from './connection.js'
+import { lockClientSettings, resolvePgTimeouts } from './timeouts.js'
 
-export async function withPostgresLock<R>(
-  url: string,
-  schema: string,
-  name: string,
-  fn: () => Promise<R>,
-): Promise<R>
+type LockTarget = Pick<PostgresStoreOptions, 'url' | 'schema' | 'timeouts'>
+
+export async function withPostgresLock<R>(target: LockTarget, name: string, fn: () => Promise<R>): Promise<R>
 /** With `skipIfHeld`: another holder means `fn` does not run at all (undefined), instead of waiting. */
 export async function withPostgresLock<R>(
-  url: string,
-  schema: string,
+  target: LockTarget,
   name: string,
   fn: () => Promise<R>,
   skipIfHeld: true,
 ): Promise<R | undefined>
 export async function withPostgresLock<R>(
-  url: string,
-  schema: string,
+  target: LockTarget,
   name: string,
   fn: () => Promise<R>,
   skipIfHeld = false,
 ): Promise<R | undefined> {
-  const client = new pg.Client({ connectionString: url })
+  const schema = target.schema ?? 'public'
+  const client = new pg.Client({
+    connectionString: target.url,
+    ...lockClientSettings(resolvePgTimeouts(target.timeouts)),
+  })
   client.on('error', () => {})
   await driver(client.connect())
   const key = `iterable-actions:${name}:${schema}`

@@ -23,7 +23,7 @@ const FILE_MODE = 0o600
 
 export interface DataFolderReport {
   created: boolean
-  /** Folder and files whose mode was looser, e.g. `store.db (0644 → 0600)`. */
+  /** Files whose mode was looser, e.g. `store.db (0644 → 0600)`. */
   tightened: string[]
   /** Those whose mode could not be changed (not the owner), with why. */
   notTightened: string[]
@@ -71,8 +71,9 @@ function modeText(mode: number): string {
 
 /**
  * Makes `dir` ready for the store: created with mode 0700 when missing; refused with a clear message
- * when it cannot be created, is not a folder or cannot be written. An existing folder and `files` in
- * it that others may read are tightened (0700, 0600), and the report says which.
+ * when it cannot be created, is not a folder or cannot be written. `files` in it that others may read
+ * are tightened to 0600, and the report says which. An existing folder keeps its mode: it may be the
+ * user's home or a folder shared on purpose (`--data ~`), and the files are private whatever it is.
  */
 export function prepareDataFolder(dir: string, files: readonly string[] = STORE_FILES): DataFolderReport {
   const report: DataFolderReport = { created: false, tightened: [], notTightened: [] }
@@ -99,11 +100,10 @@ export function prepareDataFolder(dir: string, files: readonly string[] = STORE_
   } catch (error) {
     throw unusable(dir, `cannot be written: ${describeFsError(error)}`, error)
   }
-  tighten(dir, stats, FOLDER_MODE, 'the folder', report)
   for (const name of files) {
     const file = path.join(dir, name)
     const fileStats = statSync(file, { throwIfNoEntry: false })
-    if (fileStats?.isFile()) tighten(file, fileStats, FILE_MODE, name, report)
+    if (fileStats?.isFile()) tighten(file, fileStats, name, report)
   }
   return report
 }
@@ -121,11 +121,11 @@ function createFolders(dir: string): void {
   for (const folder of missing) mkdirSync(folder, { mode: FOLDER_MODE })
 }
 
-function tighten(file: string, stats: Stats, mode: number, label: string, report: DataFolderReport): void {
+function tighten(file: string, stats: Stats, label: string, report: DataFolderReport): void {
   if ((stats.mode & 0o077) === 0) return
-  const change = `${label} (${modeText(stats.mode)} → ${modeText(mode)})`
+  const change = `${label} (${modeText(stats.mode)} → ${modeText(FILE_MODE)})`
   try {
-    chmodSync(file, mode)
+    chmodSync(file, FILE_MODE)
     report.tightened.push(change)
   } catch (error) {
     report.notTightened.push(`${change}: ${describeFsError(error)}`)
