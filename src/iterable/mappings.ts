@@ -18,6 +18,8 @@ export interface MappingBatching {
 
 /** A mapping as configured (config file, admin API): the shape of `destinations[].mappings[]`. */
 export interface MappingConfig {
+  /** The stored mapping's id, when the configuration came from one (`export`). */
+  id?: string
   name: string
   enabled?: boolean
   trigger: string
