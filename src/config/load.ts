@@ -214,7 +214,8 @@ function loadDestination(
     const mappingPath = `${path}.mappings[${i}]`
     const clash = seen.get(mapping.name.toLowerCase())
     if (clash !== undefined) {
-      const same = clash === mapping.name ? '' : ` (names are compared ignoring case: "${clash}")`
+      const same =
+        clash === mapping.name ? '' : ` (clashes with "${clash}": names are compared ignoring case)`
       throw new ConfigError(
         file,
         `${mappingPath}.name`,
@@ -272,7 +273,8 @@ export function parseConfig(value: unknown, file: string, options: LoadOptions =
       throw new ConfigError(
         file,
         `destinations[${i}].name`,
-        `duplicate destination name "${destination.name}"`,
+        `duplicate destination name "${destination.name}" (names are compared ignoring case)`,
+        'DUPLICATE_NAME',
       )
     }
     names.add(destination.name.toLowerCase())

@@ -125,7 +125,7 @@ describe('apply as a diff', () => {
     const clash = CONFIG.replace('name: Identify Calls', 'name: SIGNED UP')
     const error = await runApply({ file: file('clash.yaml', clash), target, env }).catch((e: unknown) => e)
     expect((error as Error).message).toMatch(
-      /clash\.yaml: destinations\[0\]\.mappings\[2\]\.name: duplicate mapping name "Signed Up" \(names are compared ignoring case: "SIGNED UP"\)/,
+      /clash\.yaml: destinations\[0\]\.mappings\[2\]\.name: duplicate mapping name "Signed Up" \(clashes with "SIGNED UP": names are compared ignoring case\)/,
     )
   })
 

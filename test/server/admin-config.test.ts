@@ -329,6 +329,35 @@ describe('mappings', () => {
     await h.api('DELETE', `${A}/mappings/${blank.json.id as string}`)
   })
 
+  it('keeps mapping names unique per destination ignoring case: 409 naming the clash on create and rename', async () => {
+    const taken = await h.api('POST', `${A}/mappings`, { preset: 'Track Calls', enabled: false })
+    expect(taken.status).toBe(409)
+    expect(taken.json.error).toMatchObject({ code: 'name_taken', path: 'body.name' })
+    expect(taken.json.error?.message).toMatch(
+      /already has a mapping named "Track Calls"; choose another name/,
+    )
+    const otherCase = await h.api('POST', `${A}/mappings`, { preset: 'Track Calls', name: 'TRACK calls' })
+    expect(otherCase.status).toBe(409)
+    expect(otherCase.json.error?.message).toMatch(
+      /mapping named "TRACK calls" \("Track Calls": names are compared ignoring case\)/,
+    )
+
+    const created = await h.api('POST', `${A}/mappings`, {
+      preset: 'Track Calls',
+      name: 'Track 2',
+      enabled: false,
+    })
+    expect(created.status).toBe(201)
+    const id = created.json.id as string
+    const rename = await h.api('PATCH', `${A}/mappings/${id}`, { name: 'identify calls' })
+    expect(rename.status).toBe(409)
+    expect(rename.json.error?.code).toBe('name_taken')
+    expect((await h.api('GET', `${A}/mappings/${id}`)).json.name).toBe('Track 2')
+    // Its own name in another case is no clash.
+    expect((await h.api('PATCH', `${A}/mappings/${id}`, { name: 'TRACK 2' })).status).toBe(200)
+    await h.api('DELETE', `${A}/mappings/${id}`)
+  })
+
   it('points at the problem on save: trigger position, directive path, unknown action, unknown field, preset', async () => {
     const trigger = await h.api('POST', `${A}/mappings`, {
       preset: 'Track Calls',

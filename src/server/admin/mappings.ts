@@ -12,6 +12,7 @@ import type { AdminContext, Resource } from './context.js'
 import { parseTime } from './context.js'
 import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
+import { requireUniqueMappingName } from './mapping-names.js'
 import { validateMappingDraft, type MappingDraft } from './mapping-validation.js'
 import { AnyObject, IdParams, TimeParam } from './schemas.js'
 import { pickDefined } from '../../util/pick-defined.js'
@@ -260,6 +261,7 @@ export const mappingsResource: Resource = (app, context) => {
           { limit: MAX_MAPPINGS, count },
         )
       }
+      await requireUniqueMappingName(store, destinationId, draft.name)
       const mapping = await store.createMapping({
         destinationId,
         name: draft.name,
@@ -296,6 +298,8 @@ export const mappingsResource: Resource = (app, context) => {
         'position',
       ])
       const compiled = validateMappingDraft({ ...routingMapping(current), ...patch })
+      if (patch.name !== undefined)
+        await requireUniqueMappingName(store, current.destinationId, patch.name, current.id)
       const updated = (await store.updateMapping(current.id, patch)) as Mapping
       await delivery.reload()
       return mappingView(updated, undefined, compiled.warnings)
