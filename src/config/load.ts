@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler'
 import { parse as parseYaml } from 'yaml'
 import {
+  checkRequiredFields,
   compileMappingConfig,
   MAX_MAPPINGS,
   MappingConfigError,
@@ -236,6 +237,7 @@ function loadDestination(
     }
     try {
       const result = compileMappingConfig(mapping)
+      checkRequiredFields(mapping)
       for (const warning of result.warnings) warnings.push(`${file}: ${mappingPath}: ${warning}`)
       return result
     } catch (error) {

@@ -329,6 +329,38 @@ describe('mappings', () => {
     await h.api('DELETE', `${A}/mappings/${blank.json.id as string}`)
   })
 
+  it('refuses to save a mapping without a field its action requires, naming it (create, edit, enable)', async () => {
+    const create = await h.api('POST', `${A}/mappings`, {
+      action: 'trackEvent',
+      name: 'No event name',
+      trigger: 'type = "track"',
+      fields: { userId: { '@path': '$.userId' } },
+    })
+    expect(create.status).toBe(400)
+    expect(create.json.error).toMatchObject({ code: 'field_required', path: 'body.fields.eventName' })
+    expect(create.json.error?.message).toMatch(/Custom Event requires the field "eventName" \(Event name\)/)
+
+    const ok = await h.api('POST', `${A}/mappings`, {
+      action: 'trackEvent',
+      name: 'Has event name',
+      trigger: 'type = "track"',
+      enabled: false,
+    })
+    expect(ok.status).toBe(201)
+    const id = ok.json.id as string
+    const cleared = await h.api('PATCH', `${A}/mappings/${id}`, {
+      fields: { ...(ok.json.fields as object), eventName: '' },
+    })
+    expect(cleared.status).toBe(400)
+    expect(cleared.json.error).toMatchObject({ code: 'field_required', path: 'body.fields.eventName' })
+    // A stored mapping that lacks one (saved before this rule) cannot be enabled either.
+    await h.store.updateMapping(id, { fields: {} })
+    const enable = await h.api('POST', `${A}/mappings/${id}/enable`)
+    expect(enable.status).toBe(400)
+    expect(enable.json.error?.code).toBe('field_required')
+    await h.api('DELETE', `${A}/mappings/${id}`)
+  })
+
   it('keeps mapping names unique per destination ignoring case: 409 naming the clash on create and rename', async () => {
     const taken = await h.api('POST', `${A}/mappings`, { preset: 'Track Calls', enabled: false })
     expect(taken.status).toBe(409)

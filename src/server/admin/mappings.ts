@@ -13,7 +13,7 @@ import { parseTime } from './context.js'
 import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
 import { requireUniqueMappingName } from './mapping-names.js'
-import { validateMappingDraft, type MappingDraft } from './mapping-validation.js'
+import { validateMappingDraft, validateMappingToSave, type MappingDraft } from './mapping-validation.js'
 import { AnyObject, IdParams, TimeParam } from './schemas.js'
 import { pickDefined } from '../../util/pick-defined.js'
 
@@ -193,7 +193,7 @@ async function setEnabled(
   enabled: boolean,
 ): Promise<Record<string, unknown>> {
   const mapping = await requireMapping(context.store, id)
-  if (enabled) validateMappingDraft({ ...routingMapping(mapping), enabled })
+  if (enabled) validateMappingToSave({ ...routingMapping(mapping), enabled })
   const updated = (await context.store.updateMapping(id, { enabled })) as Mapping
   await context.delivery.reload()
   return mappingView(updated, undefined, warningsOf(updated))
@@ -250,7 +250,7 @@ export const mappingsResource: Resource = (app, context) => {
     async (request, reply) => {
       const destinationId = await resolveDestinationId(store, request.body.destinationId)
       const draft = draftFromCreate(request.body)
-      const compiled = validateMappingDraft(draft)
+      const compiled = validateMappingToSave(draft)
       const count = await store.countMappings(destinationId)
       if (count >= MAX_MAPPINGS) {
         throw new AdminApiError(
@@ -297,7 +297,7 @@ export const mappingsResource: Resource = (app, context) => {
         'batching',
         'position',
       ])
-      const compiled = validateMappingDraft({ ...routingMapping(current), ...patch })
+      const compiled = validateMappingToSave({ ...routingMapping(current), ...patch })
       if (patch.name !== undefined)
         await requireUniqueMappingName(store, current.destinationId, patch.name, current.id)
       const updated = (await store.updateMapping(current.id, patch)) as Mapping
