@@ -112,7 +112,9 @@ export class AdminClient {
         : status === 404 && code !== 'not_found'
           ? ' (is --url the iterable-actions service, and is it up to date?)'
           : ''
-    throw new AdminApiError(`${method} ${path}: HTTP ${status}: ${message}${hint}`, status, code, parsed)
+    // The query (flags such as dryRun) is left out: the message names the resource.
+    const resource = path.split('?')[0]
+    throw new AdminApiError(`${method} ${resource}: HTTP ${status}: ${message}${hint}`, status, code, parsed)
   }
 }
 

@@ -1,8 +1,10 @@
 // `iterable-actions apply FILE.yaml --url URL --admin-token TOKEN`: configuration as code. The file
 // is checked locally first with the same loader as `serve --config` (errors name the file, the path
-// and the problem), then sent to the service's admin API (`PUT /api/admin/config`); prints what
-// changed. `${ENV}` references are resolved here, from this shell's environment, unless
-// `--server-env` leaves them for the service to resolve from its own.
+// and the problem), then sent to the service's admin API (`PUT /api/admin/config`), which diffs it
+// against what it stores and answers the changes; a dry run asks the service the same question
+// without writing. `${ENV}` references are resolved here, from this shell's environment, unless
+// `--server-env` leaves them for the service to resolve from its own. An API key given as `${VAR}`
+// with VAR unset is sent as written: the service keeps its current key and says so.
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { parse as parseYaml } from 'yaml'
@@ -10,12 +12,13 @@ import { ConfigError, loadConfig, resolveEnvReferences } from '../config/index.j
 import type { ConfigFile, LoadedConfig } from '../config/index.js'
 import { AdminApiError, AdminClient, AdminUsageError, resolveTarget } from './admin-client.js'
 import type { AdminTarget } from './admin-client.js'
-import { diffConfig } from './config-diff.js'
 
 export const CONFIG_PATH = '/api/admin/config'
 
 /** What the service answers to `PUT /api/admin/config`. */
 export interface ApplyAnswer {
+  changes?: string[]
+  dryRun?: boolean
   sourcesCreated?: string[]
   destinationsCreated?: string[]
   destinationsUpdated?: string[]
@@ -38,7 +41,7 @@ export interface ApplyOptions {
 export interface ApplyResult {
   config: LoadedConfig
   changes: string[]
-  answer: ApplyAnswer | undefined
+  answer: ApplyAnswer
 }
 
 /** The file as written, with the secrets the loader resolves (write keys, settings) substituted. */
@@ -50,7 +53,8 @@ function bodyToSend(
   const text = readFileSync(file, 'utf8')
   const raw = ((/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text)) ?? {}) as ConfigFile
   if (serverEnv) return raw
-  const resolve = (value: string): string => resolveEnvReferences(value, env) ?? value
+  // An unset variable left here is an API key's (the loader refused any other): the service keeps its key.
+  const resolve = (value: string): string => resolveEnvReferences(value, env, true) ?? value
   return {
     ...raw,
     ...(raw.sources ? { sources: raw.sources.map((s) => ({ ...s, writeKey: resolve(s.writeKey) })) } : {}),
@@ -73,14 +77,13 @@ function bodyToSend(
 export async function runApply(options: ApplyOptions): Promise<ApplyResult> {
   const env = options.env ?? process.env
   // With --server-env the variables may be unset here: check everything else.
-  const config = loadConfig(options.file, { env, preview: options.serverEnv === true })
-  const body = bodyToSend(options.file, options.serverEnv === true, env)
+  const serverEnv = options.serverEnv === true
+  const config = loadConfig(options.file, { env, preview: serverEnv, keepUnsetApiKey: true })
+  const body = bodyToSend(options.file, serverEnv, env)
   const client = new AdminClient(options.target)
-  const current = await client.call<ConfigFile>('GET', CONFIG_PATH)
-  const changes = diffConfig(current ?? {}, config)
-  if (options.dryRun === true) return { config, changes, answer: undefined }
-  const answer = await client.call<ApplyAnswer>('PUT', CONFIG_PATH, body)
-  return { config, changes, answer }
+  const query = `?dryRun=${options.dryRun === true}&serverEnv=${serverEnv}`
+  const answer = (await client.call<ApplyAnswer>('PUT', CONFIG_PATH + query, body)) ?? {}
+  return { config, changes: answer.changes ?? [], answer }
 }
 
 export function formatApply(result: ApplyResult, dryRun: boolean): string {
@@ -92,7 +95,7 @@ export function formatApply(result: ApplyResult, dryRun: boolean): string {
     for (const line of result.changes) out += `  ${line}\n`
   }
   const answer = result.answer
-  if (answer !== undefined) {
+  if (!dryRun) {
     if ((answer.destinationsResumed ?? []).length > 0) {
       out += `resumed (were paused after a 401): ${answer.destinationsResumed?.join(', ')}\n`
     }
@@ -102,8 +105,8 @@ export function formatApply(result: ApplyResult, dryRun: boolean): string {
     for (const problem of answer.problems ?? [])
       out += `problem (service): ${typeof problem === 'string' ? problem : JSON.stringify(problem)}\n`
     out += `applied: ${answer.mappings ?? 0} mappings in ${result.config.destinations.length} destination(s)\n`
-  } else if (dryRun) {
-    out += 'dry run: nothing applied\n'
+  } else {
+    out += 'dry run: checked by the service, nothing applied\n'
   }
   return out
 }

@@ -15,9 +15,10 @@ export type {
   BatchingConfigFile,
 } from './schema.js'
 export { loadConfig, parseConfig, defaultConfig } from './load.js'
-export type { LoadOptions, LoadedConfig, LoadedDestination, LoadedSource } from './load.js'
+export type { ApiKeyChoice, LoadOptions, LoadedConfig, LoadedDestination, LoadedSource } from './load.js'
 export { ConfigError } from './errors.js'
 export { resolveEnvReferences, MissingEnvError } from './env.js'
 export { DEFAULT_DESTINATION_NAME, defaultMappings, presetMapping } from './defaults.js'
-export { applyConfig, exportConfig } from './sync.js'
-export type { ApplySummary } from './sync.js'
+export { exportConfig } from './sync.js'
+export { applyConfig, planConfig } from './plan.js'
+export type { ApplySummary, ConfigPlan } from './plan.js'

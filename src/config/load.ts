@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler'
 import { parse as parseYaml } from 'yaml'
 import {
+  checkRequiredFields,
   compileMappingConfig,
   MAX_MAPPINGS,
   MappingConfigError,
@@ -29,6 +30,8 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Preview: unset variables and a missing API key are allowed (a placeholder key is used, never shown). */
   preview?: boolean
+  /** `apply`: an API key given as `${VAR}` with VAR unset keeps the destination's stored key. */
+  keepUnsetApiKey?: boolean
 }
 
 export interface LoadedSource {
@@ -36,10 +39,21 @@ export interface LoadedSource {
   writeKey: string
 }
 
+/** What the file says about a destination's API key. */
+export type ApiKeyChoice =
+  | { kind: 'set'; value: string }
+  | { kind: 'none' }
+  /** `${variable}` with the variable unset (`keepUnsetApiKey`): keep the stored key. */
+  | { kind: 'keep'; variable: string }
+
 export interface LoadedDestination {
+  /** The id the file gives (as exported), if any: `apply` matches by it before the name. */
+  id?: string
   name: string
   enabled: boolean
   settings: IterableSettings
+  /** The API key as configured (`settings.apiKey` may hold preview's placeholder instead). */
+  apiKey: ApiKeyChoice
   /** The mappings as configured, presets expanded. */
   mappings: MappingConfig[]
   /** The same, compiled (trigger, mapping, fields, batching). */
@@ -110,6 +124,14 @@ function resolveSecret(
   }
 }
 
+/** The variable of a value that is exactly one `${VAR}` reference to an unset variable. */
+function unsetVariable(value: string | undefined, options: LoadOptions): string | undefined {
+  const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value ?? '')
+  if (match === null) return undefined
+  const found = (options.env ?? process.env)[match[1]]
+  return found === undefined || found === '' ? match[1] : undefined
+}
+
 function expandMapping(file: string, path: string, mapping: MappingConfigFile): MappingConfig {
   let base: MappingConfig | undefined
   if (mapping.preset !== undefined) {
@@ -130,6 +152,7 @@ function expandMapping(file: string, path: string, mapping: MappingConfigFile): 
   const fields = mapping.fields ?? (base ? {} : undefined)
   if (fields === undefined) throw new ConfigError(file, `${path}.fields`, 'fields are required')
   const expanded: MappingConfig = {
+    ...(mapping.id !== undefined ? { id: mapping.id } : {}),
     name: mapping.name,
     enabled: mapping.enabled ?? true,
     trigger,
@@ -150,13 +173,20 @@ function loadDestination(
   const path = `destinations[${index}]`
   const raw = destination.settings ?? {}
   const settingsInput: Record<string, unknown> = {}
+  let apiKey: ApiKeyChoice = { kind: 'none' }
   for (const [key, value] of Object.entries(raw)) {
-    settingsInput[key] = resolveSecret(file, `${path}.settings.${key}`, value, options)
+    const where = `${path}.settings.${key}`
+    const unset =
+      key === 'apiKey' && options.keepUnsetApiKey === true ? unsetVariable(value, options) : undefined
+    if (unset !== undefined) apiKey = { kind: 'keep', variable: unset }
+    else settingsInput[key] = resolveSecret(file, where, value, options)
   }
+  if (typeof settingsInput.apiKey === 'string' && settingsInput.apiKey !== '')
+    apiKey = { kind: 'set', value: settingsInput.apiKey }
   let settings: IterableSettings
   try {
     settings = validateSettings(settingsInput, {
-      requireApiKey: options.preview !== true && destination.enabled !== false,
+      requireApiKey: options.preview !== true && destination.enabled !== false && apiKey.kind !== 'keep',
     })
   } catch (error) {
     if (error instanceof SettingsValidationError) {
@@ -179,14 +209,35 @@ function loadDestination(
     given === undefined
       ? defaultMappings()
       : given.map((m, i) => expandMapping(file, `${path}.mappings[${i}]`, m))
-  const seen = new Set<string>()
+  const seen = new Map<string, string>()
+  const ids = new Set<string>()
   const compiled = mappings.map((mapping, i) => {
     const mappingPath = `${path}.mappings[${i}]`
-    if (seen.has(mapping.name))
-      throw new ConfigError(file, `${mappingPath}.name`, `duplicate mapping name "${mapping.name}"`)
-    seen.add(mapping.name)
+    const clash = seen.get(mapping.name.toLowerCase())
+    if (clash !== undefined) {
+      const same =
+        clash === mapping.name ? '' : ` (clashes with "${clash}": names are compared ignoring case)`
+      throw new ConfigError(
+        file,
+        `${mappingPath}.name`,
+        `duplicate mapping name "${mapping.name}"${same}`,
+        'DUPLICATE_NAME',
+      )
+    }
+    seen.set(mapping.name.toLowerCase(), mapping.name)
+    if (mapping.id !== undefined) {
+      if (ids.has(mapping.id))
+        throw new ConfigError(
+          file,
+          `${mappingPath}.id`,
+          `duplicate mapping id "${mapping.id}"`,
+          'DUPLICATE_ID',
+        )
+      ids.add(mapping.id)
+    }
     try {
       const result = compileMappingConfig(mapping)
+      checkRequiredFields(mapping)
       for (const warning of result.warnings) warnings.push(`${file}: ${mappingPath}: ${warning}`)
       return result
     } catch (error) {
@@ -198,7 +249,15 @@ function loadDestination(
       throw error
     }
   })
-  return { name: destination.name, enabled: destination.enabled ?? true, settings, mappings, compiled }
+  return {
+    ...(destination.id !== undefined ? { id: destination.id } : {}),
+    name: destination.name,
+    enabled: destination.enabled ?? true,
+    settings,
+    apiKey,
+    mappings,
+    compiled,
+  }
 }
 
 /** Checks an already parsed configuration; `file` is only used in messages. */
@@ -212,14 +271,15 @@ export function parseConfig(value: unknown, file: string, options: LoadOptions =
   const given = config.destinations ?? [{ name: DEFAULT_DESTINATION_NAME }]
   const names = new Set<string>()
   const destinations = given.map((destination, i) => {
-    if (names.has(destination.name)) {
+    if (names.has(destination.name.toLowerCase())) {
       throw new ConfigError(
         file,
         `destinations[${i}].name`,
-        `duplicate destination name "${destination.name}"`,
+        `duplicate destination name "${destination.name}" (names are compared ignoring case)`,
+        'DUPLICATE_NAME',
       )
     }
-    names.add(destination.name)
+    names.add(destination.name.toLowerCase())
     return loadDestination(file, i, destination, options, warnings)
   })
   return { file, sources, destinations, warnings }

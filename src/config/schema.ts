@@ -19,7 +19,14 @@ export const BatchingSchema = Type.Object(
 
 export const MappingSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, description: 'Unique within the destination.' }),
+    id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'As exported: `apply` matches the stored mapping by it (else by name) and keeps its history.',
+      }),
+    ),
+    name: Type.String({ minLength: 1, description: 'Unique within the destination, ignoring case.' }),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     preset: Type.Optional(
       Type.String({
@@ -59,7 +66,10 @@ export const SettingsSchema = Type.Object(
 
 export const DestinationSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
+    id: Type.Optional(
+      Type.String({ minLength: 1, description: 'As exported: `apply` matches by it (else by name).' }),
+    ),
+    name: Type.String({ minLength: 1, description: 'Unique, ignoring case.' }),
     type: Type.Optional(Type.Literal('iterable')),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     settings: Type.Optional(SettingsSchema),

@@ -18,6 +18,8 @@ export interface MappingBatching {
 
 /** A mapping as configured (config file, admin API): the shape of `destinations[].mappings[]`. */
 export interface MappingConfig {
+  /** The stored mapping's id, when the configuration came from one (`export`). */
+  id?: string
   name: string
   enabled?: boolean
   trigger: string
@@ -142,6 +144,31 @@ export function compileMappingConfig(config: MappingConfig): CompiledMapping {
     fields: fieldsOf(action),
     batching,
     warnings,
+  }
+}
+
+/** A value the mapping gives a field: absent, null and the empty string give nothing. */
+function givesValue(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== ''
+}
+
+/**
+ * A mapping must give every field its action requires (as the reference's field validation refuses
+ * a mapping without one when it is saved); throws MappingConfigError `FIELD_REQUIRED` naming the
+ * first missing field. Checked on save, not when routing, so a stored mapping keeps being routed.
+ */
+export function checkRequiredFields(config: Pick<MappingConfig, 'action' | 'fields'>): void {
+  if (!isActionKey(config.action)) return
+  const action = actions[config.action]
+  for (const [key, definition] of Object.entries(action.fields)) {
+    if (definition.required !== true || givesValue(config.fields[key])) continue
+    const suggestion =
+      definition.default === undefined ? '' : ` (its default: ${JSON.stringify(definition.default)})`
+    throw new MappingConfigError(
+      `fields.${key}`,
+      `${action.title} requires the field "${key}" (${definition.label}); map it${suggestion}.`,
+      'FIELD_REQUIRED',
+    )
   }
 }
 

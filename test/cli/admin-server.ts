@@ -1,7 +1,7 @@
 // The service's admin API for CLI tests: createServer over a SQLite store in a temp folder, on a
 // real socket (127.0.0.1, a free port), with delivery not started.
 import { routingPort } from '../../src/cli/serve/routing-port.js'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DeliveryService } from '../../src/delivery/service.js'
@@ -15,6 +15,8 @@ export interface AdminServer {
   dir: string
   store: Store
   url: string
+  /** Writes a file in the temp folder and returns its path. */
+  file(name: string, text: string): string
   close(): Promise<void>
 }
 
@@ -34,6 +36,11 @@ export async function startAdminServer(adminToken: string, prefix: string): Prom
     dir,
     store,
     url: `http://127.0.0.1:${address.port}`,
+    file: (name, text) => {
+      const target = path.join(dir, name)
+      writeFileSync(target, text)
+      return target
+    },
     close: async () => {
       await app.close()
       await store.close()

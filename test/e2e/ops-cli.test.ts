@@ -128,4 +128,43 @@ describe('operations commands (built CLI)', { timeout: 180_000 }, () => {
     expect(wrong.stderr).toMatch(/HTTP 401/)
     expect(wrong.stderr).not.toContain('not-the-token')
   })
+  it('a --sandbox service: export then apply without its made-up key keeps the key and changes nothing else', async () => {
+    const env = { ITERABLE_ACTIONS_URL: service.url, ADMIN_TOKEN }
+    const file = path.join(dir, 'sandbox-export.yaml')
+    const exported = await cli(['export', '--include-write-keys', '--out', file], env)
+    expect(exported.code).toBe(0)
+
+    const dry = await cli(['apply', file, '--dry-run'], env)
+    expect(dry.stderr).toBe('')
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(
+      /^would change:\n {2}destination "iterable":\n {4}API key kept \(ITERABLE_API_KEY_ITERABLE is not set\)$/m,
+    )
+    expect(dry.stdout).not.toMatch(/mapping|added|removed/)
+    const applied = await cli(['apply', file], env)
+    expect(applied.code).toBe(0)
+    expect(applied.stdout).toContain('API key kept (ITERABLE_API_KEY_ITERABLE is not set)')
+    expect(applied.stdout).not.toMatch(/resumed|mapping "/)
+
+    // The sandbox's made-up key is still the one in use, and nothing was paused.
+    const iterable = (await service.store.listDestinations()).find((d) => d.name === 'iterable')
+    expect(iterable?.paused).toBeNull()
+    expect(await service.store.getDestinationApiKey(iterable!.id)).toBe(service.sandbox?.apiKey)
+  })
+
+  it('apply --dry-run --server-env checks the variables on the service, as the real apply does', async () => {
+    const file = path.join(dir, 'server-env.yaml')
+    writeFileSync(
+      file,
+      ['sources:', '  - name: other', '    writeKey: ${SURELY_UNSET_ON_THE_SERVICE}', ''].join('\n'),
+    )
+    const env = { ITERABLE_ACTIONS_URL: service.url, ADMIN_TOKEN }
+    for (const args of [['--dry-run', '--server-env'], ['--server-env']]) {
+      const run = await cli(['apply', file, ...args], env)
+      expect(run.code).toBe(1)
+      expect(run.stderr).toMatch(
+        /sources\[0\]\.writeKey: environment variable SURELY_UNSET_ON_THE_SERVICE is not set/,
+      )
+    }
+  })
 })

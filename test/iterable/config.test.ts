@@ -27,7 +27,7 @@ const mapping = (i: number) => ({
   name: `m${i}`,
   trigger: 'type = "track"',
   action: 'trackEvent',
-  fields: {},
+  fields: { eventName: { '@path': '$.event' } },
 })
 
 describe('default configuration', () => {
@@ -113,8 +113,8 @@ destinations:
   - name: d
     settings: { apiKey: k }
     mappings:
-      - { name: ok, trigger: 'type = "track"', action: trackEvent, fields: {} }
-      - { name: bad, trigger: 'type = "track" AND event = "x"', action: trackEvent, fields: {} }
+      - { name: ok, trigger: 'type = "track"', action: trackEvent, fields: { eventName: x } }
+      - { name: bad, trigger: 'type = "track" AND event = "x"', action: trackEvent, fields: { eventName: x } }
 `)
     const error = configError(() => loadConfig(file))
     expect(error.path).toBe('destinations[0].mappings[1].trigger')
@@ -175,6 +175,38 @@ destinations:
     expect(error.code).toBe('TOO_MANY_MAPPINGS')
   })
 
+  it('a mapping without a field its action requires is refused, naming the field (as the reference on save)', () => {
+    const error = configError(() =>
+      parseConfig(
+        {
+          destinations: [
+            { name: 'd', settings: { apiKey: 'k' }, mappings: [mapping(1), { ...mapping(2), fields: {} }] },
+          ],
+        },
+        'c',
+      ),
+    )
+    expect(error.code).toBe('FIELD_REQUIRED')
+    expect(error.message).toBe(
+      'c: destinations[0].mappings[1].fields.eventName: Custom Event requires the field "eventName" (Event name); map it (its default: {"@path":"$.event"}).',
+    )
+    const purchase = configError(() =>
+      parseConfig(
+        {
+          destinations: [
+            {
+              name: 'd',
+              settings: { apiKey: 'k' },
+              mappings: [{ name: 'p', preset: 'Order Completed Calls', fields: { total: null } }],
+            },
+          ],
+        },
+        'c',
+      ),
+    )
+    expect(purchase.path).toBe('destinations[0].mappings[0].fields.total')
+  })
+
   it('duplicate mapping names are refused', () => {
     const error = configError(() =>
       parseConfig(
@@ -192,7 +224,9 @@ destinations:
           {
             name: 'd',
             settings: { apiKey: 'k' },
-            mappings: [{ ...mapping(1), fields: { enable_batching: true, batch_size: 1001 } }],
+            mappings: [
+              { ...mapping(1), fields: { ...mapping(1).fields, enable_batching: true, batch_size: 1001 } },
+            ],
           },
         ],
       },

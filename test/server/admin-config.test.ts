@@ -329,6 +329,67 @@ describe('mappings', () => {
     await h.api('DELETE', `${A}/mappings/${blank.json.id as string}`)
   })
 
+  it('refuses to save a mapping without a field its action requires, naming it (create, edit, enable)', async () => {
+    const create = await h.api('POST', `${A}/mappings`, {
+      action: 'trackEvent',
+      name: 'No event name',
+      trigger: 'type = "track"',
+      fields: { userId: { '@path': '$.userId' } },
+    })
+    expect(create.status).toBe(400)
+    expect(create.json.error).toMatchObject({ code: 'field_required', path: 'body.fields.eventName' })
+    expect(create.json.error?.message).toMatch(/Custom Event requires the field "eventName" \(Event name\)/)
+
+    const ok = await h.api('POST', `${A}/mappings`, {
+      action: 'trackEvent',
+      name: 'Has event name',
+      trigger: 'type = "track"',
+      enabled: false,
+    })
+    expect(ok.status).toBe(201)
+    const id = ok.json.id as string
+    const cleared = await h.api('PATCH', `${A}/mappings/${id}`, {
+      fields: { ...(ok.json.fields as object), eventName: '' },
+    })
+    expect(cleared.status).toBe(400)
+    expect(cleared.json.error).toMatchObject({ code: 'field_required', path: 'body.fields.eventName' })
+    // A stored mapping that lacks one (saved before this rule) cannot be enabled either.
+    await h.store.updateMapping(id, { fields: {} })
+    const enable = await h.api('POST', `${A}/mappings/${id}/enable`)
+    expect(enable.status).toBe(400)
+    expect(enable.json.error?.code).toBe('field_required')
+    await h.api('DELETE', `${A}/mappings/${id}`)
+  })
+
+  it('keeps mapping names unique per destination ignoring case: 409 naming the clash on create and rename', async () => {
+    const taken = await h.api('POST', `${A}/mappings`, { preset: 'Track Calls', enabled: false })
+    expect(taken.status).toBe(409)
+    expect(taken.json.error).toMatchObject({ code: 'name_taken', path: 'body.name' })
+    expect(taken.json.error?.message).toMatch(
+      /already has a mapping named "Track Calls"; choose another name/,
+    )
+    const otherCase = await h.api('POST', `${A}/mappings`, { preset: 'Track Calls', name: 'TRACK calls' })
+    expect(otherCase.status).toBe(409)
+    expect(otherCase.json.error?.message).toMatch(
+      /mapping named "TRACK calls" \("Track Calls": names are compared ignoring case\)/,
+    )
+
+    const created = await h.api('POST', `${A}/mappings`, {
+      preset: 'Track Calls',
+      name: 'Track 2',
+      enabled: false,
+    })
+    expect(created.status).toBe(201)
+    const id = created.json.id as string
+    const rename = await h.api('PATCH', `${A}/mappings/${id}`, { name: 'identify calls' })
+    expect(rename.status).toBe(409)
+    expect(rename.json.error?.code).toBe('name_taken')
+    expect((await h.api('GET', `${A}/mappings/${id}`)).json.name).toBe('Track 2')
+    // Its own name in another case is no clash.
+    expect((await h.api('PATCH', `${A}/mappings/${id}`, { name: 'TRACK 2' })).status).toBe(200)
+    await h.api('DELETE', `${A}/mappings/${id}`)
+  })
+
   it('points at the problem on save: trigger position, directive path, unknown action, unknown field, preset', async () => {
     const trigger = await h.api('POST', `${A}/mappings`, {
       preset: 'Track Calls',

@@ -10,6 +10,7 @@ import type { StoreContext, StoreHarness } from './conformance/fixtures.js'
 import { ingestSection } from './conformance/ingest.js'
 import { logSection } from './conformance/logs.js'
 import { migration004Section } from './conformance/migration-004.js'
+import { migration007Section } from './conformance/migration-007.js'
 import { retentionSection } from './conformance/retention.js'
 
 export type { StoreHarness } from './conformance/fixtures.js'
@@ -51,6 +52,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
 
     describe('migrations and configuration', () => configurationSection(context))
     describe('migration 004 (jobs to the event log)', () => migration004Section(context))
+    describe('migration 007 (unique mapping names)', () => migration007Section(context))
     describe('ingest, dedupe and the event log', () => ingestSection(context))
     describe('delivery', () => deliverySection(context))
     describe('dead letters', () => deadLetterSection(context))

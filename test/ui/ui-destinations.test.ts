@@ -72,9 +72,15 @@ describe('admin UI with two destinations', { timeout: 90_000 }, () => {
     await page.getByText('1 of 50 mappings used in staging.').waitFor()
     await page.getByLabel('Create a mapping from a preset').selectOption('Order Completed Calls')
     await page.getByRole('button', { name: 'Create mapping' }).click()
-    await heading(/^Mapping: Order Completed Calls/).waitFor()
-    const created = (await service.store.listMappings(stagingId)).map((m) => m.name)
-    expect(created).toEqual(['Staging tracks', 'Order Completed Calls'])
+    await heading('New mapping from "Order Completed Calls"').waitFor()
+    await page.getByLabel('Name', { exact: true }).fill('Staging orders')
+    await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await heading(/^Mapping: Staging orders/).waitFor()
+    const created = (await service.store.listMappings(stagingId)).map((m) => [m.name, m.enabled])
+    expect(created).toEqual([
+      ['Staging tracks', true],
+      ['Staging orders', false],
+    ])
 
     await page.getByRole('link', { name: 'Mappings', exact: true }).click()
     await heading('Mappings').waitFor()

@@ -140,14 +140,57 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
 
   let mappingId = ''
 
-  it('creates a mapping from a preset, shows a broken trigger error and saves the fixed one', async () => {
+  it('creates a mapping from a preset as a draft: nothing stored until saved with a unique name, saved disabled, then enabled', async () => {
+    const stored = async () => (await admin<{ items: Array<{ id: string }> }>('/mappings')).items.length
+    const before = await stored()
     await link('Mappings').click()
     await heading('Mappings').waitFor()
+    // The preset select shows its first preset, not a blank.
+    expect(await page.getByLabel('Create a mapping from a preset').inputValue()).toBe('Track Calls')
     await page.getByLabel('Create a mapping from a preset').selectOption('Track Calls')
     await page.getByRole('button', { name: 'Create mapping' }).click()
-    await heading(/^Mapping: Track Calls/).waitFor()
+    await heading('New mapping from "Track Calls"').waitFor()
+    expect(new URL(page.url()).pathname).toBe('/mappings/new')
+    expect(await stored()).toBe(before)
+    expect(await page.getByLabel('Enabled').count()).toBe(0)
+
+    // No name, then the name of an existing mapping (any case): refused next to the name, nothing stored.
+    const name = page.getByLabel('Name', { exact: true })
+    await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await page.getByText('Give the mapping a name (unique in its destination).').waitFor()
+    await name.fill('track calls')
+    await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await page
+      .getByText(
+        /already has a mapping named "track calls" \("Track Calls": names are compared ignoring case\)/,
+      )
+      .waitFor()
+    await page.getByText('Not saved: see the name.').waitFor()
+    await screenshot(page, 'mapping-draft-name-taken')
+    expect(await stored()).toBe(before)
+
+    await name.fill('UI test mapping')
+    await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await heading(/^Mapping: UI test mapping/).waitFor()
+    await page.getByText('Mapping created, disabled', { exact: false }).waitFor()
     mappingId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '')
     expect(mappingId).not.toBe('')
+    expect(await stored()).toBe(before + 1)
+    expect((await admin<{ enabled: boolean }>(`/mappings/${encodeURIComponent(mappingId)}`)).enabled).toBe(
+      false,
+    )
+    // Enabling is an explicit step.
+    await page.getByLabel('Enabled').check()
+    await page.getByRole('button', { name: 'Save mapping' }).click()
+    await page.getByText('Mapping saved.').waitFor()
+    expect((await admin<{ enabled: boolean }>(`/mappings/${encodeURIComponent(mappingId)}`)).enabled).toBe(
+      true,
+    )
+  })
+
+  it('shows a broken trigger error and saves the fixed one', async () => {
+    await page.goto(`${service.url}/mappings/${encodeURIComponent(mappingId)}`)
+    await heading(/^Mapping: UI test mapping/).waitFor()
     // Required fields are marked, descriptions come from the action definition.
     expect(await page.locator('.field .required').count()).toBeGreaterThan(0)
 

@@ -17,7 +17,15 @@ function page({ path, search }: Location) {
   if (path === '/') return <OverviewPage />
   if (path === '/destination') return <DestinationPage />
   if (path === '/mappings') return <MappingsPage />
-  if (path.startsWith('/mappings/')) return <MappingEditorPage id={decodeURIComponent(path.slice(10))} />
+  if (path.startsWith('/mappings/')) {
+    return (
+      <MappingEditorPage
+        id={decodeURIComponent(path.slice(10))}
+        draftOf={{ preset: search.get('preset'), destinationId: search.get('destination') }}
+        created={search.get('created') === '1'}
+      />
+    )
+  }
   if (path === '/test-mapping') return <TestMappingPage mappingId={search.get('mapping')} />
   if (path === '/dead-letters') return <DeadLettersPage />
   if (path === '/events') return <EventLookupPage initial={search.get('messageId')} />

@@ -42,6 +42,8 @@ export interface Preset {
   type: 'automatic' | 'specificEvent'
   action: string
   trigger: string | null
+  /** The preset's field mapping (the draft a new mapping starts from). */
+  fields: Record<string, unknown>
 }
 
 export interface FieldDefinition {

@@ -2,7 +2,12 @@
 // position, unknown field names, mapping directive errors with their JSON path, batching. Errors are
 // AdminApiError (400) whose `path` points at the problem; warnings come back with a valid mapping.
 import { actions, isActionKey } from '../../iterable/actions/index.js'
-import { compileMappingConfig, MappingConfigError, type CompiledMapping } from '../../iterable/mappings.js'
+import {
+  checkRequiredFields,
+  compileMappingConfig,
+  MappingConfigError,
+  type CompiledMapping,
+} from '../../iterable/mappings.js'
 import { MappingValidationError } from '../../engine/mapping/index.js'
 import { TriggerSyntaxError } from '../../engine/trigger/index.js'
 import { AdminApiError } from './errors.js'
@@ -89,7 +94,31 @@ export function validateMappingDraft(draft: MappingDraft, prefix = 'body'): Comp
         { messages: [...cause.messages] },
       )
     }
-    const code = error.path === 'trigger' ? 'trigger_invalid' : 'mapping_invalid'
-    throw new AdminApiError(400, code, error.message, `${prefix}.${error.path}`)
+    throw mappingConfigError(error, prefix)
   }
+}
+
+function mappingConfigError(error: MappingConfigError, prefix: string): AdminApiError {
+  const code =
+    error.code === 'FIELD_REQUIRED'
+      ? 'field_required'
+      : error.path === 'trigger'
+        ? 'trigger_invalid'
+        : 'mapping_invalid'
+  return new AdminApiError(400, code, error.message, `${prefix}.${error.path}`)
+}
+
+/**
+ * A draft about to be saved (created, edited or enabled): valid, and giving every field its action
+ * requires (400 `field_required` naming the field).
+ */
+export function validateMappingToSave(draft: MappingDraft, prefix = 'body'): CompiledMapping {
+  const compiled = validateMappingDraft(draft, prefix)
+  try {
+    checkRequiredFields(draft)
+  } catch (error) {
+    if (error instanceof MappingConfigError) throw mappingConfigError(error, prefix)
+    throw error
+  }
+  return compiled
 }

@@ -12,7 +12,8 @@ import type { AdminContext, Resource } from './context.js'
 import { parseTime } from './context.js'
 import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
-import { validateMappingDraft, type MappingDraft } from './mapping-validation.js'
+import { requireUniqueMappingName } from './mapping-names.js'
+import { validateMappingDraft, validateMappingToSave, type MappingDraft } from './mapping-validation.js'
 import { AnyObject, IdParams, TimeParam } from './schemas.js'
 import { pickDefined } from '../../util/pick-defined.js'
 
@@ -192,7 +193,7 @@ async function setEnabled(
   enabled: boolean,
 ): Promise<Record<string, unknown>> {
   const mapping = await requireMapping(context.store, id)
-  if (enabled) validateMappingDraft({ ...routingMapping(mapping), enabled })
+  if (enabled) validateMappingToSave({ ...routingMapping(mapping), enabled })
   const updated = (await context.store.updateMapping(id, { enabled })) as Mapping
   await context.delivery.reload()
   return mappingView(updated, undefined, warningsOf(updated))
@@ -249,7 +250,7 @@ export const mappingsResource: Resource = (app, context) => {
     async (request, reply) => {
       const destinationId = await resolveDestinationId(store, request.body.destinationId)
       const draft = draftFromCreate(request.body)
-      const compiled = validateMappingDraft(draft)
+      const compiled = validateMappingToSave(draft)
       const count = await store.countMappings(destinationId)
       if (count >= MAX_MAPPINGS) {
         throw new AdminApiError(
@@ -260,6 +261,7 @@ export const mappingsResource: Resource = (app, context) => {
           { limit: MAX_MAPPINGS, count },
         )
       }
+      await requireUniqueMappingName(store, destinationId, draft.name)
       const mapping = await store.createMapping({
         destinationId,
         name: draft.name,
@@ -295,7 +297,9 @@ export const mappingsResource: Resource = (app, context) => {
         'batching',
         'position',
       ])
-      const compiled = validateMappingDraft({ ...routingMapping(current), ...patch })
+      const compiled = validateMappingToSave({ ...routingMapping(current), ...patch })
+      if (patch.name !== undefined)
+        await requireUniqueMappingName(store, current.destinationId, patch.name, current.id)
       const updated = (await store.updateMapping(current.id, patch)) as Mapping
       await delivery.reload()
       return mappingView(updated, undefined, compiled.warnings)

@@ -61,8 +61,9 @@ async function migrate(db: PgConnection, schema: string): Promise<void> {
     await query(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
     )
-    const { rows } = await query('SELECT MAX(version) AS v FROM schema_version')
-    const current = Number(rows[0]?.v ?? 0)
+    const { rows } = await query('SELECT version FROM schema_version')
+    const applied = new Set(rows.map((r) => Number((r as { version: number }).version)))
+    const current = Math.max(0, ...applied)
     const latest = MIGRATIONS[MIGRATIONS.length - 1].version
     if (current > latest) {
       throw new StoreError(
@@ -70,8 +71,10 @@ async function migrate(db: PgConnection, schema: string): Promise<void> {
         `Database schema version ${current} is newer than this program (${latest})`,
       )
     }
+    // Every migration not applied yet, also one numbered below the newest applied (numbers are
+    // reserved by branches that may be merged in either order).
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue
+      if (applied.has(m.version)) continue
       await query(m.sql)
       await query('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,

@@ -100,8 +100,10 @@ function migrate(db: Database.Database): void {
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   )
   db.transaction(() => {
-    const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }
-    const current = row.v ?? 0
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_version').all() as { version: number }[]).map((r) => r.version),
+    )
+    const current = Math.max(0, ...applied)
     const latest = MIGRATIONS[MIGRATIONS.length - 1].version
     if (current > latest) {
       throw new StoreError(
@@ -109,8 +111,10 @@ function migrate(db: Database.Database): void {
         `Database schema version ${current} is newer than this program (${latest})`,
       )
     }
+    // Every migration not applied yet, also one numbered below the newest applied (numbers are
+    // reserved by branches that may be merged in either order).
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue
+      if (applied.has(m.version)) continue
       db.exec(m.sql)
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,

@@ -1,7 +1,9 @@
 // Mapping editor: name, trigger (live validation), and every field of the action with its
 // description; saving validates on the server and shows each error next to the part at fault.
+// "Create mapping" opens it as a draft of a preset (`/mappings/new?preset=…`): nothing is stored
+// until the draft is saved with a unique name, and it is saved disabled (enabling is a later step).
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { ApiError, get, patch } from '../api'
+import { ApiError, get, patch, post } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { FieldEditor } from '../components/FieldEditor'
 import { Link } from '../components/Link'
@@ -10,19 +12,60 @@ import { TriggerEditor } from '../components/TriggerEditor'
 import { draftOf, FieldDraftError, valueOf, type FieldDraft } from '../field-draft'
 import { fieldOfPath } from '../format'
 import { pathsOf, SAMPLE_EVENT } from '../sample-event'
-import type { ActionDefinition, Mapping } from '../types'
+import { navigate } from '../router'
+import type { ActionDefinition, Mapping, Preset } from '../types'
 import { useLoad } from '../use-load'
 
-async function loadAll(id: string): Promise<{ mapping: Mapping; action: ActionDefinition | null }> {
+/** Where a draft comes from: `/mappings/new?preset=NAME&destination=ID`. */
+export interface DraftSource {
+  preset: string | null
+  destinationId: string | null
+}
+
+const NEW = 'new'
+
+/** A stored mapping, or (id "new") the unsaved draft of a preset. */
+async function loadMapping(id: string, source: DraftSource): Promise<Mapping> {
+  if (id !== NEW) return get<Mapping>(`/mappings/${encodeURIComponent(id)}`)
+  const presets = (await get<{ items: Preset[] }>('/presets')).items
+  const preset = presets.find((p) => p.name === source.preset)
+  if (preset === undefined)
+    throw new Error(`Unknown preset "${source.preset ?? ''}": start again from Mappings.`)
+  return {
+    id: NEW,
+    destinationId: source.destinationId ?? '',
+    name: '',
+    enabled: false,
+    trigger: preset.trigger ?? '',
+    action: preset.action,
+    fields: preset.fields,
+    counts: { delivered: 0, failed: 0, retrying: 0, dead: 0 },
+  }
+}
+
+async function loadAll(
+  id: string,
+  source: DraftSource,
+): Promise<{ mapping: Mapping; action: ActionDefinition | null }> {
   const [mapping, actions] = await Promise.all([
-    get<Mapping>(`/mappings/${encodeURIComponent(id)}`),
+    loadMapping(id, source),
     get<{ items: ActionDefinition[] }>('/actions'),
   ])
   return { mapping, action: actions.items.find((a) => a.key === mapping.action) ?? null }
 }
 
-export function MappingEditorPage({ id }: { id: string }) {
-  const { data, error } = useLoad(() => loadAll(id), [id])
+export function MappingEditorPage({
+  id,
+  draftOf: source = { preset: null, destinationId: null },
+  created = false,
+}: {
+  id: string
+  draftOf?: DraftSource
+  /** Just created from a draft: say so, and that it is disabled. */
+  created?: boolean
+}) {
+  const isDraft = id === NEW
+  const { data, error } = useLoad(() => loadAll(id, source), [id, source.preset, source.destinationId])
   const [name, setName] = useState('')
   const [trigger, setTrigger] = useState('')
   const [enabled, setEnabled] = useState(true)
@@ -79,6 +122,27 @@ export function MappingEditorPage({ id }: { id: string }) {
         if (value === undefined) delete fields[definition.key]
         else fields[definition.key] = value
       }
+      if (isDraft) {
+        if (name.trim() === '') {
+          throw new ApiError(
+            400,
+            'name_required',
+            'Give the mapping a name (unique in its destination).',
+            'body.name',
+          )
+        }
+        // Saved disabled: enabling it is a separate, explicit step.
+        const stored = await post<Mapping>('/mappings', {
+          preset: source.preset,
+          name,
+          trigger,
+          fields,
+          enabled: false,
+          ...(mapping.destinationId !== '' ? { destinationId: mapping.destinationId } : {}),
+        })
+        navigate(`/mappings/${encodeURIComponent(stored.id)}?created=1`)
+        return
+      }
       const updated = await patch<Mapping>(`/mappings/${encodeURIComponent(mapping.id)}`, {
         name,
         trigger,
@@ -109,11 +173,29 @@ export function MappingEditorPage({ id }: { id: string }) {
 
   return (
     <section>
-      <h1 tabIndex={-1}>Mapping: {mapping.name}</h1>
+      <h1 tabIndex={-1}>
+        {isDraft ? `New mapping from "${source.preset ?? ''}"` : `Mapping: ${mapping.name}`}
+      </h1>
       <p>
-        <Link href="/mappings">Back to Mappings</Link> ·{' '}
-        <Link href={`/test-mapping?mapping=${encodeURIComponent(mapping.id)}`}>Test mapping</Link>
+        <Link href="/mappings">{isDraft ? 'Cancel' : 'Back to Mappings'}</Link>
+        {isDraft ? null : (
+          <>
+            {' · '}
+            <Link href={`/test-mapping?mapping=${encodeURIComponent(mapping.id)}`}>Test mapping</Link>
+          </>
+        )}
       </p>
+      {isDraft ? (
+        <p class="hint">
+          A draft: nothing is stored until you save it with a name no other mapping of the destination has. It
+          is saved disabled; enable it once it is right.
+        </p>
+      ) : null}
+      {created ? (
+        <p class="success" role="status">
+          Mapping created, disabled: it sends nothing until you enable it (tick Enabled and save).
+        </p>
+      ) : null}
       {mapping.warnings?.map((w) => (
         <p class="warning" key={w}>
           {w}
@@ -125,6 +207,7 @@ export function MappingEditorPage({ id }: { id: string }) {
           <input
             id="mapping-name"
             type="text"
+            placeholder={isDraft ? `e.g. ${source.preset ?? ''} (web)` : undefined}
             value={name}
             onInput={(e) => setName(e.currentTarget.value)}
             aria-invalid={nameError !== null}
@@ -135,10 +218,18 @@ export function MappingEditorPage({ id }: { id: string }) {
             <code class="hint">{mapping.action}</code>
           </p>
           {action !== null ? <p class="hint">{action.description}</p> : null}
-          <label>
-            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
-            Enabled
-          </label>
+          {isDraft ? (
+            <p class="hint">Saved disabled.</p>
+          ) : (
+            <label>
+              <input
+                type="checkbox"
+                checked={enabled}
+                onChange={(e) => setEnabled(e.currentTarget.checked)}
+              />{' '}
+              Enabled
+            </label>
+          )}
           <TriggerEditor value={trigger} onChange={setTrigger} saveError={triggerError} />
         </div>
         <SampleEvent text={sample} onChange={setSample} error={sampleParsed.error} />
@@ -165,7 +256,7 @@ export function MappingEditorPage({ id }: { id: string }) {
         </div>
         <div class="actions">
           <button type="submit" disabled={busy}>
-            Save mapping
+            {isDraft ? 'Save new mapping' : 'Save mapping'}
           </button>
           {saveError !== null ? (
             <span class="error" role="status">
@@ -174,7 +265,9 @@ export function MappingEditorPage({ id }: { id: string }) {
                 ? `see the field "${errorField}".`
                 : triggerError !== null
                   ? 'see the trigger.'
-                  : 'see below.'}
+                  : nameError !== null
+                    ? 'see the name.'
+                    : 'see below.'}
             </span>
           ) : null}
           {saved !== null ? (

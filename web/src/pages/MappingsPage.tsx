@@ -36,29 +36,17 @@ export function MappingsPage() {
   const target = destinationId !== '' ? destinationId : (data?.destinations[0]?.id ?? '')
   const used = data === null ? 0 : data.mappings.filter((m) => !several || m.destinationId === target).length
   const destinationName = (id: string): string => data?.destinations.find((d) => d.id === id)?.name ?? id
-  const [createError, setCreateError] = useState<ApiError | null>(null)
   const [rowError, setRowError] = useState<ApiError | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const noticeRef = useRef<HTMLParagraphElement>(null)
-  const [busy, setBusy] = useState(false)
 
-  const create = async (event: Event): Promise<void> => {
+  // Creating opens a draft of the preset: nothing is stored until the draft is saved.
+  const create = (event: Event): void => {
     event.preventDefault()
     const chosen = preset !== '' ? preset : data?.presets[0]?.name
     if (chosen === undefined) return
-    setBusy(true)
-    setCreateError(null)
-    try {
-      const created = await post<Mapping>('/mappings', {
-        preset: chosen,
-        ...(several ? { destinationId: target } : {}),
-      })
-      navigate(`/mappings/${encodeURIComponent(created.id)}`)
-    } catch (failure) {
-      setCreateError(failure as ApiError)
-    } finally {
-      setBusy(false)
-    }
+    const destination = several ? `&destination=${encodeURIComponent(target)}` : ''
+    navigate(`/mappings/new?preset=${encodeURIComponent(chosen)}${destination}`)
   }
 
   /** Runs a row action, then says what it did; `focusNotice` when the row's button goes away. */
@@ -84,7 +72,11 @@ export function MappingsPage() {
           <form class="card inline" onSubmit={create}>
             <div>
               <label for="preset">Create a mapping from a preset</label>
-              <select id="preset" value={preset} onChange={(e) => setPreset(e.currentTarget.value)}>
+              <select
+                id="preset"
+                value={preset !== '' ? preset : data.presets[0]?.name}
+                onChange={(e) => setPreset(e.currentTarget.value)}
+              >
                 {data.presets.map((p) => (
                   <option key={p.name} value={p.name}>
                     {p.name} ({p.action})
@@ -102,13 +94,12 @@ export function MappingsPage() {
                 />
               </div>
             ) : null}
-            <button type="submit" disabled={busy || used >= data.limit}>
+            <button type="submit" disabled={used >= data.limit}>
               Create mapping
             </button>
             <span class="hint">
               {used} of {data.limit} mappings used{several ? ` in ${destinationName(target)}` : ''}.
             </span>
-            <ErrorMessage error={createError} />
           </form>
           <ErrorMessage error={rowError} />
           {notice !== null ? (
