@@ -35,6 +35,7 @@ export const MappingSchema = Type.Object(
         Type.Literal('trackEvent'),
         Type.Literal('updateCart'),
         Type.Literal('trackPurchase'),
+        Type.Literal('updateSubscriptions'),
       ]),
     ),
     fields: Type.Optional(

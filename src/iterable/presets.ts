@@ -22,7 +22,16 @@ export interface SpecificEventPreset {
   mapping: Mapping
 }
 
-export type Preset = AutomaticPreset | SpecificEventPreset
+/** A preset with a trigger that is not part of the default configuration (the actions of issue 16). */
+export interface OptionalPreset {
+  name: string
+  type: 'optional'
+  subscribe: string
+  partnerAction: ActionKey
+  mapping: Mapping
+}
+
+export type Preset = AutomaticPreset | SpecificEventPreset | OptionalPreset
 
 /** `defaultValues(fields)`: each field's default mapping, fields without one left out. */
 export function defaultMapping(fields: FieldDefinitions): Mapping {
@@ -125,7 +134,25 @@ export const SPECIFIC_EVENT_PRESETS: readonly SpecificEventPreset[] = [
   },
 ]
 
-export const PRESETS: readonly Preset[] = [...AUTOMATIC_PRESETS, ...SPECIFIC_EVENT_PRESETS]
+/**
+ * Presets for the actions beyond the reference's four (issue 16): each has a trigger, none is in the
+ * default configuration.
+ */
+export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
+  {
+    name: 'Subscriptions Updated Calls',
+    type: 'optional',
+    subscribe: 'type = "track" and event = "Subscriptions Updated"',
+    partnerAction: 'updateSubscriptions',
+    mapping: defaults('updateSubscriptions'),
+  },
+]
+
+export const PRESETS: readonly Preset[] = [
+  ...AUTOMATIC_PRESETS,
+  ...SPECIFIC_EVENT_PRESETS,
+  ...OPTIONAL_PRESETS,
+]
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name)

@@ -23,12 +23,14 @@ import { eventRoutes } from './routes/events.js'
 import { commerceRoutes } from './routes/commerce.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { readRoutes } from './routes/reads.js'
+import { subscriptionGroupRoutes } from './routes/subscription-groups.js'
 
 export const ROUTES: readonly RouteDef[] = [
   ...userWriteRoutes,
   ...eventRoutes,
   ...commerceRoutes,
   ...subscriptionRoutes,
+  ...subscriptionGroupRoutes,
   ...readRoutes,
 ]
 
@@ -55,6 +57,9 @@ interface RequestInfo {
 interface RouteConfig {
   documentedPath?: string
 }
+
+/** Methods whose requests may come without a body (a subscription PATCH names its user in the path). */
+const BODYLESS_METHODS = new Set(['GET', 'DELETE', 'PATCH'])
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -101,7 +106,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   })
 
   // Any content type is read as JSON (Iterable clients always send JSON). Many clients send
-  // `Content-Type: application/json` on every request: a GET or DELETE with it and no body has no
+  // `Content-Type: application/json` on every request: a GET, DELETE or PATCH with it and no body has no
   // body, it is not bad JSON. `constructor` and `prototype` are ordinary field names to Iterable
   // (its API applies no name rules, docs/sandbox.md): accepted as such, as own properties that
   // nothing here reads as anything else. A `__proto__` key stays refused (BadJsonBody): a copy by
@@ -109,7 +114,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   app.removeAllContentTypeParsers()
   const parseJson = app.getDefaultJsonParser('error', 'ignore')
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) done(null, undefined)
+    if (body === '' && BODYLESS_METHODS.has(request.method)) done(null, undefined)
     // The default JSON parser answers through `done`, synchronously; there is no promise to wait for.
     else void parseJson(request, body as string, done)
   })

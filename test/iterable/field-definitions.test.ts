@@ -351,6 +351,13 @@ describe('field details stated in §3 beside the tables', () => {
           'Tracks a purchase to Iterable',
           'type = "track" and event == "Order Completed"',
         ],
+        // Beyond the reference (issue 16): Segment's beta action.
+        [
+          'updateSubscriptions',
+          'Update Subscriptions',
+          expect.stringMatching(/^Manage subscription preferences for a user/) as unknown,
+          'type = "track" and event = "Subscriptions Updated"',
+        ],
       ],
     )
   })

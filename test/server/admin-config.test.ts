@@ -258,6 +258,7 @@ describe('catalog', () => {
       'trackEvent',
       'trackPurchase',
       'updateCart',
+      'updateSubscriptions',
       'updateUser',
     ])
     const eventName = actions.find((a) => a.key === 'trackEvent')?.fields.find((f) => f.key === 'eventName')

@@ -2,9 +2,10 @@ import { trackEvent } from './track-event.js'
 import { trackPurchase } from './track-purchase.js'
 import type { ActionDefinition, ActionKey } from './types.js'
 import { updateCart } from './update-cart.js'
+import { updateSubscriptions } from './update-subscriptions.js'
 import { updateUser } from './update-user.js'
 
-export { trackEvent, trackPurchase, updateCart, updateUser }
+export { trackEvent, trackPurchase, updateCart, updateSubscriptions, updateUser }
 export type * from './types.js'
 
 export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
@@ -12,6 +13,7 @@ export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
   trackEvent,
   updateCart,
   trackPurchase,
+  updateSubscriptions,
 }
 
 export function isActionKey(value: unknown): value is ActionKey {
