@@ -138,6 +138,22 @@ export const SPECIFIC_EVENT_PRESETS: readonly SpecificEventPreset[] = [
  * Presets for the actions beyond the reference's four (issue 16): each has a trigger, none is in the
  * default configuration.
  */
+/**
+ * Page and screen views as custom events, named as RudderStack names them (docs/destination.md):
+ * "<name> Page" / "<name> Screen", or "Loaded a Page" / "Loaded a Screen" for an unnamed view.
+ */
+function viewEventName(suffix: 'Page' | 'Screen'): Mapping {
+  return {
+    eventName: {
+      '@if': {
+        exists: { '@path': '$.name' },
+        then: { '@template': `{{name}} ${suffix}` },
+        else: `Loaded a ${suffix}`,
+      },
+    },
+  }
+}
+
 export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
   {
     name: 'Subscriptions Updated Calls',
@@ -145,6 +161,20 @@ export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
     subscribe: 'type = "track" and event = "Subscriptions Updated"',
     partnerAction: 'updateSubscriptions',
     mapping: defaults('updateSubscriptions'),
+  },
+  {
+    name: 'Page Calls',
+    type: 'optional',
+    subscribe: 'type = "page"',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', viewEventName('Page')),
+  },
+  {
+    name: 'Screen Calls',
+    type: 'optional',
+    subscribe: 'type = "screen"',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', viewEventName('Screen')),
   },
 ]
 

@@ -73,9 +73,11 @@ describe('settings (reference §1, D10)', () => {
       'Update Cart Calls',
       'Order Completed Calls',
     ])
-    expect(iterableDestination.presets).toHaveLength(12)
+    expect(iterableDestination.presets).toHaveLength(14)
     expect(iterableDestination.presets.filter((p) => p.type === 'optional').map((p) => p.name)).toEqual([
       'Subscriptions Updated Calls',
+      'Page Calls',
+      'Screen Calls',
     ])
   })
 })
