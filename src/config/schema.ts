@@ -36,6 +36,8 @@ export const MappingSchema = Type.Object(
         Type.Literal('updateCart'),
         Type.Literal('trackPurchase'),
         Type.Literal('updateSubscriptions'),
+        Type.Literal('registerDeviceToken'),
+        Type.Literal('mergeUsers'),
       ]),
     ),
     fields: Type.Optional(

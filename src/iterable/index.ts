@@ -9,6 +9,8 @@ export {
   updateCart,
   trackPurchase,
   updateSubscriptions,
+  registerDeviceToken,
+  mergeUsers,
 } from './actions/index.js'
 export type {
   ActionDefinition,

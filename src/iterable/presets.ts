@@ -163,6 +163,20 @@ export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
     mapping: defaults('updateSubscriptions'),
   },
   {
+    name: 'Device Token Calls',
+    type: 'optional',
+    subscribe: 'type = "identify" and context.device.token != null',
+    partnerAction: 'registerDeviceToken',
+    mapping: defaults('registerDeviceToken'),
+  },
+  {
+    name: 'Alias Calls',
+    type: 'optional',
+    subscribe: 'type = "alias"',
+    partnerAction: 'mergeUsers',
+    mapping: defaults('mergeUsers'),
+  },
+  {
     name: 'Page Calls',
     type: 'optional',
     subscribe: 'type = "page"',

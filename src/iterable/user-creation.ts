@@ -8,6 +8,7 @@ const CREATING_ACTIONS: ReadonlySet<string> = new Set([
   'updateCart',
   'trackPurchase',
   'updateSubscriptions',
+  'registerDeviceToken',
 ])
 
 export function createsUser(delivery: Pick<PlannedDelivery, 'action'>): boolean {

@@ -23,6 +23,7 @@ import { eventRoutes } from './routes/events.js'
 import { commerceRoutes } from './routes/commerce.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { readRoutes } from './routes/reads.js'
+import { mergeRoutes } from './routes/merge.js'
 import { subscriptionGroupRoutes } from './routes/subscription-groups.js'
 
 export const ROUTES: readonly RouteDef[] = [
@@ -31,6 +32,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...commerceRoutes,
   ...subscriptionRoutes,
   ...subscriptionGroupRoutes,
+  ...mergeRoutes,
   ...readRoutes,
 ]
 

@@ -358,6 +358,13 @@ describe('field details stated in §3 beside the tables', () => {
           expect.stringMatching(/^Manage subscription preferences for a user/) as unknown,
           'type = "track" and event = "Subscriptions Updated"',
         ],
+        [
+          'registerDeviceToken',
+          'Register Push Token',
+          expect.any(String) as unknown,
+          'type = "identify" and context.device.token != null',
+        ],
+        ['mergeUsers', 'Merge Users', expect.any(String) as unknown, 'type = "alias"'],
       ],
     )
   })

@@ -65,6 +65,8 @@ describe('settings (reference §1, D10)', () => {
       'updateCart',
       'trackPurchase',
       'updateSubscriptions',
+      'registerDeviceToken',
+      'mergeUsers',
     ])
     expect(iterableDestination.settings.apiKey.type).toBe('password')
     expect(iterableDestination.presets.filter((p) => p.type === 'automatic').map((p) => p.name)).toEqual([
@@ -73,9 +75,11 @@ describe('settings (reference §1, D10)', () => {
       'Update Cart Calls',
       'Order Completed Calls',
     ])
-    expect(iterableDestination.presets).toHaveLength(14)
+    expect(iterableDestination.presets).toHaveLength(16)
     expect(iterableDestination.presets.filter((p) => p.type === 'optional').map((p) => p.name)).toEqual([
       'Subscriptions Updated Calls',
+      'Device Token Calls',
+      'Alias Calls',
       'Page Calls',
       'Screen Calls',
     ])

@@ -136,3 +136,39 @@ describe('the groups for editors', () => {
     })
   })
 })
+
+describe('POST /api/users/merge', () => {
+  test('moves the source’s missing fields, list ids and events to the destination, then deletes it', async () => {
+    s = testSandbox({ projects: [{ type: 'hybrid' }] })
+    await s.post('/api/users/update', {
+      userId: 'old',
+      dataFields: { plan: 'free', color: 'red', userListIds: [1] },
+    })
+    await s.post('/api/users/update', { userId: 'new', dataFields: { plan: 'pro', userListIds: [2] } })
+    await s.post('/api/events/track', { userId: 'old', eventName: 'Viewed', id: 'e1' })
+    expect((await s.post('/api/users/merge', { sourceUserId: 'old', destinationUserId: 'new' })).status).toBe(
+      200,
+    )
+    expect((await s.get('/api/users/byUserId/old')).body).toEqual({})
+    expect((await s.get('/api/users/byUserId/new')).body.user.dataFields).toMatchObject({
+      plan: 'pro',
+      color: 'red',
+      userListIds: [2, 1],
+    })
+    expect((await s.get('/api/events/byUserId/new')).body.events.map((e: any) => e.eventName)).toEqual([
+      'Viewed',
+    ])
+  })
+
+  test('unknown users and a user merged into itself are 400 BadParams', async () => {
+    s = testSandbox()
+    await s.post('/api/users/update', { userId: 'new' })
+    const ghost = await s.post('/api/users/merge', { sourceUserId: 'ghost', destinationUserId: 'new' })
+    expect(ghost.body).toMatchObject({
+      code: 'BadParams',
+      msg: expect.stringContaining('Source user does not exist'),
+    })
+    const self = await s.post('/api/users/merge', { sourceUserId: 'new', destinationUserId: 'new' })
+    expect(self.status).toBe(400)
+  })
+})

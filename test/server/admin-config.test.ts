@@ -255,6 +255,8 @@ describe('catalog', () => {
       fields: Array<Record<string, unknown>>
     }>
     expect(actions.map((a) => a.key).sort()).toEqual([
+      'mergeUsers',
+      'registerDeviceToken',
       'trackEvent',
       'trackPurchase',
       'updateCart',

@@ -1,3 +1,5 @@
+import { mergeUsers } from './merge-users.js'
+import { registerDeviceToken } from './register-device-token.js'
 import { trackEvent } from './track-event.js'
 import { trackPurchase } from './track-purchase.js'
 import type { ActionDefinition, ActionKey } from './types.js'
@@ -5,7 +7,15 @@ import { updateCart } from './update-cart.js'
 import { updateSubscriptions } from './update-subscriptions.js'
 import { updateUser } from './update-user.js'
 
-export { trackEvent, trackPurchase, updateCart, updateSubscriptions, updateUser }
+export {
+  mergeUsers,
+  registerDeviceToken,
+  trackEvent,
+  trackPurchase,
+  updateCart,
+  updateSubscriptions,
+  updateUser,
+}
 export type * from './types.js'
 
 export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
@@ -14,6 +24,8 @@ export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
   updateCart,
   trackPurchase,
   updateSubscriptions,
+  registerDeviceToken,
+  mergeUsers,
 }
 
 export function isActionKey(value: unknown): value is ActionKey {

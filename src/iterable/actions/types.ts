@@ -2,7 +2,14 @@
 import type { FieldDefinitions } from '../../engine/fields/types.js'
 import type { IterableSettings } from '../settings.js'
 
-export type ActionKey = 'updateUser' | 'trackEvent' | 'updateCart' | 'trackPurchase' | 'updateSubscriptions'
+export type ActionKey =
+  | 'updateUser'
+  | 'trackEvent'
+  | 'updateCart'
+  | 'trackPurchase'
+  | 'updateSubscriptions'
+  | 'registerDeviceToken'
+  | 'mergeUsers'
 
 /** Methods other than POST (the default). PATCH and DELETE requests carry no body. */
 export type RequestMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
