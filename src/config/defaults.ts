@@ -8,7 +8,7 @@ export function presetMapping(preset: Preset): MappingConfig {
   return {
     name: preset.name,
     enabled: true,
-    trigger: preset.type === 'automatic' ? preset.subscribe : '',
+    trigger: preset.type === 'specificEvent' ? '' : preset.subscribe,
     action: preset.partnerAction,
     fields: { ...preset.mapping },
   }

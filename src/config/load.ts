@@ -12,6 +12,7 @@ import {
   type CompiledMapping,
   type MappingConfig,
 } from '../iterable/mappings.js'
+import { actions } from '../iterable/actions/index.js'
 import { findPreset } from '../iterable/presets.js'
 import { SettingsValidationError } from '../iterable/errors.js'
 import { validateSettings, type IterableSettings } from '../iterable/settings.js'
@@ -101,8 +102,7 @@ function checkSchema(file: string, value: unknown): ConfigFile {
   if (first !== undefined) {
     const path = displayPath(first.path)
     let problem = first.message
-    if (first.path.endsWith('/action'))
-      problem = 'Expected one of: updateUser, trackEvent, updateCart, trackPurchase'
+    if (first.path.endsWith('/action')) problem = `Expected one of: ${Object.keys(actions).join(', ')}`
     if (first.type === ValueErrorType.ObjectAdditionalProperties) problem = `unknown key (${problem})`
     throw new ConfigError(file, path, problem, 'CONFIG_SCHEMA')
   }

@@ -42,6 +42,9 @@ export const MappingSchema = Type.Object(
         Type.Literal('trackEvent'),
         Type.Literal('updateCart'),
         Type.Literal('trackPurchase'),
+        Type.Literal('updateSubscriptions'),
+        Type.Literal('registerDeviceToken'),
+        Type.Literal('mergeUsers'),
       ]),
     ),
     fields: Type.Optional(

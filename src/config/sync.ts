@@ -1,6 +1,7 @@
 // Configuration as code against the store: export the store's configuration in the schema that
 // `apply` takes back (plan.ts), with ids so that `apply` recognises every item. Secrets are never
 // exported: the API key becomes `${ITERABLE_API_KEY}`.
+import type { ActionKey } from '../iterable/actions/types.js'
 import type { ConfigFile } from './schema.js'
 import type { Store } from '../store/types.js'
 
@@ -24,7 +25,7 @@ export async function exportConfig(store: Store): Promise<ConfigFile> {
       name: m.name,
       enabled: m.enabled,
       trigger: m.trigger,
-      action: m.action as 'updateUser' | 'trackEvent' | 'updateCart' | 'trackPurchase',
+      action: m.action as ActionKey,
       fields: m.fields,
       ...(m.batching ? { batching: m.batching } : {}),
     }))

@@ -15,8 +15,15 @@ export interface FollowUp {
 
 export interface BulkTarget {
   path: string
-  /** Key of the item list in the bulk body (`users` or `events`). */
-  listKey: 'users' | 'events'
+  /** The bulk request's method when not POST. */
+  method?: 'PUT'
+  /** Key of the item list in the bulk body (`users`, `events` or `usersByUserId`). */
+  listKey: 'users' | 'events' | 'usersByUserId'
+  /**
+   * The list holds this key's value of each item, not the item (`{"users": ["a@x.com"]}`); the
+   * answer then settles every item of the body alike.
+   */
+  element?: 'email' | 'userId'
   /** Top-level keys of the bulk body besides the list (e.g. `{updateOnly: true}`). */
   envelope?: JsonObject
   /** Only items with an equal batch key share a bulk body. */
@@ -29,6 +36,13 @@ export interface BulkTarget {
 export interface ItemPayload {
   /** The single request's path. */
   path: string
+  /** The single request's method when not POST; PATCH and DELETE are sent without a body. */
+  method?: 'PUT' | 'PATCH' | 'DELETE'
+  /**
+   * The documented endpoint when the path carries values (a user's email): requests to it share
+   * a lane and a rate-limit budget.
+   */
+  route?: string
   /** Set when the item goes into bulk bodies. */
   bulk?: BulkTarget
   body: JsonObject
@@ -64,13 +78,20 @@ export interface RouteResult {
   refusals: RoutedRefusal[]
 }
 
-/** The endpoint an item is sent to: its bulk path when batched, else its single path. */
+/** The lane an item is sent through: its bulk path when batched, else its endpoint. */
 export function laneOf(payload: ItemPayload): string {
-  return payload.bulk?.path ?? payload.path
+  return payload.bulk?.path ?? payload.route ?? payload.path
+}
+
+/** Whether the single request carries the item as its body (PATCH and DELETE name the user in the path). */
+export function sendsBody(payload: ItemPayload): boolean {
+  return payload.method !== 'PATCH' && payload.method !== 'DELETE'
 }
 
 export function payloadOf(item: ItemPayload): ItemPayload {
   const payload: ItemPayload = { path: item.path, body: item.body }
+  if (item.method !== undefined) payload.method = item.method
+  if (item.route !== undefined) payload.route = item.route
   if (item.bulk !== undefined) payload.bulk = item.bulk
   if (item.followUps !== undefined && item.followUps.length > 0) payload.followUps = item.followUps
   if (item.createsUser === true) payload.createsUser = true

@@ -11,6 +11,9 @@ export const ITERABLE_RATE_LIMITS: Readonly<Record<string, number>> = Object.fre
   '/api/events/track': 2000,
   '/api/users/bulkUpdate': 5,
   '/api/events/trackBulk': 10,
+  '/api/users/registerDeviceToken': 500,
+  // Per API key at Iterable; a project's keys share this budget here (the stricter reading).
+  '/api/users/merge': 50,
 })
 
 const RECOVERY_PER_SECOND = 1.25

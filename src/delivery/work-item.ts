@@ -48,8 +48,12 @@ export class WorkItem {
     return this.payload.createsUser === true
   }
 
+  /** The single request's body, or the bulk list's element (the whole item, or one of its values). */
   get json(): string {
-    return (this.#json ??= JSON.stringify(this.payload.body))
+    const element = this.payload.bulk?.element
+    return (this.#json ??= JSON.stringify(
+      element === undefined ? this.payload.body : this.payload.body[element],
+    ))
   }
 
   /** The user the item's history is filed under: its userId, else its email. */

@@ -1,13 +1,13 @@
 // The one bulk-body builder (D11): Iterable's bulk bodies are `{<envelope keys>, "<listKey>": [items]}`
 // with at most 1000 items and 4 MB. Preview (bulk.ts) and delivery cut their bodies with it, item by
 // item from the items' JSON text, so what preview shows is what delivery sends.
-import type { JsonObject } from './actions/types.js'
+import type { BulkListKey, JsonObject } from './actions/types.js'
 import { MAX_BATCH_SIZE } from './shared-fields.js'
 
 /** Iterable's documented maximum bulk body size, 4 MB. */
 export const MAX_BULK_BYTES = 4 * 1024 * 1024
 
-export type BulkListKey = 'users' | 'events'
+export type { BulkListKey }
 
 export interface BulkLimits {
   /** Items per body, 1..1000 (default 1000; larger values are clamped). */

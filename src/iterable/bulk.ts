@@ -7,7 +7,7 @@ import { BulkBodyBuilder, type BulkLimits } from './bulk-body.js'
 export { BulkBodyBuilder, bulkBody, MAX_BULK_BYTES, type BulkLimits, type BulkListKey } from './bulk-body.js'
 
 export interface BulkRequest {
-  method: 'POST'
+  method: 'POST' | 'PUT'
   path: string
   batchKey: string
   /** Positions in the input array of the deliveries this body carries, in order. */
@@ -47,12 +47,13 @@ export function buildBulkRequests(deliveries: readonly PlannedDelivery[], limits
   const listKey = first.bulkListKey ?? 'events'
   const builder = new BulkBodyBuilder(first.bulkEnvelope, listKey, limits)
 
-  let items: JsonObject[] = []
+  const element = first.bulkElement
+  let items: unknown[] = []
   let indexes: number[] = []
   const flush = (): void => {
     if (builder.count === 0) return
     plan.requests.push({
-      method: 'POST',
+      method: first.bulkMethod ?? 'POST',
       path,
       batchKey,
       indexes,
@@ -68,7 +69,9 @@ export function buildBulkRequests(deliveries: readonly PlannedDelivery[], limits
     if (delivery.batchKey !== batchKey) {
       throw new TypeError(`buildBulkRequests: mixed batch keys "${batchKey}" and "${delivery.batchKey}"`)
     }
-    const json = JSON.stringify(delivery.item)
+    // Lists of identifiers hold one value of each item (subscriptions: emails or userIds).
+    const value = element === undefined ? delivery.item : delivery.item[element]
+    const json = JSON.stringify(value)
     const bytes = Buffer.byteLength(json)
     if (!builder.fitsAlone(json, bytes)) {
       plan.oversized.push({ index: i, bytes })
@@ -78,7 +81,7 @@ export function buildBulkRequests(deliveries: readonly PlannedDelivery[], limits
       flush()
       builder.tryAdd(json, bytes)
     }
-    items.push(delivery.item)
+    items.push(value)
     indexes.push(i)
   }
   flush()

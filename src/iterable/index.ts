@@ -1,7 +1,17 @@
 // The Iterable (Actions) destination: definition, actions and their plans, settings, bulk bodies, client.
 export { iterableDestination } from './destination.js'
 export type { IterableDestination } from './destination.js'
-export { actions, isActionKey, updateUser, trackEvent, updateCart, trackPurchase } from './actions/index.js'
+export {
+  actions,
+  isActionKey,
+  updateUser,
+  trackEvent,
+  updateCart,
+  trackPurchase,
+  updateSubscriptions,
+  registerDeviceToken,
+  mergeUsers,
+} from './actions/index.js'
 export type {
   ActionDefinition,
   ActionKey,
@@ -11,8 +21,15 @@ export type {
   PlannedDelivery,
   PlanRejection,
 } from './actions/types.js'
-export { PRESETS, AUTOMATIC_PRESETS, SPECIFIC_EVENT_PRESETS, findPreset, defaultMapping } from './presets.js'
-export type { Preset, AutomaticPreset, SpecificEventPreset } from './presets.js'
+export {
+  PRESETS,
+  AUTOMATIC_PRESETS,
+  SPECIFIC_EVENT_PRESETS,
+  OPTIONAL_PRESETS,
+  findPreset,
+  defaultMapping,
+} from './presets.js'
+export type { Preset, AutomaticPreset, SpecificEventPreset, OptionalPreset } from './presets.js'
 export { settingsDefinition, validateSettings, PROJECT_TYPES } from './settings.js'
 export type { IterableSettings, ProjectType, ValidateSettingsOptions } from './settings.js'
 export { DATA_CENTERS, ENDPOINTS, baseUrl, regionalEndpoint, isDataCenterLocation } from './regions.js'

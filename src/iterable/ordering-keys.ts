@@ -43,6 +43,13 @@ export function orderingKeys(delivery: PlannedDelivery): string[] {
   // A user update may set a new email in dataFields (D9: userId and hybrid projects): the user is
   // then also known by that email.
   if (delivery.action === 'updateUser') addEmail(keys, objectAt(body, 'dataFields')?.email)
+  // A merge names two users: the source's earlier items go before it, the destination's too.
+  if (delivery.action === 'mergeUsers') {
+    addUserId(keys, body.sourceUserId)
+    addEmail(keys, body.sourceEmail)
+    addUserId(keys, body.destinationUserId)
+    addEmail(keys, body.destinationEmail)
+  }
   for (const followUp of delivery.followUps ?? []) {
     // updateEmail: the user as known before, and the new email.
     addUserId(keys, followUp.body.currentUserId)

@@ -22,7 +22,16 @@ export interface SpecificEventPreset {
   mapping: Mapping
 }
 
-export type Preset = AutomaticPreset | SpecificEventPreset
+/** A preset with a trigger that is not part of the default configuration (the actions of issue 16). */
+export interface OptionalPreset {
+  name: string
+  type: 'optional'
+  subscribe: string
+  partnerAction: ActionKey
+  mapping: Mapping
+}
+
+export type Preset = AutomaticPreset | SpecificEventPreset | OptionalPreset
 
 /** `defaultValues(fields)`: each field's default mapping, fields without one left out. */
 export function defaultMapping(fields: FieldDefinitions): Mapping {
@@ -125,7 +134,69 @@ export const SPECIFIC_EVENT_PRESETS: readonly SpecificEventPreset[] = [
   },
 ]
 
-export const PRESETS: readonly Preset[] = [...AUTOMATIC_PRESETS, ...SPECIFIC_EVENT_PRESETS]
+/**
+ * Presets for the actions beyond the reference's four (issue 16): each has a trigger, none is in the
+ * default configuration.
+ */
+/**
+ * Page and screen views as custom events, named as RudderStack names them (docs/destination.md):
+ * "<name> Page" / "<name> Screen", or "Loaded a Page" / "Loaded a Screen" for an unnamed view.
+ */
+function viewEventName(suffix: 'Page' | 'Screen'): Mapping {
+  return {
+    eventName: {
+      '@if': {
+        exists: { '@path': '$.name' },
+        then: { '@template': `{{name}} ${suffix}` },
+        else: `Loaded a ${suffix}`,
+      },
+    },
+  }
+}
+
+export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
+  {
+    name: 'Subscriptions Updated Calls',
+    type: 'optional',
+    subscribe: 'type = "track" and event = "Subscriptions Updated"',
+    partnerAction: 'updateSubscriptions',
+    mapping: defaults('updateSubscriptions'),
+  },
+  {
+    name: 'Device Token Calls',
+    type: 'optional',
+    subscribe: 'type = "identify" and context.device.token != null',
+    partnerAction: 'registerDeviceToken',
+    mapping: defaults('registerDeviceToken'),
+  },
+  {
+    name: 'Alias Calls',
+    type: 'optional',
+    subscribe: 'type = "alias"',
+    partnerAction: 'mergeUsers',
+    mapping: defaults('mergeUsers'),
+  },
+  {
+    name: 'Page Calls',
+    type: 'optional',
+    subscribe: 'type = "page"',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', viewEventName('Page')),
+  },
+  {
+    name: 'Screen Calls',
+    type: 'optional',
+    subscribe: 'type = "screen"',
+    partnerAction: 'trackEvent',
+    mapping: defaults('trackEvent', viewEventName('Screen')),
+  },
+]
+
+export const PRESETS: readonly Preset[] = [
+  ...AUTOMATIC_PRESETS,
+  ...SPECIFIC_EVENT_PRESETS,
+  ...OPTIONAL_PRESETS,
+]
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name)

@@ -16,6 +16,9 @@ export const ENDPOINTS = {
   updateCart: '/api/commerce/updateCart',
   trackPurchase: '/api/commerce/trackPurchase',
   getWebhooks: '/api/webhooks',
+  registerDeviceToken: '/api/users/registerDeviceToken',
+  registerBrowserToken: '/api/users/registerBrowserToken',
+  mergeUsers: '/api/users/merge',
 } as const
 
 export type EndpointName = keyof typeof ENDPOINTS

@@ -1,9 +1,15 @@
 // Which of Iterable's requests create a user they do not know (iterable-api.md §6): user updates
 // and commerce calls do; custom events do not — an unknown email gets `notFound` until an identify
-// (or a purchase) creates it. Delivery lets such a request pass a user's item that waits for it.
+// (or a purchase) creates it. The subscription calls create users too (iterable-api.md §6). Delivery lets such a request pass a user's item that waits for it.
 import type { PlannedDelivery } from './actions/types.js'
 
-const CREATING_ACTIONS: ReadonlySet<string> = new Set(['updateUser', 'updateCart', 'trackPurchase'])
+const CREATING_ACTIONS: ReadonlySet<string> = new Set([
+  'updateUser',
+  'updateCart',
+  'trackPurchase',
+  'updateSubscriptions',
+  'registerDeviceToken',
+])
 
 export function createsUser(delivery: Pick<PlannedDelivery, 'action'>): boolean {
   return CREATING_ACTIONS.has(delivery.action)

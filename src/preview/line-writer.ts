@@ -54,7 +54,10 @@ export class LineWriter {
       for (let j = 0; j < result.requests.length; j++) {
         const request = result.requests[j]
         if (j > 0) out += ','
-        out += this.#requestPrefix(request) + (JSON.stringify(request.body) ?? 'null') + '}'
+        // Requests other than POST (a subscription's PATCH or DELETE, without a body) name a user in
+        // their URL: written whole, never cached.
+        if (request.method !== 'POST') out += JSON.stringify(request)
+        else out += this.#requestPrefix(request) + (JSON.stringify(request.body) ?? 'null') + '}'
       }
       out += ']}'
     }

@@ -11,8 +11,16 @@ export const PREVIEW_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'user-agent': USER_AGENT,
 })
 
-export function renderRequest(settings: IterableSettings, path: string, body: unknown): PreviewRequest {
-  return { method: 'POST', url: baseUrl(settings.dataCenterLocation) + path, headers: PREVIEW_HEADERS, body }
+export function renderRequest(
+  settings: IterableSettings,
+  path: string,
+  body: unknown,
+  method: PreviewRequest['method'] = 'POST',
+): PreviewRequest {
+  const url = baseUrl(settings.dataCenterLocation) + path
+  // PATCH and DELETE name the user in the path and send no body.
+  if (method === 'PATCH' || method === 'DELETE') return { method, url, headers: PREVIEW_HEADERS }
+  return { method, url, headers: PREVIEW_HEADERS, body }
 }
 
 export function renderFollowUps(
@@ -24,6 +32,6 @@ export function renderFollowUps(
 
 /** A delivery sent on its own: the single request, then its follow-ups. */
 export function renderSingle(settings: IterableSettings, delivery: PlannedDelivery): PreviewRequest[] {
-  const first = renderRequest(settings, delivery.endpoint, delivery.item)
+  const first = renderRequest(settings, delivery.endpoint, delivery.item, delivery.method)
   return delivery.followUps ? [first, ...renderFollowUps(settings, delivery.followUps)] : [first]
 }

@@ -166,7 +166,7 @@ export class PreviewSession {
       const line: PreviewBulkLine = {
         ...head,
         messageIds: request.indexes.map((i) => group.messageIds[i]),
-        request: renderRequest(settings, request.path, BODY_SLOT),
+        request: renderRequest(settings, request.path, BODY_SLOT, request.method),
       }
       // The bulk body is already serialised (its size was measured on it): splice it in, not re-stringify.
       out.push(JSON.stringify(line).replace(BODY_SLOT_JSON, () => request.json))

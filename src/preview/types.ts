@@ -1,11 +1,12 @@
 // The preview output shapes (one NDJSON line per input event; `--batch` adds one line per bulk request).
 
 export interface PreviewRequest {
-  method: 'POST' | 'GET'
+  method: 'POST' | 'GET' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   /** The headers this project sends, without the API key. */
   headers: Readonly<Record<string, string>>
-  body: unknown
+  /** Absent for requests sent without a body (PATCH and DELETE of a subscription). */
+  body?: unknown
 }
 
 export interface PreviewError {

@@ -1,7 +1,13 @@
 // Routing: a configuration compiled once (settings validated, every enabled mapping of every
 // receiving destination compiled), then for each event the work it causes at each destination —
 // the deliveries of every matching mapping and the failures of those that could not be sent.
-import type { ActionKey, FollowUpRequest, JsonObject, PlannedDelivery } from '../iterable/actions/types.js'
+import type {
+  ActionKey,
+  FollowUpRequest,
+  JsonObject,
+  PlannedDelivery,
+  RequestMethod,
+} from '../iterable/actions/types.js'
 import type { BulkListKey } from '../iterable/bulk-body.js'
 import { compileMappingConfig, type CompiledMapping } from '../iterable/mappings.js'
 import { orderingKeys } from '../iterable/ordering-keys.js'
@@ -53,6 +59,10 @@ export interface BulkTarget {
   batchKey: string
   /** The mapping's items per body. */
   batchSize: number
+  /** The bulk request's method when not POST. */
+  method?: 'PUT'
+  /** The list holds this key's value of each item rather than the item (subscriptions). */
+  element?: 'email' | 'userId'
 }
 
 /** One delivery an event causes at a destination. */
@@ -66,6 +76,10 @@ export interface RoutedItem {
   action: ActionKey
   /** The single request's path (`/api/events/track` …). */
   path: string
+  /** The single request's method when not POST (PATCH and DELETE carry no body). */
+  method?: Exclude<RequestMethod, 'POST'>
+  /** The documented endpoint when the path carries values: requests to it share a lane. */
+  route?: string
   /** Set when the mapping batches: the item goes in a bulk body. */
   bulk?: BulkTarget
   /** The single request's body, or the bulk item. */
@@ -226,6 +240,8 @@ function routedItem(
     body: delivery.item,
     keys: orderingKeys(delivery),
   }
+  if (delivery.method !== undefined && delivery.method !== 'POST') item.method = delivery.method
+  if (delivery.route !== undefined) item.route = delivery.route
   if (delivery.bulkEndpoint !== undefined) {
     const bulk: BulkTarget = {
       path: delivery.bulkEndpoint,
@@ -234,6 +250,8 @@ function routedItem(
       batchSize,
     }
     if (delivery.bulkEnvelope !== undefined) bulk.envelope = delivery.bulkEnvelope
+    if (delivery.bulkMethod !== undefined) bulk.method = delivery.bulkMethod
+    if (delivery.bulkElement !== undefined) bulk.element = delivery.bulkElement
     item.bulk = bulk
   }
   if (delivery.followUps !== undefined && delivery.followUps.length > 0) item.followUps = delivery.followUps

@@ -24,6 +24,8 @@ import { eventRoutes } from './routes/events.js'
 import { commerceRoutes } from './routes/commerce.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { readRoutes } from './routes/reads.js'
+import { mergeRoutes } from './routes/merge.js'
+import { subscriptionGroupRoutes } from './routes/subscription-groups.js'
 
 /** A request body nested deeper than behaviour.maxJsonDepth (answered 400 BadJsonBody). */
 class TooDeepBody extends Error {
@@ -35,6 +37,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...eventRoutes,
   ...commerceRoutes,
   ...subscriptionRoutes,
+  ...subscriptionGroupRoutes,
+  ...mergeRoutes,
   ...readRoutes,
 ]
 
@@ -61,6 +65,9 @@ interface RequestInfo {
 interface RouteConfig {
   documentedPath?: string
 }
+
+/** Methods whose requests may come without a body (a subscription PATCH names its user in the path). */
+const BODYLESS_METHODS = new Set(['GET', 'DELETE', 'PATCH'])
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -107,7 +114,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   })
 
   // Any content type is read as JSON (Iterable clients always send JSON). Many clients send
-  // `Content-Type: application/json` on every request: a GET or DELETE with it and no body has no
+  // `Content-Type: application/json` on every request: a GET, DELETE or PATCH with it and no body has no
   // body, it is not bad JSON. `constructor` and `prototype` are ordinary field names to Iterable
   // (its API applies no name rules, docs/sandbox.md): accepted as such, as own properties that
   // nothing here reads as anything else. A `__proto__` key stays refused (BadJsonBody): a copy by
@@ -115,7 +122,7 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   app.removeAllContentTypeParsers()
   const parseJson = app.getDefaultJsonParser('error', 'ignore')
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' && (request.method === 'DELETE' || request.method === 'GET')) done(null, undefined)
+    if (body === '' && BODYLESS_METHODS.has(request.method)) done(null, undefined)
     // Deeper JSON would overflow the stack where the value is copied, merged or written (a 500, and
     // a stored user that no read could answer any more): refused before it is parsed.
     else if (jsonTextNestsDeeperThan(body as string, behaviour.maxJsonDepth))

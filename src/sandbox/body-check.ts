@@ -104,6 +104,15 @@ export class BodyCheck {
     return list as number[]
   }
 
+  strings(o: Fields, key: string, path: string): string[] | undefined {
+    const list = this.array(o, key, path)
+    if (list === undefined) return undefined
+    for (let i = 0; i < list.length; i++) {
+      if (typeof list[i] !== 'string') this.add(`${path}.${key}[${i}]`, 'String value expected')
+    }
+    return list as string[]
+  }
+
   /** Common identity keys of a user-addressed object. */
   identity(o: Fields, path: string): { email?: string; userId?: string; preferUserId?: boolean } {
     return {

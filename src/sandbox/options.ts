@@ -6,6 +6,13 @@ import { SandboxConfigError } from './api-error.js'
 import type { TypeCoercion } from './field-types.js'
 import type { MergeDepth } from './data-fields.js'
 import type { FaultUpdate } from './faults.js'
+import {
+  subscriptionGroups,
+  type ChannelOptions,
+  type ListOptions,
+  type MessageTypeOptions,
+  type SubscriptionGroups,
+} from './subscription-groups.js'
 
 export type ProjectType = 'email' | 'userId' | 'hybrid'
 export type DataCenter = 'US' | 'EU'
@@ -27,6 +34,12 @@ export interface ProjectOptions {
   /** When set, only these list ids exist; otherwise any positive list id is accepted. */
   listIds?: number[]
   webhooks?: unknown[]
+  /** Iterable enables the Subscriptions API per project (default true here; 404 when false). */
+  subscriptionsApi?: boolean
+  channels?: ChannelOptions[]
+  messageTypes?: MessageTypeOptions[]
+  /** Lists as GET /api/lists shows them (default: `listIds`, named "List <id>"). */
+  lists?: ListOptions[]
 }
 
 export interface ProjectConfig {
@@ -39,6 +52,8 @@ export interface ProjectConfig {
   disallowedEventNames: ReadonlySet<string>
   listIds: ReadonlySet<number> | undefined
   webhooks: unknown[]
+  subscriptionsApi: boolean
+  groups: SubscriptionGroups
 }
 
 /** Behaviour where the spec is silent (⚠); the defaults are listed in docs/sandbox.md. */
@@ -174,6 +189,8 @@ function normalizeProject(input: ProjectOptions, index: number, seenKeys: Set<st
     disallowedEventNames: new Set(input.disallowedEventNames ?? []),
     listIds: input.listIds === undefined ? undefined : new Set(input.listIds),
     webhooks: input.webhooks ?? [],
+    subscriptionsApi: input.subscriptionsApi ?? true,
+    groups: subscriptionGroups(name, input),
   }
 }
 

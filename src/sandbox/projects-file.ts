@@ -1,5 +1,6 @@
 // `--projects FILE`: a JSON or YAML list of projects (or `{projects: [...]}`), each with name,
-// type, dataCenter and apiKeys, plus optional allowNewFields, disallowedEventNames, listIds.
+// type, dataCenter and apiKeys, plus optional allowNewFields, disallowedEventNames, listIds,
+// subscriptionsApi, channels, messageTypes and lists.
 
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
@@ -15,6 +16,10 @@ const KNOWN = new Set([
   'disallowedEventNames',
   'listIds',
   'webhooks',
+  'subscriptionsApi',
+  'channels',
+  'messageTypes',
+  'lists',
 ])
 
 export function loadProjectsFile(file: string): ProjectOptions[] {

@@ -202,3 +202,17 @@ export async function drained(store: Store): Promise<boolean> {
   const stats = await store.deliveryStats()
   return stats.length > 0 && stats.every((s) => s.behind === 0 && s.lanes.length === 0)
 }
+
+/** The attempts log, oldest first: endpoint, status and request body (the harness keeps every body). */
+export async function attemptsLog(
+  h: Pick<Harness, 'store'>,
+): Promise<{ endpoint: string; status: number | null; body: unknown }[]> {
+  const rows = await h.store.listAttempts({ limit: 1000 })
+  return rows
+    .sort((a, b) => a.id - b.id)
+    .map((a) => ({
+      endpoint: a.endpoint,
+      status: a.responseStatus,
+      body: a.requestBody === null ? null : (JSON.parse(a.requestBody) as unknown),
+    }))
+}

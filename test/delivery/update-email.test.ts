@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultMappings } from '../../src/config/index.js'
 import type { MappingConfig } from '../../src/iterable/mappings.js'
-import { createHarness, drained, identify, type Harness } from './harness.js'
+import { attemptsLog as attempts, createHarness, drained, identify, type Harness } from './harness.js'
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -40,18 +40,6 @@ async function sandboxRequests(h: Harness, route: string): Promise<Record<string
 }
 
 const emptyQueues = (h: Harness): Promise<boolean> => drained(h.store)
-
-/** The attempts log, oldest first: endpoint, status and request body (the harness keeps every body). */
-async function attempts(h: Harness): Promise<{ endpoint: string; status: number | null; body: unknown }[]> {
-  const rows = await h.store.listAttempts({ limit: 100 })
-  return rows
-    .sort((a, b) => a.id - b.id)
-    .map((a) => ({
-      endpoint: a.endpoint,
-      status: a.responseStatus,
-      body: a.requestBody === null ? null : (JSON.parse(a.requestBody) as unknown),
-    }))
-}
 
 describe('updateEmail sent by the delivery service (single mode, reference §4.5)', () => {
   it('(a) users/update, then users/updateEmail; the sandbox ends with the user under the new email', async () => {

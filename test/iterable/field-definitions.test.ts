@@ -351,6 +351,20 @@ describe('field details stated in §3 beside the tables', () => {
           'Tracks a purchase to Iterable',
           'type = "track" and event == "Order Completed"',
         ],
+        // Beyond the reference (issue 16): Segment's beta action.
+        [
+          'updateSubscriptions',
+          'Update Subscriptions',
+          expect.stringMatching(/^Manage subscription preferences for a user/) as unknown,
+          'type = "track" and event = "Subscriptions Updated"',
+        ],
+        [
+          'registerDeviceToken',
+          'Register Push Token',
+          expect.any(String) as unknown,
+          'type = "identify" and context.device.token != null',
+        ],
+        ['mergeUsers', 'Merge Users', expect.any(String) as unknown, 'type = "alias"'],
       ],
     )
   })

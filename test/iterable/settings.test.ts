@@ -56,7 +56,7 @@ describe('settings (reference §1, D10)', () => {
     expect(regionalEndpoint('updateCart')).toBe('https://api.iterable.com/api/commerce/updateCart')
   })
 
-  it('the definition names the destination, its settings, four actions and presets', () => {
+  it('the definition names the destination, its settings, the actions and presets', () => {
     expect(iterableDestination.name).toBe('Iterable (Actions)')
     expect(iterableDestination.slug).toBe('actions-iterable')
     expect(Object.keys(iterableDestination.actions)).toEqual([
@@ -64,6 +64,9 @@ describe('settings (reference §1, D10)', () => {
       'trackEvent',
       'updateCart',
       'trackPurchase',
+      'updateSubscriptions',
+      'registerDeviceToken',
+      'mergeUsers',
     ])
     expect(iterableDestination.settings.apiKey.type).toBe('password')
     expect(iterableDestination.presets.filter((p) => p.type === 'automatic').map((p) => p.name)).toEqual([
@@ -72,7 +75,14 @@ describe('settings (reference §1, D10)', () => {
       'Update Cart Calls',
       'Order Completed Calls',
     ])
-    expect(iterableDestination.presets).toHaveLength(11)
+    expect(iterableDestination.presets).toHaveLength(16)
+    expect(iterableDestination.presets.filter((p) => p.type === 'optional').map((p) => p.name)).toEqual([
+      'Subscriptions Updated Calls',
+      'Device Token Calls',
+      'Alias Calls',
+      'Page Calls',
+      'Screen Calls',
+    ])
   })
 })
 

@@ -18,6 +18,8 @@ export interface TestSandbox {
   ): Promise<Answer>
   get(path: string, opts?: { key?: string | null }): Promise<Answer>
   del(path: string, opts?: { key?: string | null }): Promise<Answer>
+  /** Any method (PATCH and PUT of the Subscriptions API). */
+  send(method: 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Answer>
   close(): Promise<void>
 }
 
@@ -31,7 +33,7 @@ export function testSandbox(options: SandboxOptions = {}): TestSandbox {
     return project.apiKeys[0]
   }
   const call = async (
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body: unknown,
     opts: { key?: string | null; headers?: Record<string, string> } = {},
@@ -58,6 +60,7 @@ export function testSandbox(options: SandboxOptions = {}): TestSandbox {
     key,
     keyOf,
     post: (path, body, opts) => call('POST', path, body, opts),
+    send: (method, path, body) => call(method, path, body),
     get: (path, opts) => call('GET', path, undefined, opts),
     del: (path, opts) => call('DELETE', path, undefined, opts),
     close: () => sandbox.close(),

@@ -32,6 +32,7 @@ describe('auth', () => {
       '/sources/{id}/rotate',
       '/destinations/{id}',
       '/destinations/{id}/test-connection',
+      '/destinations/{id}/subscription-groups',
       '/destinations/{id}/resume',
       '/mappings',
       '/mappings/{id}',
@@ -255,9 +256,12 @@ describe('catalog', () => {
       fields: Array<Record<string, unknown>>
     }>
     expect(actions.map((a) => a.key).sort()).toEqual([
+      'mergeUsers',
+      'registerDeviceToken',
       'trackEvent',
       'trackPurchase',
       'updateCart',
+      'updateSubscriptions',
       'updateUser',
     ])
     const eventName = actions.find((a) => a.key === 'trackEvent')?.fields.find((f) => f.key === 'eventName')

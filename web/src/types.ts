@@ -39,7 +39,7 @@ export interface Mapping {
 
 export interface Preset {
   name: string
-  type: 'automatic' | 'specificEvent'
+  type: 'automatic' | 'specificEvent' | 'optional'
   action: string
   trigger: string | null
   /** The preset's field mapping (the draft a new mapping starts from). */

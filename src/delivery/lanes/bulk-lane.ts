@@ -117,8 +117,10 @@ export class BulkLane extends Lane {
     const { host } = this
     const runtime = host.runtime()
     const target = bulkTarget(batch[0])
-    const kind: BulkKind = target.listKey
-    const items = this.#screen(kind, batch)
+    // Lists of identifiers (subscriptions) carry no fields whose types could be refused.
+    const kind: BulkKind | undefined =
+      target.element === undefined && target.listKey !== 'usersByUserId' ? target.listKey : undefined
+    const items = kind === undefined ? batch : this.#screen(kind, batch)
     if (items.length === 0) return
     // The screened items were cut by the builder in #build: a part of that body still fits.
     const json = bulkBody(
@@ -127,7 +129,8 @@ export class BulkLane extends Lane {
       items.map((item) => item.json),
     )
     host.settle.sending(items)
-    const response = await runtime.client.send({ method: 'POST', path: this.endpoint, body: json })
+    const method = target.method ?? 'POST'
+    const response = await runtime.client.send({ method, path: this.endpoint, body: json })
     this.noteResponse(this.endpoint, response)
     const { outcome, status } = response
     if (outcome.policy === 'pause' || status === 429) {
@@ -137,9 +140,15 @@ export class BulkLane extends Lane {
       this.giveBack(items)
       return
     }
-    const bodies = items.map((item) => item.payload.body)
-    runtime.fieldTypes.learn(kind, bodies, response)
-    const outcomes: BulkItemOutcome[] = bulkOutcomes(kind, bodies, response)
+    let outcomes: BulkItemOutcome[]
+    if (kind === undefined) {
+      // Iterable answers for the whole list: every item shares the request's outcome.
+      outcomes = items.map(() => outcome)
+    } else {
+      const bodies = items.map((item) => item.payload.body)
+      runtime.fieldTypes.learn(kind, bodies, response)
+      outcomes = bulkOutcomes(kind, bodies, response)
+    }
     const keep = outcomes.some((o) => o.policy !== 'deliver') || host.options.requestBodies === 'all'
     this.#attempt(
       keep ? json : null,
@@ -215,8 +224,9 @@ export class BulkLane extends Lane {
     durationMs: number,
     outcome: IterableOutcome,
   ): void {
+    const method = bulkTarget(items[0]).method
     this.host.progress.attempt({
-      endpoint: this.endpoint,
+      endpoint: method === undefined ? this.endpoint : `${method} ${this.endpoint}`,
       requestBody: json,
       responseStatus: status === 0 ? null : status,
       responseBody: bodyText(responseBody),

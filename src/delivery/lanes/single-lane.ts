@@ -1,6 +1,7 @@
 // A lane of single requests (users/update, events/track, commerce): up to `concurrency` requests in
 // flight, each carrying one item.
 import { asRetry, bodyText, isUserNotFound, pausedState } from '../settle.js'
+import { sendsBody } from '../item.js'
 import type { WorkItem } from '../work-item.js'
 import { Lane } from './lane.js'
 
@@ -22,22 +23,24 @@ export class SingleLane extends Lane {
   async #send(item: WorkItem): Promise<void> {
     const { host } = this
     const runtime = host.runtime()
-    const path = item.payload.path
+    const { path, method = 'POST' } = item.payload
     host.settle.sending([item])
-    await runtime.limiter.take(path)
+    // The lane is the documented endpoint: one budget for all its paths (a user's email in each).
+    await runtime.limiter.take(this.endpoint)
     if (!host.active() || this.rest.resting) {
       host.settle.unsent([item])
       this.giveBack([item])
       return
     }
-    const response = await runtime.client.send({ method: 'POST', path, body: item.json })
-    this.noteResponse(path, response)
+    const body = sendsBody(item.payload) ? item.json : undefined
+    const response = await runtime.client.send({ method, path, body })
+    this.noteResponse(this.endpoint, response)
     const { outcome, status } = response
     const failed = outcome.policy !== 'deliver'
     const keep = failed || host.options.requestBodies === 'all'
     host.progress.attempt({
-      endpoint: path,
-      requestBody: keep ? item.json : null,
+      endpoint: method === 'POST' ? path : `${method} ${path}`,
+      requestBody: keep ? (body ?? null) : null,
       responseStatus: status === 0 ? null : status,
       responseBody: keep ? bodyText(response.body) : null,
       durationMs: response.durationMs,

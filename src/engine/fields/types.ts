@@ -35,6 +35,8 @@ export interface FieldDefinition {
   unsafe_hidden?: boolean
   depends_on?: ConditionalRequired
   disabledInputMethods?: readonly string[]
+  /** Editors offer choices fetched from the destination (e.g. Iterable's lists); any value validates. */
+  dynamic?: boolean
 }
 
 export type FieldDefinitions = Readonly<Record<string, FieldDefinition>>

@@ -1,10 +1,21 @@
+import { mergeUsers } from './merge-users.js'
+import { registerDeviceToken } from './register-device-token.js'
 import { trackEvent } from './track-event.js'
 import { trackPurchase } from './track-purchase.js'
 import type { ActionDefinition, ActionKey } from './types.js'
 import { updateCart } from './update-cart.js'
+import { updateSubscriptions } from './update-subscriptions.js'
 import { updateUser } from './update-user.js'
 
-export { trackEvent, trackPurchase, updateCart, updateUser }
+export {
+  mergeUsers,
+  registerDeviceToken,
+  trackEvent,
+  trackPurchase,
+  updateCart,
+  updateSubscriptions,
+  updateUser,
+}
 export type * from './types.js'
 
 export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
@@ -12,6 +23,9 @@ export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
   trackEvent,
   updateCart,
   trackPurchase,
+  updateSubscriptions,
+  registerDeviceToken,
+  mergeUsers,
 }
 
 export function isActionKey(value: unknown): value is ActionKey {

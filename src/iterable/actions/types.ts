@@ -2,9 +2,22 @@
 import type { FieldDefinitions } from '../../engine/fields/types.js'
 import type { IterableSettings } from '../settings.js'
 
-export type ActionKey = 'updateUser' | 'trackEvent' | 'updateCart' | 'trackPurchase'
+export type ActionKey =
+  | 'updateUser'
+  | 'trackEvent'
+  | 'updateCart'
+  | 'trackPurchase'
+  | 'updateSubscriptions'
+  | 'registerDeviceToken'
+  | 'mergeUsers'
+
+/** Methods other than POST (the default). PATCH and DELETE requests carry no body. */
+export type RequestMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export type JsonObject = Record<string, unknown>
+
+/** Key of the item list in a bulk body. */
+export type BulkListKey = 'users' | 'events' | 'usersByUserId'
 
 /** Everything an action needs besides the validated payload. */
 export interface PlanContext {
@@ -37,14 +50,28 @@ export interface PlannedDelivery {
   action: ActionKey
   /** Path of the single request (always set; the request used when `bulkEndpoint` is absent). */
   endpoint: string
+  /** The single request's method when not POST; the bulk request's method when it batches. */
+  method?: RequestMethod
+  /**
+   * The endpoint as Iterable documents it, for paths that carry values (`/api/subscriptions/{group}/
+   * {id}/user/{email}`): requests to one documented endpoint share a lane and a rate-limit budget.
+   */
+  route?: string
   /** Path of the bulk request, when the item is to be batched. */
   bulkEndpoint?: string
+  /** The bulk request's method when not POST. */
+  bulkMethod?: 'PUT'
   /** Items with equal batchKey may share a bulk body (D12: updateOnly is part of it). */
   batchKey?: string
   /** Top-level keys of the bulk body besides the item list (e.g. `{updateOnly: true}`). */
   bulkEnvelope?: JsonObject
-  /** Key of the item list in the bulk body (`users` or `events`). */
-  bulkListKey?: 'users' | 'events'
+  /** Key of the item list in the bulk body (`users`, `events`, or `usersByUserId`). */
+  bulkListKey?: BulkListKey
+  /**
+   * The list holds this key's value of each item rather than the item (subscriptions: `users` is a
+   * list of emails, `usersByUserId` of userIds).
+   */
+  bulkElement?: 'email' | 'userId'
   item: JsonObject
   followUps?: FollowUpRequest[]
 }

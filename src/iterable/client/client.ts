@@ -4,6 +4,7 @@ import { USER_AGENT } from '../../version.js'
 import { classifyResponse, classifyTransportError } from './classify.js'
 import type { ResponseHeaders } from './classify.js'
 import { IterableConnections } from './connections.js'
+import { explainGatedEndpoint } from './endpoint-gates.js'
 import type { ConnectionOptions } from './connections.js'
 import { IterableClientConfigError } from './errors.js'
 import type { IterableOutcome } from './outcome.js'
@@ -161,7 +162,10 @@ export class IterableClient {
       // see it free, so a caller's next request reuses this socket instead of opening another one.
       await new Promise<void>((resolve) => setImmediate(resolve))
       const body = parseBody(text, response.headers['content-type'])
-      const outcome = classifyResponse(response.statusCode, body, response.headers, Date.now())
+      const outcome = explainGatedEndpoint(
+        request.path,
+        classifyResponse(response.statusCode, body, response.headers, Date.now()),
+      )
       return {
         status: response.statusCode,
         body,

@@ -13,7 +13,7 @@ export interface HandlerInput {
 }
 
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Documented path with {param} placeholders. */
   path: string
   /** Requests per second per project (leaky bucket). */

@@ -76,7 +76,7 @@ function registerBrowserToken(input: HandlerInput): unknown {
   return SUCCESS
 }
 
-function checkList(project: ProjectState, listId: number): void {
+export function checkList(project: ProjectState, listId: number): void {
   const known = project.config.listIds
   if (listId <= 0 || (known !== undefined && !known.has(listId))) {
     // Quirk kept on purpose: a 400 whose code is "Success".

@@ -27,6 +27,8 @@ function fieldView(key: string, field: FieldDefinition): Record<string, unknown>
       ? { properties: Object.entries(field.properties).map(([k, f]) => fieldView(k, f)) }
       : {}),
     ...(field.unsafe_hidden ? { hidden: true } : {}),
+    // Choices come from Iterable (GET /destinations/:id/subscription-groups for a subscription's group id).
+    ...(field.dynamic === true ? { dynamic: true } : {}),
   }
 }
 
@@ -44,7 +46,7 @@ const PRESETS_VIEW = PRESETS.map((preset) => ({
   name: preset.name,
   type: preset.type,
   action: preset.partnerAction,
-  trigger: preset.type === 'automatic' ? preset.subscribe : null,
+  trigger: preset.type === 'specificEvent' ? null : preset.subscribe,
   ...(preset.type === 'specificEvent' ? { eventSlug: preset.eventSlug } : {}),
   fields: preset.mapping,
 }))
@@ -59,7 +61,7 @@ const ValidateTrigger = Type.Object({ trigger: Type.String() }, { additionalProp
 export const catalogResource: Resource = (app) => {
   app.get(
     '/presets',
-    { schema: { summary: 'The presets (automatic and specific-event)', tags: ['catalog'] } },
+    { schema: { summary: 'The presets (automatic, specific-event and optional)', tags: ['catalog'] } },
     async () => ({
       items: PRESETS_VIEW,
     }),

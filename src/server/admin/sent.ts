@@ -1,15 +1,16 @@
 // What an item sends: its request (or its item of a bulk request) and its follow-ups, with the URL
 // delivery sends them to. From an item as routing gives it, or from the payload a parked item or a
 // dead letter keeps.
-import type { ItemPayload } from '../../delivery/index.js'
+import { sendsBody, type ItemPayload } from '../../delivery/index.js'
 import type { Outcome } from '../../store/types.js'
 import type { AdminContext } from './context.js'
 import { deliveryBaseUrl } from './destination-access.js'
 
 export interface SentRequest {
-  method: 'POST'
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
-  body: unknown
+  /** Absent for requests sent without a body (PATCH and DELETE of a subscription). */
+  body?: unknown
   /** Set when the body is one item of a bulk request, under this list key. */
   bulkItemOf?: string
   /** Sent after the main request succeeded (e.g. updateEmail after a merge). */
@@ -31,15 +32,16 @@ export function sentRequests(item: ItemPayload | string | null, base: string): S
   } else if (item === null) return null
   else payload = item
   if (typeof payload !== 'object' || payload === null || typeof payload.path !== 'string') return null
-  const main: SentRequest =
-    payload.bulk !== undefined
-      ? {
-          method: 'POST',
-          url: base + payload.bulk.path,
-          body: payload.body,
-          bulkItemOf: payload.bulk.listKey,
-        }
-      : { method: 'POST', url: base + payload.path, body: payload.body }
+  const bulk = payload.bulk
+  let main: SentRequest
+  if (bulk !== undefined) {
+    // A list of identifiers holds one value of the item (subscriptions: the email or the userId).
+    const body = bulk.element === undefined ? payload.body : payload.body[bulk.element]
+    main = { method: bulk.method ?? 'POST', url: base + bulk.path, body, bulkItemOf: bulk.listKey }
+  } else {
+    main = { method: payload.method ?? 'POST', url: base + payload.path }
+    if (sendsBody(payload)) main.body = payload.body
+  }
   const followUps = (payload.followUps ?? []).map((f): SentRequest => ({
     method: 'POST',
     url: base + f.path,

@@ -135,7 +135,7 @@ function evaluateDestination(
 async function sendAll(client: IterableClient, requests: readonly ShownRequest[], apiKey: string) {
   const responses = []
   for (const request of requests) {
-    const response = await client.send({ method: 'POST', path: request.path, body: request.body })
+    const response = await client.send({ method: request.method, path: request.path, body: request.body })
     responses.push(
       scrubSecret(
         {

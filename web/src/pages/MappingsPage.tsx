@@ -22,7 +22,8 @@ async function loadAll(): Promise<{
   return {
     mappings: mappings.items,
     limit: mappings.limit,
-    presets: presets.items.filter((p) => p.type === 'automatic'),
+    // Presets with a trigger: the default four and the optional ones (subscriptions …).
+    presets: presets.items.filter((p) => p.type !== 'specificEvent'),
     destinations: destinations.items,
   }
 }
