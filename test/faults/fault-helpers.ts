@@ -81,7 +81,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
   const port = await freePort()
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=${HOST} -c fsync=off`
-  const start = async (): Promise<void> =>
+  const startServer = async (): Promise<void> =>
     asPostgres('pg_ctl', [
       '-D',
       data,
@@ -92,6 +92,22 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       '-w',
       'start',
     ])
+  // pg_ctl -w returns once the server runs; pg_isready says it takes connections.
+  const start = async (): Promise<void> => {
+    await startServer()
+    await waitUntil(
+      'pg_isready after the start',
+      () => {
+        try {
+          execFileSync(path.join(bin, 'pg_isready'), ['-h', HOST, '-p', String(port)], { stdio: 'ignore' })
+          return true
+        } catch {
+          return false
+        }
+      },
+      30_000,
+    )
+  }
   const stop = async (): Promise<void> => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'])
   await start()
   return {
