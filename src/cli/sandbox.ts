@@ -138,7 +138,11 @@ export function registerSandbox(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = random)', integer('--port', 0, 65535), 4010)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--project-type <type>', 'project type: email, userId or hybrid (default hybrid)', projectTypeArg)
-    .option('--data-center <dc>', "the project's data center: US or EU (default US)", dataCenterArg)
+    .option(
+      '--data-center <dc>',
+      "the project's data center: US or EU, also united_states or europe (default US)",
+      dataCenterArg,
+    )
     .option('--api-key <key>', 'API key of the project (generated when absent)')
     .option('--project-name <name>', 'name of the project (default "default")')
     .option('--projects <file>', 'JSON/YAML file with several projects (name, type, dataCenter, apiKeys)')

@@ -42,7 +42,7 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'configuration file (YAML/JSON) applied at start (env CONFIG_FILE)')
     .option('--write-key <key>', 'write key of the default source, created or kept (env WRITE_KEY)')
     .option('--api-key <key>', 'Iterable API key of the default destination (env ITERABLE_API_KEY)')
-    .option('--data-center <location>', 'united_states or europe (env ITERABLE_DATA_CENTER)')
+    .option('--data-center <location>', 'united_states (or US) or europe (or EU) (env ITERABLE_DATA_CENTER)')
     .option('--iterable-url <url>', 'deliver to this Iterable-compatible base URL (env ITERABLE_BASE_URL)')
     .option('--sandbox', 'run the built-in Iterable sandbox and deliver to it (env SANDBOX=true)')
     .option('--admin-token <token>', 'token for /api/admin/* (env ADMIN_TOKEN; generated when absent)')

@@ -377,7 +377,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
 
   #item(event: StoredEvent, routed: RoutedItem): WorkItem {
     const payload: ItemPayload = payloadOf(routed)
-    return new WorkItem(
+    const item = new WorkItem(
       event.id,
       routed.ordinal,
       event.id,
@@ -392,6 +392,8 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       0,
       false,
     )
+    item.replayed = event.replayOf !== undefined
+    return item
   }
 
   #refused(event: StoredEvent, refusal: RoutedRefusal): void {
@@ -472,6 +474,8 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       true,
     )
     item.waitingForUser = parked.waitingForUser
+    // Rows this delivery parks were sent (attempts) or held; a row with neither is a replayed dead letter.
+    item.replayed = parked.attempts === 0 && !parked.held
     this.durable(item)
     if (this.order.add(item)) this.settle.release(item)
   }

@@ -308,8 +308,13 @@ export class Settler {
 }
 
 export function pausedState(outcome: IterableOutcome): PausedState {
+  // An answer's message already says what Iterable answered ("Iterable answered 401 UNAUTHORIZED
+  // (BadApiKey): …"): said once. Without an answer (status 0), the code says what happened.
   return {
-    reason: `Iterable answered ${outcome.status} ${outcome.code}: ${outcome.message}`,
+    reason:
+      outcome.status > 0
+        ? outcome.message
+        : `Iterable could not be reached (${outcome.code}): ${outcome.message}`,
     since: Date.now(),
   }
 }

@@ -21,6 +21,11 @@ export class WorkItem {
    * may pass it — one of them may be the identify it waits for (user-order.ts).
    */
   waitingForUser = false
+  /**
+   * A replay the user asked for (an event replay, or a replayed dead letter): it is sent even when a
+   * field type Iterable refused earlier would keep it back — the user may have fixed the field.
+   */
+  replayed = false
   /** Its item, serialised once (bulk size accounting and the body share it). */
   #json: string | undefined
   timer: NodeJS.Timeout | null = null

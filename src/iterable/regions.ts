@@ -41,3 +41,14 @@ export function baseUrl(location: DataCenterLocation): string {
 export function regionalEndpoint(name: EndpointName, location: DataCenterLocation = 'united_states'): string {
   return DATA_CENTERS[location] + ENDPOINTS[name]
 }
+
+/**
+ * A data centre as a person may write it: `united_states`/`europe` (the setting's values) or
+ * `US`/`EU` (Iterable's own names, as `sandbox --data-center` takes them), in any case.
+ */
+export function parseDataCenterLocation(value: string): DataCenterLocation | undefined {
+  const lower = value.trim().toLowerCase()
+  if (lower === 'united_states' || lower === 'us') return 'united_states'
+  if (lower === 'europe' || lower === 'eu') return 'europe'
+  return undefined
+}

@@ -160,7 +160,7 @@ export function parseDataCenter(value: string): DataCenter {
   const upper = value.toUpperCase()
   if (upper === 'US' || upper === 'UNITED_STATES') return 'US'
   if (upper === 'EU' || upper === 'EUROPE') return 'EU'
-  throw new SandboxConfigError(`Unknown data center "${value}": use US or EU`)
+  throw new SandboxConfigError(`Unknown data center "${value}": use US or EU (or united_states, europe)`)
 }
 
 function normalizeProject(input: ProjectOptions, index: number, seenKeys: Set<string>): ProjectConfig {

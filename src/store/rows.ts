@@ -115,6 +115,7 @@ export function rowToEvent(r: Row): StoredEvent {
     body: String(r.body),
     revision: num(r.revision ?? 0),
     destinationId: textOrNull(r.destination_id),
+    ...(r.replay_of !== null && r.replay_of !== undefined ? { replayOf: num(r.replay_of) } : {}),
   }
 }
 
@@ -130,6 +131,7 @@ export function rawRowToEvent(r: unknown[]): StoredEvent {
     body: r[6] as string,
     revision: num(r[7]),
     destinationId: r[8] as string | null,
+    ...(r[9] !== null && r[9] !== undefined ? { replayOf: num(r[9]) } : {}),
   }
 }
 

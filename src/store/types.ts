@@ -161,6 +161,8 @@ export interface StoredEvent {
   revision: number
   /** A replay for one destination: only that destination routes it (null: every destination). */
   destinationId: string | null
+  /** A replay the user asked for: the id of the stored event this is a copy of (absent otherwise). */
+  replayOf?: number
 }
 
 /** Stored events received in [from, to) (epoch ms; each bound optional). */

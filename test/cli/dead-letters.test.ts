@@ -96,17 +96,23 @@ describe('iterable-actions dead-letters', () => {
     expect(run.stderr).toBe('2 dead letters shown; more match (raise --limit)\n')
   })
 
-  it('shows one dead letter with its payload', async () => {
+  it('shows one dead letter with its payload, in the same JSON shape as list --json', async () => {
     const [first] = (await cli('list', '--json')).stdout.trim().split('\n')
-    const { id } = JSON.parse(first) as { id: number }
-    const run = await cli('show', String(id))
+    const listed = JSON.parse(first) as { id: number; payload: unknown }
+    const payload = { path: '/api/events/track', body: { eventName: 'Viewed', id: 'm-1' } }
+    // An object, not an escaped JSON string.
+    expect(listed.payload).toEqual(payload)
+    const run = await cli('show', String(listed.id))
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout)).toMatchObject({
-      id,
+    const shown = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(shown).toMatchObject({
+      id: listed.id,
       messageId: 'm-1',
       code: 'RequestFieldsTypesMismatched',
-      payload: { path: '/api/events/track', body: { eventName: 'Viewed', id: 'm-1' } },
+      payload,
     })
+    const { event: _event, ...rest } = shown
+    expect(rest).toEqual(listed)
   })
 
   it('refuses a replay that does not say which dead letters, or says it twice', async () => {

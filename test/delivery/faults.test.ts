@@ -182,7 +182,9 @@ describe('pause on 401', () => {
       async () => (await harness!.store.getDestination(harness!.destination.id))?.paused != null,
     )
     const destination = await harness.store.getDestination(harness.destination.id)
-    expect(destination?.paused?.reason).toMatch(/401/)
+    // Said once: "Iterable answered 401 UNAUTHORIZED (BadApiKey): …", not twice over.
+    expect(destination?.paused?.reason).toMatch(/^Iterable answered 401 UNAUTHORIZED/)
+    expect(destination?.paused?.reason.match(/Iterable answered/g)).toHaveLength(1)
     expect(harness.service.destinations()[0].state).toBe('paused')
     await new Promise((r) => setTimeout(r, 300))
     // one request, then nothing: the job waits, not retried, not dead

@@ -44,10 +44,45 @@ describe('learned field types', () => {
     const keptBack = dead.find((d) => d.messageId === later[0].messageId)
     expect(keptBack?.code).toBe('RequestFieldsTypesMismatched')
     expect(keptBack?.reason).toContain("Field 'plan'")
-    expect(keptBack?.reason).toContain('known from an earlier Iterable answer, not sent')
+    expect(keptBack?.reason).toMatch(
+      /^Not sent: Iterable refused this field type at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\./,
+    )
     // Another event name has its own types: a string `plan` there is sent and accepted.
     await harness.send([track('u7', 'Downgraded', { plan: 'bronze' })])
     await harness.waitFor(() => emptyQueues(harness!))
     expect(project.findByUserId('u7')?.events).toHaveLength(1)
+  })
+  it('a replay the user asked for is sent although the field type was refused earlier (dead letter and event replay)', async () => {
+    harness = await createHarness()
+    const { sandbox, store, service } = harness
+    await harness.send([track('u1', 'Upgraded', { plan: 3 })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    const refused = track('u2', 'Upgraded', { plan: 'gold' })
+    await harness.send([refused, track('u3', 'Upgraded', { plan: 4 })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    const keptBack = track('u4', 'Upgraded', { plan: 'silver' })
+    await harness.send([keptBack])
+    await harness.waitFor(() => emptyQueues(harness!))
+    const screened = (await store.listDeadLetters()).items.find((d) => d.messageId === keptBack.messageId)
+    expect(screened?.statusCode).toBeNull()
+    expect(screened?.reason).toMatch(/^Not sent: Iterable refused this field type at /)
+
+    // The user fixes the field in Iterable (here: a fresh sandbox project) and replays.
+    sandbox.state.clear()
+    const before = count(requestsTo(sandbox, '/api/events/trackBulk'))
+    expect(await service.replayDeadLetters({ ids: [screened!.id] })).toBe(1)
+    await harness.waitFor(async () => sandbox.state.project().findByUserId('u4') !== undefined)
+    expect(sandbox.state.project().findByUserId('u4')?.events).toHaveLength(1)
+    expect(count(requestsTo(sandbox, '/api/events/trackBulk'))).toBe(before + 1)
+
+    // An event replay is sent too: Iterable (which learned `plan` as a long again) answers for itself.
+    sandbox.state.clear()
+    await harness.send([track('u5', 'Upgraded', { plan: 5 })])
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(count(requestsTo(sandbox, '/api/events/trackBulk'), '400')).toBe(1)
+    const original = (await store.lookupEvent(refused.messageId as string)).events[0]
+    expect(await service.replayEvents([original])).toBe(1)
+    await harness.waitFor(() => emptyQueues(harness!))
+    expect(count(requestsTo(sandbox, '/api/events/trackBulk'), '400')).toBe(2)
   })
 })

@@ -284,7 +284,8 @@ describe('screenedMismatchOutcome', () => {
     const memory = new FieldTypeMemory()
     memory.learn('users', batch, answer)
     const [found] = memory.screen('users', batch)
-    const screened = screenedMismatchOutcome(found.error)
+    expect(found.learnedAt).toBeGreaterThan(Date.now() - 60_000)
+    const screened = screenedMismatchOutcome(found.error, Date.UTC(2026, 11, 7, 12, 3, 5))
     expect(screened).toEqual({
       kind: 'permanent',
       policy: 'drop',
@@ -293,7 +294,7 @@ describe('screenedMismatchOutcome', () => {
       status: 0,
       reason: 'RequestFieldsTypesMismatched',
       message:
-        "Field 'age' has a value whose type does not match the field in Iterable (stored type: long; known from an earlier Iterable answer, not sent)",
+        "Not sent: Iterable refused this field type at 2026-12-07T12:03:05Z. Field 'age' has a value whose type does not match the field in Iterable (stored type: long)",
     })
     expect(real).toMatchObject({
       kind: screened.kind,
@@ -345,7 +346,9 @@ describe('FieldTypeMemory against the sandbox', () => {
     ]
     const screened = memory.screen('users', next)
     expect(screened.map((found) => found.index)).toEqual([0, 3])
-    expect(screenedMismatchOutcome(screened[0].error).message).toContain('stored type: long')
+    expect(screenedMismatchOutcome(screened[0].error, screened[0].learnedAt).message).toContain(
+      'stored type: long',
+    )
 
     // The screened items are exactly what the sandbox refuses: alone each is refused, the rest passes.
     for (const { index } of screened) {

@@ -152,6 +152,8 @@ interface LookedUp {
     outcome: string
     sent: Array<{ method: string; url: string; body: Record<string, unknown> }> | null
     requests: Array<{ endpoint: string; status: number | null }>
+    notSent?: boolean
+    errorMessage?: string | null
   }>
   replanned: { note: string } | null
 }
@@ -380,6 +382,51 @@ describe('routing, deliveries, events', () => {
     expect(created.status).toBe(201)
     expect(created.json.warnings).toEqual([expect.stringMatching(/mixed without parentheses/)])
     await h.api('DELETE', `${A}/mappings/${created.json.id as string}`)
+  })
+
+  it('lookup says an item kept back for a field type Iterable refused earlier was not sent, and when; a replay sends it', async () => {
+    const upgraded = (messageId: string, userId: string, plan: unknown) => ({
+      type: 'track',
+      event: 'Upgraded',
+      userId,
+      messageId,
+      properties: { plan },
+    })
+    const settled = async (messageId: string) =>
+      (await deliveriesOf(messageId)).some((d) => d.outcome === 'delivered' || d.outcome === 'dead')
+    for (const [messageId, userId, plan] of [
+      ['ft-1', 'ft-a', 3],
+      ['ft-2', 'ft-b', 'gold'],
+      ['ft-3', 'ft-c', 'silver'],
+    ] as const) {
+      expect(await h.track(upgraded(messageId, userId, plan))).toBe(200)
+      await waitFor(() => settled(messageId))
+    }
+    const track = (list: LookedUp['deliveries']) => list.find((d) => d.mapping === 'Track Calls')
+    // Refused by Iterable itself: the request went out.
+    const refused = track(await deliveriesOf('ft-2'))
+    expect(refused).toMatchObject({ outcome: 'dead', notSent: false })
+    expect(refused?.requests.map((r) => r.status)).toContain(400)
+    // Kept back: no request, and the lookup says so with the time of Iterable's refusal.
+    const keptBack = track(await deliveriesOf('ft-3'))
+    expect(keptBack).toMatchObject({ outcome: 'dead', notSent: true, requests: [] })
+    expect(keptBack?.errorMessage).toMatch(
+      /^Not sent: Iterable refused this field type at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\. Field 'plan'/,
+    )
+    expect(track(await deliveriesOf('ft-1'))).toMatchObject({ outcome: 'delivered', notSent: false })
+
+    // Replaying it sends it (Iterable refuses it again, for itself): the lookup shows that request.
+    const letters = (await h.api('GET', `${A}/dead-letters?code=RequestFieldsTypesMismatched`)).json
+      .items as Array<{ id: number; messageId: string }>
+    const letter = letters.find((l) => l.messageId === 'ft-3')!
+    expect((await h.api('POST', `${A}/dead-letters/replay`, { ids: [letter.id] })).json).toEqual({
+      replayed: 1,
+    })
+    await waitFor(async () => (track(await deliveriesOf('ft-3'))?.requests.length ?? 0) > 0)
+    await waitFor(async () => track(await deliveriesOf('ft-3'))?.outcome === 'dead')
+    const replayed = track(await deliveriesOf('ft-3'))
+    expect(replayed).toMatchObject({ outcome: 'dead', notSent: false })
+    expect(replayed?.requests.map((r) => r.status)).toEqual([400])
   })
 
   it('never returned the API key', () => {

@@ -15,6 +15,8 @@ import {
   UsageError,
   type RunningService,
 } from '../../src/cli/serve.js'
+import { checkOptions } from '../../src/cli/serve/options.js'
+import { parseDataCenter } from '../../src/sandbox/options.js'
 
 let service: RunningService | undefined
 const dirs: string[] = []
@@ -77,6 +79,21 @@ describe('serve options', () => {
       sandbox: false,
     })
     expect(optionsFromFlags({}, { ITERABLE_BASE_URL: 'http://x:1' }).iterableUrl).toBe('http://x:1')
+  })
+
+  it('takes both spellings of the data centre, as sandbox --data-center does: united_states|europe and US|EU', () => {
+    expect(optionsFromFlags({ dataCenter: 'EU' }, {}).dataCenter).toBe('europe')
+    expect(optionsFromFlags({ dataCenter: 'europe' }, {}).dataCenter).toBe('europe')
+    expect(optionsFromFlags({}, { ITERABLE_DATA_CENTER: 'us' }).dataCenter).toBe('united_states')
+    expect(optionsFromFlags({ dataCenter: 'United_States' }, {}).dataCenter).toBe('united_states')
+    expect(() => checkOptions(optionsFromFlags({ dataCenter: 'APAC' }, {}))).toThrow(
+      '--data-center must be united_states (US) or europe (EU) (got "APAC")',
+    )
+    expect([parseDataCenter('united_states'), parseDataCenter('europe'), parseDataCenter('eu')]).toEqual([
+      'US',
+      'EU',
+      'EU',
+    ])
   })
 
   it('delivers on its own thread unless told --delivery-thread off (env DELIVERY_THREAD)', () => {

@@ -261,6 +261,8 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     const response = page.getByTestId('test-response')
     await response.waitFor()
     expect(await response.textContent()).toMatch(/HTTP 200/)
+    // The duration in whole milliseconds, not "42.944851999985985 ms".
+    expect(await response.textContent()).toMatch(/, \d+ ms\)/)
   })
 
   it('counts events sent over the ingest API on Overview', async () => {

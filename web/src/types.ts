@@ -193,6 +193,8 @@ export interface EventDelivery {
   outcomeCount: number
   sent: SentRequest[] | null
   requests: ItemRequest[]
+  /** Final without a request going out for it (e.g. a field type Iterable refused earlier). */
+  notSent: boolean
 }
 
 export interface LookedUpEvent {

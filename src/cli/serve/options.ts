@@ -1,6 +1,6 @@
 // `serve` options: what they mean, where they come from (flags, then environment, then defaults)
 // and which combinations are refused (UsageError, exit code 2).
-import { isDataCenterLocation } from '../../iterable/regions.js'
+import { isDataCenterLocation, parseDataCenterLocation } from '../../iterable/regions.js'
 import type { DeliveryOptions } from '../../delivery/index.js'
 import type { Logger } from 'pino'
 import type { PgTimeouts, StoreLimits } from '../../store/index.js'
@@ -124,7 +124,9 @@ export function checkOptions(options: ServeOptions): void {
     )
   }
   if (options.dataCenter !== undefined && !isDataCenterLocation(options.dataCenter)) {
-    throw new UsageError(`--data-center must be united_states or europe (got "${options.dataCenter}")`)
+    throw new UsageError(
+      `--data-center must be united_states (US) or europe (EU) (got "${options.dataCenter}")`,
+    )
   }
   if (options.iterableUrl !== undefined) {
     let url: URL
@@ -192,6 +194,11 @@ function parseCount(text: string | undefined, fallback: number | undefined): num
   return /^\d+$/.test(text) ? Number(text) : NaN
 }
 
+/** `US`/`EU` become `united_states`/`europe`; anything unknown is kept for checkOptions to refuse. */
+function dataCenterOption(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : (parseDataCenterLocation(value) ?? value)
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeOptions {
   const pick = (flag: string | undefined, name: string): string | undefined =>
@@ -217,7 +224,7 @@ export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = pro
     config: pick(flags.config, 'CONFIG_FILE'),
     writeKey: pick(flags.writeKey, 'WRITE_KEY'),
     apiKey: pick(flags.apiKey, 'ITERABLE_API_KEY'),
-    dataCenter: pick(flags.dataCenter, 'ITERABLE_DATA_CENTER'),
+    dataCenter: dataCenterOption(pick(flags.dataCenter, 'ITERABLE_DATA_CENTER')),
     iterableUrl: pick(flags.iterableUrl, 'ITERABLE_BASE_URL'),
     adminToken: pick(flags.adminToken, 'ADMIN_TOKEN'),
     logLevel: pick(flags.logLevel, 'LOG_LEVEL'),

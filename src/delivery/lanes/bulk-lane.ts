@@ -191,18 +191,21 @@ export class BulkLane extends Lane {
    * whole bulk request: they are dead-lettered with that answer's reason instead of being sent.
    */
   #screen(kind: BulkKind, batch: WorkItem[]): WorkItem[] {
+    // A replay the user asked for is sent: Iterable answers for itself (the field may be fixed).
+    const screenable = batch.filter((item) => !item.replayed)
+    if (screenable.length === 0) return batch
     const screened = this.host.runtime().fieldTypes.screen(
       kind,
-      batch.map((item) => item.payload.body),
+      screenable.map((item) => item.payload.body),
     )
     if (screened.length === 0) return batch
-    const keptBack = new Set<number>()
-    for (const { index, error } of screened) {
-      keptBack.add(index)
-      const outcome = screenedMismatchOutcome(error)
-      this.host.settle.dead(batch[index], outcome.message, outcome)
+    const keptBack = new Set<WorkItem>()
+    for (const { index, error, learnedAt } of screened) {
+      keptBack.add(screenable[index])
+      const outcome = screenedMismatchOutcome(error, learnedAt)
+      this.host.settle.dead(screenable[index], outcome.message, outcome)
     }
-    return batch.filter((_, index) => !keptBack.has(index))
+    return batch.filter((item) => !keptBack.has(item))
   }
 
   #tooLarge(item: WorkItem): void {

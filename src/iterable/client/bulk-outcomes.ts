@@ -274,18 +274,19 @@ function offenderOutcome(outcome: IterableOutcome, error: FieldTypeError): BulkI
 }
 
 /**
- * The permanent outcome of an item that `FieldTypeMemory.screen` kept back: the same code and
- * message as an offender of a real 400 `RequestFieldsTypesMismatched`, but status 0 (nothing was
- * sent) and a message saying the type was known from an earlier answer.
+ * The permanent outcome of an item that `FieldTypeMemory.screen` kept back: the same code as an
+ * offender of a real 400 `RequestFieldsTypesMismatched`, but status 0 and a message that says it was
+ * not sent and when Iterable refused that field type (`learnedAt`, epoch ms).
  */
-export function screenedMismatchOutcome(error: FieldTypeError): BulkItemOutcome {
+export function screenedMismatchOutcome(error: FieldTypeError, learnedAt: number): BulkItemOutcome {
+  const at = new Date(learnedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
   return {
     kind: 'permanent',
     policy: 'drop',
     code: FIELD_TYPES_MISMATCHED,
     errorCode: 'BAD_REQUEST',
     status: 0,
-    message: mismatchMessage(error, ['known from an earlier Iterable answer, not sent']),
+    message: `Not sent: Iterable refused this field type at ${at}. ${mismatchMessage(error, [])}`,
     reason: FIELD_TYPES_MISMATCHED,
   }
 }

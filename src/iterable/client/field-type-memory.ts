@@ -12,6 +12,11 @@ export interface FieldTypeMemoryOptions {
   readonly now?: () => number
 }
 
+/** An item `screen` keeps back, with when Iterable refused that field type (epoch ms). */
+export interface ScreenedItem extends MismatchedItem {
+  readonly learnedAt: number
+}
+
 const DEFAULT_TTL_MS = 10 * 60 * 1000
 const DEFAULT_MAX_FIELDS = 10_000
 
@@ -75,11 +80,11 @@ export class FieldTypeMemory {
    * The items (index ascending) carrying a value that cannot fit a learned, unexpired type, each
    * with the learned error it matched (first match per item). `[]` at once when nothing is learned.
    */
-  screen(kind: BulkKind, items: readonly BulkItem[]): MismatchedItem[] {
+  screen(kind: BulkKind, items: readonly BulkItem[]): ScreenedItem[] {
     if (this.#order.size === 0) return []
     this.#prune(this.#now())
     if (kind === 'users' ? this.#users.size === 0 : this.#events.size === 0) return []
-    const found: MismatchedItem[] = []
+    const found: ScreenedItem[] = []
     for (let index = 0; index < items.length; index++) {
       const item = items[index]
       const fields =
@@ -91,7 +96,7 @@ export class FieldTypeMemory {
       if (fields === undefined) continue
       for (const learned of fields.values()) {
         if (carriesMismatch(item.dataFields, learned.error)) {
-          found.push({ index, error: learned.error })
+          found.push({ index, error: learned.error, learnedAt: learned.learnedAt })
           break
         }
       }

@@ -31,7 +31,7 @@ export {
 } from './mismatch.js'
 export type { FieldTypeError, MismatchedItem } from './mismatch.js'
 export { FieldTypeMemory } from './field-type-memory.js'
-export type { FieldTypeMemoryOptions } from './field-type-memory.js'
+export type { FieldTypeMemoryOptions, ScreenedItem } from './field-type-memory.js'
 export { normaliseFieldType, possibleFieldTypes } from './field-types.js'
 export type { IterableFieldType } from './field-types.js'
 export { explainGatedEndpoint, SUBSCRIPTIONS_API_NOT_ENABLED } from './endpoint-gates.js'

@@ -1,6 +1,6 @@
 // Dead letters: list with a filter, inspect one, replay or discard a selection.
 import { Type, type Static } from '@sinclair/typebox'
-import type { DeadLetterFilter, ReplaySelector } from '../../store/types.js'
+import type { DeadLetter, DeadLetterFilter, ReplaySelector } from '../../store/types.js'
 import { parseTime, type Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
 
@@ -88,6 +88,15 @@ function readInteger(value: string | undefined, name: string, min: number, max: 
   return n
 }
 
+/** A dead letter as the API shows it, in list and inspect alike: its payload as JSON, not as text. */
+function letterView(letter: DeadLetter): Omit<DeadLetter, 'payload'> & { payload: unknown } {
+  try {
+    return { ...letter, payload: JSON.parse(letter.payload) as unknown }
+  } catch {
+    return letter // kept as text when it is not JSON
+  }
+}
+
 export const deadLettersResource: Resource = (app, { store, delivery }) => {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/dead-letters',
@@ -102,10 +111,11 @@ export const deadLettersResource: Resource = (app, { store, delivery }) => {
       const query = request.query
       const limit = readInteger(query.limit, 'limit', 1, 1000) ?? 100
       const after = readInteger(query.after, 'after', 0, Number.MAX_SAFE_INTEGER)
-      return store.listDeadLetters(readFilter(query, 'querystring'), {
+      const page = await store.listDeadLetters(readFilter(query, 'querystring'), {
         limit,
         ...(after !== undefined ? { after } : {}),
       })
+      return { ...page, items: page.items.map(letterView) }
     },
   )
 
@@ -145,17 +155,10 @@ export const deadLettersResource: Resource = (app, { store, delivery }) => {
     async (request) => {
       const letter = await store.getDeadLetter(request.params.id)
       if (letter === null) throw notFound('dead letter', String(request.params.id))
-      let payload: unknown = letter.payload
-      try {
-        payload = JSON.parse(letter.payload) as unknown
-      } catch {
-        // Kept as text.
-      }
       const lookup = await store.lookupEvent(letter.messageId)
       const event = lookup.events.find((e) => e.id === letter.eventId) ?? lookup.events[0]
       return {
-        ...letter,
-        payload,
+        ...letterView(letter),
         event: event === undefined ? null : { ...event, body: JSON.parse(event.body) as unknown },
       }
     },

@@ -46,6 +46,11 @@ export interface ItemView {
   sent: SentRequest[] | null
   /** The requests that carried the event to this item's endpoints, oldest first. */
   requests: RequestView[]
+  /**
+   * Final without a request going out for it since it was (re)queued: e.g. kept back because
+   * Iterable refused that field type earlier. `requests` then lists only earlier requests.
+   */
+  notSent: boolean
 }
 
 export interface ItemContext {
@@ -91,6 +96,7 @@ export function itemsOf(
         outcomeCount: history.length,
         sent: null,
         requests: [],
+        notSent: true,
       })
     }
     for (const item of result.items) {
@@ -155,7 +161,13 @@ function itemView(
     r.destinationId === destinationId && r.eventId === event.id && r.ordinal === ordinal
   const history: Outcome[] = lookup.outcomes.filter(matches)
   const parked: ParkedItem | undefined = lookup.parked.find(matches)
-  const dead: DeadLetter | undefined = lookup.deadLetters.find(matches)
+  // A replayed dead letter may have a newer one: the newest tells what happened last.
+  const dead: DeadLetter | undefined = lookup.deadLetters
+    .filter(matches)
+    .reduce<DeadLetter | undefined>(
+      (newest, d) => (newest === undefined || d.id > newest.id ? d : newest),
+      undefined,
+    )
   const requests = lookup.attempts
     .filter(
       (a: Attempt) =>
@@ -172,10 +184,12 @@ function itemView(
     outcomeCount: history.length,
     sent: known.sent ?? sentRequests(parked?.payload ?? dead?.payload ?? null, base),
     requests,
+    notSent: false,
   }
   if (dead !== undefined) {
     return {
       ...view,
+      notSent: !requests.some((r) => r.at >= dead.firstEnqueuedAt),
       outcome: 'dead',
       at: dead.deadAt,
       nextAttemptAt: null,

@@ -99,10 +99,10 @@ export function ingestSection(ctx: StoreContext): void {
     expect(everywhere).toHaveLength(1)
 
     const log = await ctx.store.readLog(original, 10)
-    expect(log.map((e) => [e.id, e.destinationId, e.revision, e.receivedAt])).toEqual([
-      [copy1, 'dest', 2, T0 + HOUR],
-      [copy2, 'dest', 2, T0 + HOUR],
-      [everywhere[0], null, 1, T0 + 2 * HOUR],
+    expect(log.map((e) => [e.id, e.destinationId, e.revision, e.receivedAt, e.replayOf])).toEqual([
+      [copy1, 'dest', 2, T0 + HOUR, original],
+      [copy2, 'dest', 2, T0 + HOUR, original],
+      [everywhere[0], null, 1, T0 + 2 * HOUR, undefined],
     ])
     // The lookup finds the original and the copies that name it, oldest first; the copy replayed
     // without `replayOf` is a receipt of its own.

@@ -44,15 +44,18 @@ function DeliveryView({ delivery }: { delivery: EventDelivery }) {
         delivery.sent.map((request, i) => (
           <div key={i}>
             <p>
-              {pending ? 'Will send' : 'Sent'} {requestLine(request)}: {request.method}{' '}
-              <code>{request.url}</code>
+              {pending ? 'Will send' : delivery.notSent ? 'Not sent — would have sent' : 'Sent'}{' '}
+              {requestLine(request)}: {request.method} <code>{request.url}</code>
             </p>
             <JsonBlock value={request.body} label={`Body sent to ${request.url}`} />
           </div>
         ))
       )}
       {delivery.requests.length > 0 ? (
-        <ul class="hint" aria-label="Requests that carried it">
+        <ul
+          class="hint"
+          aria-label={delivery.notSent ? 'Earlier requests that carried it' : 'Requests that carried it'}
+        >
           {delivery.requests.map((r) => (
             <li key={r.id}>
               {formatTime(r.at)} · <code>{r.endpoint}</code> ·{' '}

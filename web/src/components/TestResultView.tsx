@@ -45,7 +45,7 @@ export function TestResultView({ result }: { result: TestResult }) {
             <div key={i} data-testid="test-response">
               <p class={response.ok ? 'success' : 'error'}>
                 HTTP {response.status ?? 'no response'} from <code>{response.url}</code> ({response.outcome},{' '}
-                {response.durationMs} ms)
+                {Math.round(response.durationMs)} ms)
               </p>
               <JsonBlock value={response.body} label={`Response ${i + 1} body`} />
             </div>

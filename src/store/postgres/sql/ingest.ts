@@ -44,7 +44,7 @@ WITH inserted AS (${INSERT_EVENTS})
 SELECT id, message_id FROM inserted ORDER BY id`
 
 /** The columns of a stored event, in the order rawRowToEvent reads them. */
-const EVENT_FIELDS = `id, source_id, message_id, received_at, size, user_key, body, revision, destination_id`
+const EVENT_FIELDS = `id, source_id, message_id, received_at, size, user_key, body, revision, destination_id, replay_of`
 
 /** The log after a cursor ($1), in id order, at most $2 (read as arrays, the cheapest rows). */
 export const READ_LOG = `SELECT ${EVENT_FIELDS} FROM events WHERE id > $1 ORDER BY id LIMIT $2`

@@ -22,7 +22,7 @@ INSERT INTO events (source_id, message_id, received_at, size, user_key, body, re
 export const EVENT_COLUMNS = 9
 
 /** The columns of a stored event, in the order rowToEvent and rawRowToEvent read them. */
-const EVENT_FIELDS = `id, source_id, message_id, received_at, size, user_key, body, revision, destination_id`
+const EVENT_FIELDS = `id, source_id, message_id, received_at, size, user_key, body, revision, destination_id, replay_of`
 
 /** The log after a cursor, in id order (raw mode: arrays, the cheapest read). */
 export const READ_LOG = `SELECT ${EVENT_FIELDS} FROM events WHERE id > ? ORDER BY id LIMIT ?`
