@@ -32,6 +32,7 @@ describe('auth', () => {
       '/sources/{id}/rotate',
       '/destinations/{id}',
       '/destinations/{id}/test-connection',
+      '/destinations/{id}/subscription-groups',
       '/destinations/{id}/resume',
       '/mappings',
       '/mappings/{id}',

@@ -27,6 +27,8 @@ function fieldView(key: string, field: FieldDefinition): Record<string, unknown>
       ? { properties: Object.entries(field.properties).map(([k, f]) => fieldView(k, f)) }
       : {}),
     ...(field.unsafe_hidden ? { hidden: true } : {}),
+    // Choices come from Iterable (GET /destinations/:id/subscription-groups for a subscription's group id).
+    ...(field.dynamic === true ? { dynamic: true } : {}),
   }
 }
 

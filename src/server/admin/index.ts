@@ -19,6 +19,7 @@ import { mappingsResource } from './mappings.js'
 import { OpenApiCollector } from './openapi.js'
 import { registerDepthSafeSerializer } from './serialize.js'
 import { sourcesResource } from './sources.js'
+import { subscriptionGroupsResource } from './subscription-groups.js'
 import { testMappingResource } from './test-mapping.js'
 import { adminValidatorCompiler } from './validator.js'
 
@@ -33,6 +34,7 @@ export interface AdminApiOptions {
 const RESOURCES: readonly Resource[] = [
   sourcesResource,
   destinationsResource,
+  subscriptionGroupsResource,
   mappingsResource,
   catalogResource,
   testMappingResource,
