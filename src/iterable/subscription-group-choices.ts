@@ -36,20 +36,20 @@ const SOURCES: Record<SubscriptionGroupType, { path: string; list: string; label
   emailList: { path: '/api/lists', list: 'lists', label: (e) => `${String(e.name)} (${String(e.listType)})` },
 }
 
-export function isGroupType(value: unknown): value is SubscriptionGroupType {
-  return (GROUP_TYPES as readonly unknown[]).includes(value)
+export function isGroupType(value: string): value is SubscriptionGroupType {
+  return (GROUP_TYPES as readonly string[]).includes(value)
 }
 
 /** Fetches the groups of one type from Iterable; throws GroupChoicesError. */
 export async function subscriptionGroupChoices(
   client: IterableClient,
-  type: unknown,
+  type: string | undefined,
 ): Promise<GroupChoice[]> {
   if (type === undefined || type === '') {
     throw new GroupChoicesError('MISSING_GROUP_TYPE', "Select a 'Subscription Group Type' first.")
   }
   if (!isGroupType(type)) {
-    throw new GroupChoicesError('INVALID_GROUP_TYPE', `Unknown subscription group type: ${String(type)}`)
+    throw new GroupChoicesError('INVALID_GROUP_TYPE', `Unknown subscription group type: ${type}`)
   }
   const source = SOURCES[type]
   const response = await client.send({ method: 'GET', path: source.path })

@@ -49,3 +49,11 @@ export async function openBrowser(): Promise<BrowserSession> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
+
+/** Opens the UI at `url`, signs in with the admin token and waits for the Overview. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url + '/')
+  await page.getByLabel('Admin token', { exact: true }).fill(token)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
+}

@@ -9,7 +9,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { defaultMappings } from '../../src/config/index.js'
-import { openBrowser, type BrowserSession } from './browser.js'
+import { openBrowser, signIn, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-two-destinations-token'
 
@@ -60,10 +60,7 @@ const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1,
 
 describe('admin UI with two destinations', { timeout: 90_000 }, () => {
   it('creates a mapping for the chosen destination and shows whose each mapping is', async () => {
-    await page.goto(service.url + '/')
-    await page.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await heading('Overview').waitFor()
+    await signIn(page, service.url, ADMIN_TOKEN)
     await page.getByRole('link', { name: 'Mappings', exact: true }).click()
     await heading('Mappings').waitFor()
     // The default destination has the four presets; staging has one mapping.

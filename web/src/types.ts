@@ -56,6 +56,8 @@ export interface FieldDefinition {
   hidden?: boolean
   choices?: Array<{ label: string; value: string | number }>
   properties?: FieldDefinition[]
+  /** Choices fetched from Iterable (a subscription's group id). */
+  dynamic?: boolean
 }
 
 export interface ActionDefinition {

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { ApiError, get, patch, post } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { FieldEditor } from '../components/FieldEditor'
+import { SubscriptionsEditor } from '../components/SubscriptionsEditor'
 import { Link } from '../components/Link'
 import { SampleEvent } from '../components/SampleEvent'
 import { TriggerEditor } from '../components/TriggerEditor'
@@ -244,14 +245,24 @@ export function MappingEditorPage({
             <ErrorMessage error={`The action "${mapping.action}" is unknown to this service.`} />
           ) : null}
           {visible.map((definition) => (
-            <FieldEditor
-              key={definition.key}
-              definition={definition}
-              draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}
-              onChange={(draft) => setDrafts((all) => ({ ...all, [definition.key]: draft }))}
-              error={errorField === definition.key ? saveError : null}
-              paths={sampleParsed.paths}
-            />
+            <div key={definition.key}>
+              <FieldEditor
+                definition={definition}
+                draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}
+                onChange={(draft) => setDrafts((all) => ({ ...all, [definition.key]: draft }))}
+                error={errorField === definition.key ? saveError : null}
+                paths={sampleParsed.paths}
+              />
+              {/* Lists whose items choose from Iterable's groups get a row editor (Update Subscriptions). */}
+              {definition.properties?.some((p) => p.dynamic === true) === true ? (
+                <SubscriptionsEditor
+                  definition={definition}
+                  destinationId={mapping.destinationId}
+                  draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}
+                  onChange={(draft) => setDrafts((all) => ({ ...all, [definition.key]: draft }))}
+                />
+              ) : null}
+            </div>
           ))}
         </div>
         <div class="actions">
