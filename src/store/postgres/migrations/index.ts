@@ -5,6 +5,7 @@ import m002 from './002_outcome_payload.js'
 import m003 from './003_jobs_ready.js'
 import m004 from './004_event_log_delivery.js'
 import m005 from './005_parked_waiting_for_user.js'
+import m006 from './006_nodes_projects.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001_init', sql: m001 },
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: '003_jobs_ready', sql: m003 },
   { version: 4, name: '004_event_log_delivery', sql: m004 },
   { version: 5, name: '005_parked_waiting_for_user', sql: m005 },
+  { version: 6, name: '006_nodes_projects', sql: m006 },
 ]
