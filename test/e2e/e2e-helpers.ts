@@ -76,7 +76,6 @@ export async function startRecordingSandbox(
     const url = req.url.split('?')[0]
     if (!url.startsWith('/api/')) return
     requests.push({ path: url, status: reply.statusCode, body: req.body })
-    if (process.env.DEBUG_429) console.log(Date.now() % 100000, url, reply.statusCode)
   })
   await sandbox.app.listen({ host: HOST, port: 0 })
   const address = sandbox.app.server.address()
