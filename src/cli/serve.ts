@@ -36,8 +36,12 @@ export function registerServe(program: Command): void {
       'with PostgreSQL: key for secrets at rest, the same on every node; 64 hex chars or base64 of 32 bytes (env SECRET_KEY)',
     )
     .option(
+      '--lease-ms <ms>',
+      "with PostgreSQL: a dead node's deliveries are taken over within this long (env LEASE_MS, default 15000)",
+    )
+    .option(
       '--rate-limit-nodes <n>',
-      "nodes sharing one Iterable project: each uses 1/n of Iterable's rate limits (env RATE_LIMIT_NODES, default 1)",
+      "override: use 1/n of Iterable's rate limits per project, e.g. when other programs share the project (env RATE_LIMIT_NODES, default 1)",
     )
     .option('--config <file>', 'configuration file (YAML/JSON) applied at start (env CONFIG_FILE)')
     .option('--write-key <key>', 'write key of the default source, created or kept (env WRITE_KEY)')

@@ -17,6 +17,8 @@ export interface DestinationStatus {
 export interface Delivery {
   /** The delivery tuning in effect (defaults filled in). */
   readonly options: DeliveryOptions
+  /** This process's name in delivery leases and the nodes table. */
+  readonly nodeId: string
   /** The base URL every destination is sent to instead of its region's (`--iterable-url`, sandbox). */
   readonly baseUrlOverride: string | undefined
   /** The configuration revision accepted events are stamped with now. */

@@ -89,6 +89,10 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   readonly #readFailures = new EveryInterval(READ_FAILURE_LOG_EVERY_MS)
   /** A renewal failed for want of a store: the next one goes when the outage ends. */
   #renewAfterOutage = false
+  /** When the lease runs out as last written (its `now` was taken before the write went out). */
+  #leaseUntil = 0
+  /** Sending stopped because the lease was near its end: a renewal starts it again. */
+  #leaseShort = false
 
   constructor(context: DestinationDeliveryContext) {
     this.#ctx = context
@@ -106,7 +110,18 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   }
 
   active(): boolean {
-    return this.#running && !this.#stopping && this.#ctx.runtime()?.paused === null
+    return this.#running && !this.#stopping && this.#ctx.runtime()?.paused === null && this.#leaseLeft()
+  }
+
+  /**
+   * Whether a request may still go out under the lease: none once less than a quarter of it (at most
+   * 5 s) is left, so a request sent is answered before another node may take the destination over.
+   */
+  #leaseLeft(): boolean {
+    const margin = Math.min(5000, this.options.leaseMs / 4)
+    if (Date.now() < this.#leaseUntil - margin) return true
+    this.#leaseShort = true
+    return false
   }
 
   get running(): boolean {
@@ -116,8 +131,16 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   /** Takes the lease and starts; false while another owner holds it. */
   async start(force: boolean): Promise<boolean> {
     const { store, owner, options } = this.#ctx
-    const state = await store.openDelivery(this.destinationId, owner, { leaseMs: options.leaseMs, force })
+    const now = Date.now()
+    const project = this.#ctx.runtime()?.project
+    const state = await store.openDelivery(this.destinationId, owner, {
+      leaseMs: options.leaseMs,
+      force,
+      now,
+      ...(project !== undefined ? { project } : {}),
+    })
     if (state === null) return false
+    this.#leaseUntil = now + options.leaseMs
     this.window = new CursorWindow(state.cursor)
     this.progress = new ProgressBuffer(
       {
@@ -171,8 +194,15 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   async refreshParked(): Promise<void> {
     if (!this.#running || this.#stopping) return
     const { store, owner, options } = this.#ctx
-    const state = await store.openDelivery(this.destinationId, owner, { leaseMs: options.leaseMs })
+    const now = Date.now()
+    const project = this.#ctx.runtime()?.project
+    const state = await store.openDelivery(this.destinationId, owner, {
+      leaseMs: options.leaseMs,
+      now,
+      ...(project !== undefined ? { project } : {}),
+    })
     if (state === null) return this.#lostLease()
+    this.#leased(now)
     const replayed = state.items.filter((row) => {
       const id = row.id ?? 0
       return (
@@ -255,7 +285,7 @@ export class DestinationDelivery implements LaneHost, SettleHost {
         }
         // The log is read to its end: partly filled bulk bodies need not wait any longer.
         for (const lane of this.#lanes.values()) lane.pump()
-        await this.#idle(options.pollMs)
+        await this.#idle(options.idleReadMs)
       } catch (error) {
         if (isStoreUnavailable(error)) {
           await this.#waitForStore(error)
@@ -500,8 +530,10 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     // While the store is away the renewal waits for its return (below), not for the timer.
     if (!this.#running || this.#stopping || this.#renewAfterOutage) return
     const { store, owner, options } = this.#ctx
+    const now = Date.now()
     try {
-      if (!(await store.renewDelivery(this.destinationId, owner, options.leaseMs))) this.#lostLease()
+      if (await store.renewDelivery(this.destinationId, owner, options.leaseMs, now)) this.#leased(now)
+      else this.#lostLease()
     } catch (error) {
       if (isStoreUnavailable(error)) {
         // Renewed as soon as the store is back: the lease may have run out meanwhile, and another
@@ -517,6 +549,14 @@ export class DestinationDelivery implements LaneHost, SettleHost {
       }
       this.logger.warn({ err: error, destination: this.destinationId }, 'could not renew the delivery lease')
     }
+  }
+
+  /** The lease was written at `now`: sending goes on (again) until it nears its end. */
+  #leased(now: number): void {
+    this.#leaseUntil = Math.max(this.#leaseUntil, now + this.options.leaseMs)
+    if (!this.#leaseShort || !this.#running) return
+    this.#leaseShort = false
+    for (const lane of this.#lanes.values()) lane.pump()
   }
 
   /** Another owner holds the destination now: stop at once; nothing more is written. */

@@ -8,6 +8,8 @@ import type { ProjectRateLimiter } from './rate-limiter.js'
 export interface DestinationRuntime {
   readonly id: string
   readonly name: string
+  /** The Iterable project (hashed API key + base URL): one owner delivers all its destinations. */
+  readonly project: string
   readonly client: IterableClient
   readonly limiter: ProjectRateLimiter
   readonly fieldTypes: FieldTypeMemory

@@ -11,7 +11,7 @@ import { DestinationDelivery } from './destination-delivery.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
 import type { DeliveryOptions } from './options.js'
-import { ProjectRegistry, RateLimiterRegistry } from './rate-limiter.js'
+import { ProjectRegistry, projectKey, RateLimiterRegistry } from './rate-limiter.js'
 import type { CompiledRouting, RoutingPort } from './routing-port.js'
 import { StoreOutage } from './store-outage.js'
 
@@ -77,6 +77,7 @@ export class DeliveryEngine {
     const { store, baseUrlOverride, requestTimeoutMs } = this.#o
     const destinations = await store.listDestinations()
     const runtimes = new Map<string, DestinationRuntime>()
+    const before = this.#runtimes
     const oldClients = this.#clients
     this.#clients = []
     for (const destination of destinations) {
@@ -94,6 +95,7 @@ export class DeliveryEngine {
       runtimes.set(destination.id, {
         id: destination.id,
         name: destination.name,
+        project: projectKey(apiKey, base),
         client,
         limiter: this.#limiters.forProject(apiKey, base),
         fieldTypes: this.#fieldTypes.forProject(apiKey, base),
@@ -108,7 +110,8 @@ export class DeliveryEngine {
     setTimeout(() => void Promise.all(oldClients.map((c) => c.close())), 60_000).unref()
     if (!this.#running) return
     for (const [id, delivery] of this.#deliveries) {
-      if (!runtimes.has(id)) {
+      // A destination moved to another project (new key or region) is opened again under it.
+      if (!runtimes.has(id) || runtimes.get(id)?.project !== before.get(id)?.project) {
         this.#deliveries.delete(id)
         await delivery.stop(0)
       } else delivery.resume()

@@ -16,11 +16,17 @@ export interface DeliveryOptions {
   retryMaxDelayMs: number
   /**
    * A destination is delivered by one owner at a time under a lease this long, renewed every third
-   * of it (default 30 s). A node that stops renewing (killed) is taken over once it expires.
+   * of it (default 15 s). A node that stops renewing (killed) is taken over once it expires; an
+   * owner sends nothing once less than a quarter of it (at most 5 s) is left unrenewed.
    */
   leaseMs: number
-  /** How often the log is read when no wake-up came, and unowned destinations are tried (default 1 s). */
+  /** How often destinations no one delivers (a dead node's, a new one's) are tried (default 1 s). */
   pollMs: number
+  /**
+   * How often a delivery that has read the whole log reads it again without a wake-up (default:
+   * `pollMs`; `serve` on PostgreSQL: 5 s, as every node's ingest wakes the owner by NOTIFY).
+   */
+  idleReadMs: number
   /** Events read from the log per page (default 500). */
   readPageSize: number
   /** Items read but unfinished that may live only in memory (default 3,000); reading waits above it. */
@@ -60,8 +66,9 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
   notFoundWindowMs: 10 * 60 * 1000,
   retryBaseMs: 1000,
   retryMaxDelayMs: 5 * 60 * 1000,
-  leaseMs: 30_000,
+  leaseMs: 15_000,
   pollMs: 1000,
+  idleReadMs: 1000,
   readPageSize: 500,
   windowItems: 3000,
   maxParkedItems: 100_000,
@@ -76,7 +83,9 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = Object.freeze
 })
 
 export function resolveDeliveryOptions(options: Partial<DeliveryOptions> = {}): DeliveryOptions {
-  const merged = { ...DEFAULT_DELIVERY_OPTIONS, ...options }
+  // Without its own setting, reading again follows the poll (tests that poll fast read fast).
+  const idleReadMs = options.pollMs ?? DEFAULT_DELIVERY_OPTIONS.idleReadMs
+  const merged: DeliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS, idleReadMs, ...options }
   for (const [name, value] of Object.entries(merged)) {
     if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
       throw new TypeError(`delivery option ${name} must be a non-negative number, got ${String(value)}`)

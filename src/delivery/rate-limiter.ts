@@ -1,6 +1,8 @@
 // Iterable's rate limits belong to the project (API key + region): one limiter per project, shared
 // by every destination using that key, with one budget per endpoint. A budget starts at Iterable's
-// documented limit (a bucket holding at most one second's worth of requests), or unlimited where
+// documented limit (a bucket holding at most half a second's worth of requests: Iterable's bucket
+// holds a second's, and the other half absorbs requests that reach it closer together than they
+// left, so a steady pace at the limit is not answered 429), or unlimited where
 // Iterable documents none (commerce, updateEmail). A 429 halves the budget below the rate that
 // provoked it (someone else may share the project); each quiet second then wins back a quarter.
 import { createHash } from 'node:crypto'
@@ -17,6 +19,8 @@ export const ITERABLE_RATE_LIMITS: Readonly<Record<string, number>> = Object.fre
 })
 
 const RECOVERY_PER_SECOND = 1.25
+/** Seconds' worth of requests a budget lets out at once. */
+const BURST_SECONDS = 0.5
 const MIN_RATE = 1
 
 class EndpointBudget {
@@ -35,7 +39,7 @@ class EndpointBudget {
 
   constructor(readonly ceiling: number) {
     this.#rate = ceiling
-    this.#tokens = Number.isFinite(ceiling) ? ceiling : 0
+    this.#tokens = Number.isFinite(ceiling) ? burst(ceiling) : 0
   }
 
   get rate(): number {
@@ -96,7 +100,8 @@ class EndpointBudget {
         this.#blockedUntil = 0
       }
     }
-    if (Number.isFinite(this.#rate)) this.#tokens = Math.min(this.#rate, this.#tokens + elapsed * this.#rate)
+    if (Number.isFinite(this.#rate))
+      this.#tokens = Math.min(burst(this.#rate), this.#tokens + elapsed * this.#rate)
   }
 
   async #wait(): Promise<void> {
@@ -117,6 +122,8 @@ class EndpointBudget {
     this.#count(Date.now())
   }
 }
+
+const burst = (rate: number): number => Math.max(1, rate * BURST_SECONDS)
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -57,6 +57,7 @@ export class DeliveryService implements Delivery {
   readonly logger: Logger
   readonly observer: DeliveryObserver
   readonly baseUrlOverride: string | undefined
+  readonly nodeId = `node-${randomUUID()}`
   readonly #routing: RoutingPort
   readonly #engine: EngineHandle
   #revision = 0
@@ -84,7 +85,7 @@ export class DeliveryService implements Delivery {
       options: this.options,
       observer: this.observer,
       logger: this.logger,
-      owner: `node-${randomUUID()}`,
+      owner: this.nodeId,
     }
     this.#engine =
       options.engine?.(context) ??

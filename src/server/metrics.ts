@@ -4,15 +4,23 @@ import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { DeliveryObserver } from '../delivery/observer.js'
 import { isStoreUnavailable } from '../store/errors.js'
-import type { DeliveryStats, Store } from '../store/types.js'
+import type { Store } from '../store/types.js'
 import { EveryInterval } from '../util/every-interval.js'
+import { readClusterView } from './cluster-view.js'
+import { queueRows } from './queue-rows.js'
 
 export interface Metrics {
   registry: Registry
   observer: DeliveryObserver
 }
 
-export function createMetrics(store: Store, options: { defaultMetrics?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  defaultMetrics?: boolean
+  /** This node in the cluster gauges (nodes, heartbeats, who delivers what); none without it. */
+  node?: () => { nodeId: string; leaseMs: number }
+}
+
+export function createMetrics(store: Store, options: MetricsOptions = {}): Metrics {
   const registry = new Registry()
   if (options.defaultMetrics !== false)
     collectDefaultMetrics({ register: registry, prefix: 'iterable_actions_' })
@@ -63,23 +71,12 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
   // head and the parked items per lane (no scan of the log). The next scrape reads afresh. Only
   // destinations that deliver count: a disabled one or one without a key moves nothing (its events
   // are skipped or wait for it), and `send --wait` would never see the queues empty.
-  let reading: Promise<QueueRow[]> | null = null
-  const queues = (): Promise<QueueRow[]> => {
-    if (reading === null) {
-      const current = Promise.all([store.deliveryStats(), store.listDestinations()]).then(
-        ([stats, destinations]) => {
-          const delivering = new Set(destinations.filter((d) => d.enabled && d.hasApiKey).map((d) => d.id))
-          return queueRows(stats.filter((s) => delivering.has(s.destinationId)))
-        },
-      )
-      reading = current
-      const forget = (): void => {
-        if (reading === current) reading = null
-      }
-      current.then(forget, forget)
-    }
-    return reading
-  }
+  const queues = oncePerScrape(() =>
+    Promise.all([store.deliveryStats(), store.listDestinations()]).then(([stats, destinations]) => {
+      const delivering = new Set(destinations.filter((d) => d.enabled && d.hasApiKey).map((d) => d.id))
+      return queueRows(stats.filter((s) => delivering.has(s.destinationId)))
+    }),
+  )
   new Gauge({
     name: 'iterable_actions_queue_depth',
     help:
@@ -107,6 +104,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
       }
     },
   })
+  if (options.node !== undefined) clusterGauges(store, registry, options.node)
   const observer: DeliveryObserver = {
     received: (source, count) => received.inc({ source }, count),
     routed: (destination, count) => routed.inc({ destination }, count),
@@ -144,31 +142,56 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
   })
 }
 
-/** One gauge row: a destination's log backlog (`endpoint: "log"`) or its parked items of one lane. */
-interface QueueRow {
-  destinationId: string
-  endpoint: string
-  depth: number
-  oldestAt: number | null
+/** `read`, shared by the gauges of one scrape (collected together); the next scrape reads afresh. */
+function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let reading: Promise<T> | null = null
+  return () => {
+    if (reading === null) {
+      const current = read()
+      reading = current
+      const forget = (): void => {
+        if (reading === current) reading = null
+      }
+      current.then(forget, forget)
+    }
+    return reading
+  }
 }
 
-export function queueRows(stats: readonly DeliveryStats[]): QueueRow[] {
-  const rows: QueueRow[] = []
-  for (const s of stats) {
-    rows.push({
-      destinationId: s.destinationId,
-      endpoint: 'log',
-      depth: s.behind,
-      oldestAt: s.oldestBehindAt,
-    })
-    for (const lane of s.lanes) {
-      rows.push({
-        destinationId: s.destinationId,
-        endpoint: lane.lane,
-        depth: lane.retrying + lane.held,
-        oldestAt: lane.oldestEnqueuedAt,
-      })
-    }
-  }
-  return rows
+/** Every node sharing the store, read once per scrape: alive or dead, heartbeat age, deliveries held. */
+function clusterGauges(store: Store, registry: Registry, node: () => { nodeId: string; leaseMs: number }) {
+  const view = oncePerScrape(() => readClusterView(store, node()))
+  new Gauge({
+    name: 'iterable_actions_cluster_nodes',
+    help: 'Nodes sharing the store, by state (alive: heartbeat younger than the delivery lease).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const nodes = (await view()).nodes
+      this.set({ state: 'alive' }, nodes.filter((n) => n.alive).length)
+      this.set({ state: 'dead' }, nodes.filter((n) => !n.alive).length)
+    },
+  })
+  new Gauge({
+    name: 'iterable_actions_cluster_node_heartbeat_age_seconds',
+    help: "Age of each node's last heartbeat.",
+    labelNames: ['node', 'host'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const now = Date.now()
+      for (const n of (await view()).nodes)
+        this.set({ node: n.id, host: n.host }, Math.max(0, now - n.lastHeartbeatAt) / 1000)
+    },
+  })
+  new Gauge({
+    name: 'iterable_actions_cluster_deliveries_held',
+    help: 'Destinations whose delivery lease each node holds.',
+    labelNames: ['node'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const n of (await view()).nodes) this.set({ node: n.id }, n.owns.length)
+    },
+  })
 }

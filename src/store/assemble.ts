@@ -1,5 +1,5 @@
 // Both backends put a `Store` together from one object per group of tables (config, ingest, queue,
-// delivery, logs, dead letters, retention); this file says which operation belongs to which group.
+// delivery, nodes, logs, dead letters, retention); this file says which operation belongs to which group.
 // Every operation's failure passes through the backend's classifier, so that a full disk or a lost
 // database reaches callers as one error code (`unavailable`) whatever the backend.
 import { StoreError } from './errors.js'
@@ -40,6 +40,8 @@ const DELIVERY = [
   'deliveryStats',
 ] as const
 
+const NODES = ['heartbeat', 'leaveCluster', 'listNodes', 'watchAppends'] as const
+
 const LOGS = [
   'outcomeCounts',
   'lookupEvent',
@@ -61,6 +63,7 @@ export interface StoreParts {
   config: Pick<T.Store, (typeof CONFIG)[number] | (typeof REVISIONS)[number]>
   ingest: Pick<T.Store, (typeof INGEST)[number]>
   delivery: Pick<T.Store, (typeof DELIVERY)[number]>
+  nodes: Pick<T.Store, (typeof NODES)[number]>
   logs: Pick<T.Store, (typeof LOGS)[number]>
   deadLetters: Pick<T.Store, (typeof DEAD_LETTERS)[number]>
   retention: Pick<T.Store, (typeof RETENTION)[number]>
@@ -125,6 +128,7 @@ export function assembleStore(
     ...methods(parts.config, REVISIONS, translate),
     ...methods(parts.ingest, INGEST, translate),
     ...methods(parts.delivery, DELIVERY, translate),
+    ...methods(parts.nodes, NODES, translate),
     ...methods(parts.logs, LOGS, translate),
     ...methods(parts.deadLetters, DEAD_LETTERS, translate),
     ...methods(parts.retention, RETENTION, translate),

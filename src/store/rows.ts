@@ -10,6 +10,7 @@ import type {
   NewAttempt,
   NewDeadLetter,
   NewOutcome,
+  NodeRecord,
   Outcome,
   OutcomeCount,
   OutcomeCountDelta,
@@ -172,6 +173,18 @@ export function decodeEventIds(text: string): number[] {
 function parseKeys(v: unknown): string[] {
   const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v
   return Array.isArray(parsed) ? parsed.map(String) : []
+}
+
+/** A nodes table row (both backends). */
+export function rowToNode(r: Row): NodeRecord {
+  return {
+    id: String(r.id),
+    startedAt: Number(r.started_at),
+    heartbeatAt: Number(r.heartbeat_at),
+    host: String(r.host),
+    pid: Number(r.pid),
+    version: String(r.version),
+  }
 }
 
 export function rowToParked(r: Row): ParkedItem & { destinationId: string } {

@@ -308,6 +308,27 @@ export interface DeliveryProgress {
   counts?: OutcomeCountDelta[]
 }
 
+export interface OpenDeliveryOptions {
+  leaseMs: number
+  force?: boolean
+  now?: number
+  /** The destination's Iterable project (hashed key + base URL): its deliveries share one owner. */
+  project?: string
+}
+
+/** A running node (a `serve` process) as its heartbeat records it. */
+export interface NodeInfo {
+  id: string
+  startedAt: number
+  host: string
+  pid: number
+  version: string
+}
+
+export interface NodeRecord extends NodeInfo {
+  heartbeatAt: number
+}
+
 export interface DeliveryStats {
   destinationId: string
   cursor: number
@@ -517,12 +538,14 @@ export interface Store {
    * Takes (or renews) the destination's delivery for `owner` until now + leaseMs and returns where it
    * stands, or null while another owner holds an unexpired lease. `force` takes it regardless (one
    * process per SQLite folder: a lease found at start belongs to a run that died). A destination
-   * without a cursor (none is created before createDestination) gets one at the log head.
+   * without a cursor (none is created before createDestination) gets one at the log head. With
+   * `project`, also null while another owner holds an unexpired lease on a destination of that
+   * project: one owner at a time sends for a whole Iterable project (its rate limits in one process).
    */
   openDelivery(
     destinationId: string,
     owner: string,
-    options: { leaseMs: number; force?: boolean; now?: number },
+    options: OpenDeliveryOptions,
   ): Promise<DeliveryState | null>
   /** Extends the lease; false when `owner` no longer holds it (another took over: stop delivering). */
   renewDelivery(destinationId: string, owner: string, leaseMs: number, now?: number): Promise<boolean>
@@ -532,6 +555,19 @@ export interface Store {
   commitProgress(destinationId: string, owner: string, progress: DeliveryProgress): Promise<void>
   /** Per destination with a cursor: how far behind it is and what is parked. */
   deliveryStats(): Promise<DeliveryStats[]>
+
+  // nodes sharing the store (several `serve` processes on PostgreSQL; SQLite has one)
+  /** Records that `node` is alive now; forgets nodes silent for `forgetAfterMs`. */
+  heartbeat(node: NodeInfo, forgetAfterMs: number, now?: number): Promise<void>
+  /** The node stopped (graceful shutdown). */
+  leaveCluster(nodeId: string): Promise<void>
+  /** Every node that heartbeated within the forget window, oldest start first. */
+  listNodes(): Promise<NodeRecord[]>
+  /**
+   * Calls `listener` soon after another connection appends events (PostgreSQL: LISTEN/NOTIFY; SQLite:
+   * never, one process wakes itself). Resolves to a function that stops listening.
+   */
+  watchAppends(listener: () => void): Promise<() => Promise<void>>
 
   // outcomes, events, attempts
   outcomeCounts(query: OutcomeCountQuery): Promise<OutcomeCount[]>

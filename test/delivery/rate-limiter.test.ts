@@ -32,13 +32,14 @@ async function grantsOver(
 }
 
 describe('ProjectRateLimiter', () => {
-  it('a documented limit: one second of burst, then the documented pace', async () => {
+  it('a documented limit: half a second of burst, then the documented pace', async () => {
     const limiter = new ProjectRateLimiter(true)
     const seen = await grantsOver(limiter, TRACK_BULK, 30, 1000, 3)
-    // 10 at once, then 10 per second
-    expect(seen[0]).toBeGreaterThanOrEqual(19)
-    expect(seen[0]).toBeLessThanOrEqual(20)
-    expect(seen[1]).toBeGreaterThanOrEqual(29)
+    // 5 at once (Iterable's bucket holds 10: room for requests that arrive bunched), then 10 per second
+    expect(seen[0]).toBeGreaterThanOrEqual(14)
+    expect(seen[0]).toBeLessThanOrEqual(15)
+    expect(seen[1]).toBeGreaterThanOrEqual(24)
+    expect(seen[1]).toBeLessThanOrEqual(25)
   })
 
   it('no documented limit: no wait at all', async () => {
@@ -81,7 +82,10 @@ describe('ProjectRateLimiter', () => {
 
   it('a documented endpoint comes back to its documented limit, never above', async () => {
     const limiter = new ProjectRateLimiter(true)
-    for (let i = 0; i < 10; i++) await limiter.take(TRACK_BULK)
+    // 10 in one second: the burst of 5, then 5 more at the pace.
+    const takes = Array.from({ length: 10 }, () => limiter.take(TRACK_BULK))
+    await vi.advanceTimersByTimeAsync(500)
+    await Promise.all(takes)
     limiter.throttled(TRACK_BULK)
     expect(limiter.currentLimit(TRACK_BULK)).toBe(5)
     await vi.advanceTimersByTimeAsync(10_000)

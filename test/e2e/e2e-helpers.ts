@@ -60,12 +60,15 @@ export interface RecordingSandbox {
   close(): Promise<void>
 }
 
-/** An in-process sandbox (rate limits off) that records every API request it answers. */
-export async function startRecordingSandbox(apiKey: string): Promise<RecordingSandbox> {
+/** An in-process sandbox (rate limits off unless asked) that records every API request it answers. */
+export async function startRecordingSandbox(
+  apiKey: string,
+  options: { rateLimits?: boolean } = {},
+): Promise<RecordingSandbox> {
   const sandbox = createSandboxApp({
     host: HOST,
     port: 0,
-    rateLimits: false,
+    rateLimits: options.rateLimits ?? false,
     projects: [{ name: 'e2e', type: 'hybrid', dataCenter: 'US', apiKeys: [apiKey] }],
   })
   const requests: RecordedRequest[] = []
@@ -139,7 +142,11 @@ export interface ServeOptions {
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const name of Object.keys(env)) {
-    if (/^(ITERABLE_|ADMIN_TOKEN$|WRITE_KEY$|DATA_DIR$|DATABASE_|SECRET_KEY$|RATE_LIMIT_NODES$)/.test(name))
+    if (
+      /^(ITERABLE_|ADMIN_TOKEN$|WRITE_KEY$|DATA_DIR$|DATABASE_|SECRET_KEY$|RATE_LIMIT_NODES$|LEASE_MS$)/.test(
+        name,
+      )
+    )
       delete env[name]
   }
   return env

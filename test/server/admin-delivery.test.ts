@@ -270,6 +270,13 @@ describe('routing, deliveries, events', () => {
     expect(queues.status).toBe(200)
     expect(queues.json.totalDepth).toBe(0)
     expect(Array.isArray(queues.json.items)).toBe(true)
+
+    // SQLite: one process, no heartbeat; the cluster's queue is the destination's.
+    const cluster = await h.api('GET', `${A}/cluster`)
+    expect(cluster.status).toBe(200)
+    expect(cluster.json).toMatchObject({ nodes: [], totalDepth: 0, leaseMs: 15_000 })
+    expect(cluster.json.self).toMatch(/^node-/)
+    expect((cluster.json.queues as { endpoint: string }[]).map((q) => q.endpoint)).toContain('log')
   })
 
   it('looks an event up by messageId and by user: per mapping, what was sent and the outcome', async () => {

@@ -98,6 +98,59 @@ describeWithPostgres('postgres specifics', found, (url) => {
     expect(await unlessStoreLocked(options, 'prune', async () => 'third')).toBe('third')
   })
 
+  it('gives a project to one of two nodes opening two of its destinations at the same moment', async () => {
+    const harness = postgresHarness(url)
+    const [a, b] = await Promise.all([harness.open(), harness.open()])
+    try {
+      for (let round = 0; round < 20; round++) {
+        const project = `p${round}`
+        const opened = await Promise.all([
+          a.openDelivery(`${project}-d1`, 'node-a', { leaseMs: 60_000, project }),
+          b.openDelivery(`${project}-d2`, 'node-b', { leaseMs: 60_000, project }),
+        ])
+        expect(opened.filter((state) => state !== null)).toHaveLength(1)
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()])
+      await harness.destroy()
+    }
+  })
+
+  it("wakes a node listening when another node's ingest commits, not for another schema's", async () => {
+    const harness = postgresHarness(url)
+    const other = postgresHarness(url)
+    const [listening, ingesting, elsewhere] = await Promise.all([
+      harness.open(),
+      harness.open(),
+      other.open(),
+    ])
+    let wakeUps = 0
+    const unwatch = await listening.watchAppends(() => wakeUps++)
+    const ingest = (store: Store, messageId: string) =>
+      store.ingest({
+        sourceId: 's',
+        receivedAt: Date.now(),
+        revision: 1,
+        events: [{ messageId, body: '{}', size: 2 }],
+      })
+    try {
+      await ingest(elsewhere, 'x1')
+      await ingest(ingesting, 'm1')
+      const deadline = Date.now() + 5000
+      while (wakeUps === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      await new Promise((r) => setTimeout(r, 200))
+      // One notification per committed transaction of this schema.
+      expect(wakeUps).toBe(1)
+      await unwatch()
+      await ingest(ingesting, 'm2')
+      await new Promise((r) => setTimeout(r, 200))
+      expect(wakeUps).toBe(1)
+    } finally {
+      await Promise.all([listening.close(), ingesting.close(), elsewhere.close()])
+      await Promise.all([harness.destroy(), other.destroy()])
+    }
+  })
+
   it('dedupes the same messageId sent to two nodes at once', async () => {
     const harness = postgresHarness(url)
     try {

@@ -105,6 +105,9 @@ export interface Outcome {
 }
 
 /** Unfinished work of a destination: its log backlog (endpoint "log") or its parked items of one endpoint. */
+// The cluster view's type is the admin API's own schema (src/server/admin/cluster-schema.ts).
+export type { ClusterView } from '../../src/server/admin/cluster-schema'
+
 export interface QueueStat {
   destinationId: string
   endpoint: string

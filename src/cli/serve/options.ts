@@ -29,8 +29,13 @@ export interface ServeOptions {
   databaseTimeouts?: Partial<PgTimeouts>
   /** Key for secrets at rest, the same on every node: 64 hex characters or base64 of 32 bytes. */
   secretKey?: string
-  /** Number of nodes sharing one Iterable project: each uses 1/n of Iterable's rate limits. */
+  /**
+   * Override: each project's limits are 1/n of Iterable's (the nodes need none: one node at a time
+   * sends for a project); for a project other programs send to as well.
+   */
   rateLimitNodes?: number
+  /** Delivery lease (default 15 s): a dead node's deliveries are taken over within about this long. */
+  leaseMs?: number
   config?: string
   writeKey?: string
   apiKey?: string
@@ -153,6 +158,11 @@ export function checkOptions(options: ServeOptions): void {
       `--rate-limit-nodes must be a whole number of nodes, 1 or more (got ${String(options.rateLimitNodes)})`,
     )
   }
+  if (options.leaseMs !== undefined && (!Number.isInteger(options.leaseMs) || options.leaseMs < 1000)) {
+    throw new UsageError(
+      `--lease-ms must be a whole number of milliseconds, 1000 or more (got ${String(options.leaseMs)})`,
+    )
+  }
   checkDatabase(options)
   checkSecretKey(options)
   try {
@@ -171,6 +181,7 @@ export interface ServeFlags extends LimitFlags {
   databaseSchema?: string
   secretKey?: string
   rateLimitNodes?: string
+  leaseMs?: string
   config?: string
   writeKey?: string
   apiKey?: string
@@ -221,6 +232,7 @@ export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = pro
     databaseSchema: pick(flags.databaseSchema, 'DATABASE_SCHEMA'),
     secretKey: pick(flags.secretKey, 'SECRET_KEY'),
     rateLimitNodes: parseCount(pick(flags.rateLimitNodes, 'RATE_LIMIT_NODES'), undefined),
+    leaseMs: parseCount(pick(flags.leaseMs, 'LEASE_MS'), undefined),
     config: pick(flags.config, 'CONFIG_FILE'),
     writeKey: pick(flags.writeKey, 'WRITE_KEY'),
     apiKey: pick(flags.apiKey, 'ITERABLE_API_KEY'),

@@ -17,6 +17,7 @@ import { createMetrics } from '../../server/metrics.js'
 import { withStoreLock, type Store } from '../../store/index.js'
 import { bootstrap, generateSecret, type WriteKeyOrigin } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
+import { joinCluster } from './node-presence.js'
 import { checkOptions, type ServeOptions } from './options.js'
 import { schedulePruning } from './retention.js'
 import { routingPort } from './routing-port.js'
@@ -62,6 +63,10 @@ function deliveryOptions(options: ServeOptions, multiNode: boolean): Partial<Del
     // SQLite: one process owns the data folder, so delivery leases found at start belong to a run
     // that died. PostgreSQL: other nodes hold live leases; a dead node's are taken once they expire.
     reclaimAllOnStart: !multiNode,
+    // Wake-ups come by NOTIFY from whichever node took the events in: reading the log without one
+    // is only a safety net.
+    ...(multiNode ? { idleReadMs: 5000 } : {}),
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...given,
     rateLimitOverrides: { ...rateLimitShare(options.rateLimitNodes), ...given.rateLimitOverrides },
   }
@@ -81,6 +86,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
   logger.info({ store: opened.description }, 'store opened')
   let sandbox: RunningSandbox | null = null
   let stopWatching: (() => Promise<void>) | null = null
+  let leaveCluster: (() => Promise<void>) | null = null
   try {
     const boot = await withStoreLock(opened.options, 'startup', () => bootstrap(store, options, logger))
     const { destination } = boot
@@ -106,7 +112,9 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       baseUrlOverride = sandbox.urls[SANDBOX_DATA_CENTER[dataCenter]]
     }
 
-    const metrics = createMetrics(store)
+    // The cluster gauges read the delivery (made below, with the metrics' observer) at scrape time.
+    const node = () => ({ nodeId: delivery.nodeId, leaseMs: delivery.options.leaseMs })
+    const metrics = createMetrics(store, multiNode ? { node } : {})
     const deliveryServiceOptions = {
       store,
       logger,
@@ -145,7 +153,10 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     })
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
-    if (multiNode) stopWatching = await watchConfiguration(store, delivery, logger)
+    if (multiNode) {
+      stopWatching = await watchConfiguration(store, delivery, logger)
+      leaveCluster = await joinCluster(store, delivery, logger)
+    }
     const pruning = schedulePruning(store, opened.options, logger, options.pruneEveryMs)
     started = true
 
@@ -189,12 +200,14 @@ export async function startService(options: ServeOptions): Promise<RunningServic
         if (stopWatching !== null) await stopWatching()
         await pruning.stop()
         await delivery.stop(timeoutMs)
+        if (leaveCluster !== null) await leaveCluster()
         if (sandbox !== null) await sandbox.close()
         await store.close()
       },
     }
   } catch (error) {
     if (stopWatching !== null) await stopWatching()
+    if (leaveCluster !== null) await leaveCluster()
     if (sandbox !== null) await sandbox.close()
     await store.close()
     throw error

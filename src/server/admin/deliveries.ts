@@ -6,7 +6,7 @@ import type { Resource } from './context.js'
 import { parseTime } from './context.js'
 import { scrubSecret } from './destination-access.js'
 import { AdminApiError } from './errors.js'
-import { queueRows } from '../metrics.js'
+import { queueRows } from '../queue-rows.js'
 import { baseUrls, outcomeView } from './sent.js'
 import { TimeParam } from './schemas.js'
 

@@ -6,6 +6,7 @@ import type { Store } from '../../store/types.js'
 import { DEFAULT_MAX_JSON_DEPTH } from '../json-inspect.js'
 import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
 import { catalogResource } from './catalog.js'
+import { clusterResource } from './cluster.js'
 import { configResource } from './config.js'
 import type { AdminContext, Resource } from './context.js'
 import { deadLettersResource } from './dead-letters.js'
@@ -39,6 +40,7 @@ const RESOURCES: readonly Resource[] = [
   catalogResource,
   testMappingResource,
   deliveriesResource,
+  clusterResource,
   deadLettersResource,
   eventsResource,
   eventReplayResource,

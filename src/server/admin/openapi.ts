@@ -18,6 +18,7 @@ interface RouteDocSchema {
   params?: JsonSchemaObject
   querystring?: JsonSchemaObject
   body?: JsonSchemaObject
+  response?: Record<string, JsonSchemaObject>
 }
 
 export interface CollectedRoute {
@@ -63,7 +64,7 @@ function operation(route: CollectedRoute): Record<string, unknown> {
     responses: {
       '200': {
         description: 'Success (201 for creations)',
-        content: { 'application/json': { schema: { type: 'object' } } },
+        content: { 'application/json': { schema: schema.response?.['200'] ?? { type: 'object' } } },
       },
       '400': { description: 'Validation failed', content: errorContent },
       ...(route.secured

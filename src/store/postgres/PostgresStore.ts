@@ -12,13 +12,20 @@ import { DeadLetterTables } from './dead-letter-tables.js'
 import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
 import { LogTables } from './log-tables.js'
+import { NodeTables } from './node-tables.js'
 import { Retention } from './retention.js'
 
-export function createPostgresStore(db: PgConnection, box: SecretBox, limits: T.StoreLimits): T.Store {
+export function createPostgresStore(
+  db: PgConnection,
+  box: SecretBox,
+  limits: T.StoreLimits,
+  schema: string,
+): T.Store {
   const parts = {
     config: new ConfigTables(db, box),
     ingest: new IngestTables(db, limits),
     delivery: new DeliveryTables(db, limits),
+    nodes: new NodeTables(db, schema),
     logs: new LogTables(db, limits),
     deadLetters: new DeadLetterTables(db),
     retention: new Retention(db, limits),

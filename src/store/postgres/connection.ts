@@ -11,6 +11,7 @@ import * as deadSql from './sql/deadLetters.js'
 import * as deliverySql from './sql/delivery.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
+import * as nodesSql from './sql/nodes.js'
 import * as pruneSql from './sql/prune.js'
 import * as revisionsSql from './sql/revisions.js'
 import { withQueryTimeout, type PgTimeouts } from './timeouts.js'
@@ -33,6 +34,7 @@ export const Q = {
   ingest: named('ingest', ingestSql),
   delivery: named('delivery', deliverySql),
   logs: named('logs', logSql),
+  nodes: named('nodes', nodesSql),
   dead: named('dead', deadSql),
   prune: named('prune', pruneSql),
 }

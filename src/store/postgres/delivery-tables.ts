@@ -115,17 +115,19 @@ export class DeliveryTables {
   async openDelivery(
     destinationId: string,
     owner: string,
-    options: { leaseMs: number; force?: boolean; now?: number },
+    options: T.OpenDeliveryOptions,
   ): Promise<T.DeliveryState | null> {
     const now = options.now ?? Date.now()
     const d = Q.delivery
-    const [row] = await this.db.rows(d.OPEN_DELIVERY, [
-      destinationId,
-      owner,
-      now + options.leaseMs,
-      now,
-      options.force === true,
-    ])
+    const project = options.project ?? null
+    const values = [destinationId, owner, now + options.leaseMs, now, options.force === true, project]
+    const [row] =
+      project === null
+        ? await this.db.rows(d.OPEN_DELIVERY, values)
+        : await this.db.transaction(async (client) => {
+            await this.db.rows(d.LOCK_PROJECT, [project], client)
+            return this.db.rows(d.OPEN_DELIVERY, values, client)
+          })
     if (row === undefined) return null
     const cursor = Number(row.position)
     const [parked, settled] = await Promise.all([

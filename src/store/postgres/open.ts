@@ -45,7 +45,7 @@ export async function openPostgresStore(
     await db.close()
     throw error
   }
-  return createPostgresStore(db, box, limits)
+  return createPostgresStore(db, box, limits, schema)
 }
 
 async function migrate(db: PgConnection, schema: string): Promise<void> {

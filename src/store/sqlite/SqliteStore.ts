@@ -14,6 +14,7 @@ import { DeadLetterTables } from './dead-letter-tables.js'
 import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
 import { LogTables } from './log-tables.js'
+import { NodeTables } from './node-tables.js'
 import { Retention } from './retention.js'
 import { WriteLock } from './write-lock.js'
 
@@ -33,6 +34,7 @@ export function createSqliteStore(
     config: new ConfigTables(conn, box),
     ingest: new IngestTables(conn, limits),
     delivery: new DeliveryTables(conn, limits),
+    nodes: new NodeTables(conn),
     logs: new LogTables(conn, limits),
     deadLetters: new DeadLetterTables(conn),
     retention: new Retention(conn, limits),

@@ -92,6 +92,7 @@ export class ConfigTables {
           owner: null,
           leaseUntil: null,
           now: createdAt,
+          project: null,
         })
       })
     } catch (cause) {

@@ -8,6 +8,7 @@ import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
+import * as nodesSql from './sql/nodes.js'
 import * as deliverySql from './sql/delivery.js'
 import * as pruneSql from './sql/prune.js'
 import * as revisionsSql from './sql/revisions.js'
@@ -53,6 +54,7 @@ function prepareStatements(db: Database.Database) {
     ingest,
     delivery: prepareAll(db, deliverySql),
     logs: prepareAll(db, logSql),
+    nodes: prepareAll(db, nodesSql),
     dead: prepareAll(db, deadSql),
     prune: prepareAll(db, pruneSql),
   }

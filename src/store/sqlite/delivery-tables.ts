@@ -27,7 +27,7 @@ export class DeliveryTables {
   async openDelivery(
     destinationId: string,
     owner: string,
-    options: { leaseMs: number; force?: boolean; now?: number },
+    options: T.OpenDeliveryOptions,
   ): Promise<T.DeliveryState | null> {
     const now = options.now ?? Date.now()
     const sql = this.#sql
@@ -38,7 +38,9 @@ export class DeliveryTables {
         leaseUntil: now + options.leaseMs,
         now,
         force: options.force ? 1 : 0,
+        project: options.project ?? null,
       }
+      if (!options.force && lease.project !== null && sql.PROJECT_HELD.get(lease) !== undefined) return null
       const row = sql.SELECT_CURSOR.get(destinationId) as Row | undefined
       if (row === undefined) {
         const head = Number((this.conn.q.ingest.LAST_EVENT_ID.get() as { id: number }).id)

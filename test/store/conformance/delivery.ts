@@ -60,6 +60,49 @@ export function deliverySection(ctx: StoreContext): void {
     ])
   })
 
+  it('leases every destination of one Iterable project to one owner at a time', async () => {
+    const store = ctx.store
+    await ingest(store, ['a'])
+    const lease = { leaseMs: 1000, project: 'p1' }
+    expect(await store.openDelivery('d1', 'o1', { ...lease, now: T0 })).not.toBeNull()
+    // o2 may not open another destination of p1 (new or existing) while o1's lease lives…
+    expect(await store.openDelivery('d2', 'o2', { ...lease, now: T0 + 10 })).toBeNull()
+    expect(await store.openDelivery('d2', 'o1', { ...lease, now: T0 + 20 })).not.toBeNull()
+    expect(await store.openDelivery('d3', 'o2', { ...lease, now: T0 + 30 })).toBeNull()
+    // …but destinations of another project, or without one, are free.
+    expect(
+      await store.openDelivery('d4', 'o2', { leaseMs: 1000, project: 'p2', now: T0 + 40 }),
+    ).not.toBeNull()
+    expect(await store.openDelivery('d5', 'o2', { leaseMs: 1000, now: T0 + 50 })).not.toBeNull()
+    // o1 gives d1 up but still holds d2: p1 stays with o1.
+    await store.closeDelivery('d1', 'o1')
+    expect(await store.openDelivery('d1', 'o2', { ...lease, now: T0 + 60 })).toBeNull()
+    // Once o1's leases expire (d2 until T0 + 1020), o2 takes the project over; forcing ignores it.
+    expect(await store.openDelivery('d1', 'o2', { ...lease, now: T0 + 1019 })).toBeNull()
+    expect(await store.openDelivery('d1', 'o2', { ...lease, now: T0 + 1020 })).not.toBeNull()
+    expect(await store.openDelivery('d2', 'o2', { ...lease, now: T0 + 1030 })).not.toBeNull()
+    expect(await store.openDelivery('d3', 'o3', { ...lease, now: T0 + 1040, force: true })).not.toBeNull()
+    const owners = Object.fromEntries((await store.deliveryStats()).map((s) => [s.destinationId, s.owner]))
+    expect(owners).toEqual({ d1: 'o2', d2: 'o2', d3: 'o3', d4: 'o2', d5: 'o2' })
+  })
+
+  it('records node heartbeats, lists the nodes, forgets silent ones and removes a leaving one', async () => {
+    const store = ctx.store
+    const node = (id: string, startedAt: number) => ({ id, startedAt, host: 'h', pid: 7, version: '1.0.0' })
+    await store.heartbeat(node('n1', T0), 60_000, T0)
+    await store.heartbeat(node('n2', T0 + 5), 60_000, T0 + 5)
+    await store.heartbeat(node('n1', T0), 60_000, T0 + 5000)
+    expect(await store.listNodes()).toEqual([
+      { ...node('n1', T0), heartbeatAt: T0 + 5000 },
+      { ...node('n2', T0 + 5), heartbeatAt: T0 + 5 },
+    ])
+    // n2 has been silent for more than the forget window at n1's next beat.
+    await store.heartbeat(node('n1', T0), 60_000, T0 + 70_000)
+    expect((await store.listNodes()).map((n) => n.id)).toEqual(['n1'])
+    await store.leaveCluster('n1')
+    expect(await store.listNodes()).toEqual([])
+  })
+
   it('creates a destination with its cursor at the log head: delivery opened later starts from there', async () => {
     const store = ctx.store
     const [before] = await ingest(store, ['a'])

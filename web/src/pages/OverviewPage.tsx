@@ -1,13 +1,14 @@
-// Overview: throughput and outcomes over a time window, queue depth, paused destinations and the
-// most recent failures. Refreshes every few seconds.
+// Overview: throughput and outcomes over a time window, queue depth, paused destinations, the
+// cluster's nodes (several nodes on PostgreSQL) and the most recent failures. Refreshes every few seconds.
 import { useState } from 'preact/hooks'
 import { get, post, query, type ApiError } from '../api'
+import { ClusterCard } from '../components/ClusterCard'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { OutcomeChart } from '../components/OutcomeChart'
 import { ThroughputChart, type Bucket } from '../components/ThroughputChart'
 import { formatAge, formatTime, OUTCOME_LABELS, OUTCOMES } from '../format'
-import type { Counts, Destination, Outcome, OutcomeCount, QueueStat } from '../types'
+import type { ClusterView, Counts, Destination, Outcome, OutcomeCount, QueueStat } from '../types'
 import { useLoad } from '../use-load'
 
 const WINDOWS = [
@@ -24,6 +25,8 @@ interface OverviewData {
   oldestAgeMs: number | null
   destinations: Destination[]
   failures: Outcome[]
+  cluster: ClusterView
+  loadedAt: number
 }
 
 const empty = (): Counts => ({ delivered: 0, failed: 0, retrying: 0, dead: 0 })
@@ -32,7 +35,7 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
   const window = WINDOWS[windowIndex]
   const to = Date.now()
   const from = Math.floor((to - window.spanMs) / window.bucketMs) * window.bucketMs
-  const [counts, queues, destinations, failed, dead] = await Promise.all([
+  const [counts, queues, destinations, failed, dead, cluster] = await Promise.all([
     get<{ totals: Counts; items: OutcomeCount[] }>(
       `/deliveries/counts${query({ from, to: to + 1, bucketMs: window.bucketMs })}`,
     ),
@@ -40,6 +43,7 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
     get<{ items: Destination[] }>('/destinations'),
     get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ outcome: 'failed', limit: 10 })}`),
     get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ outcome: 'dead', limit: 10 })}`),
+    get<ClusterView>('/cluster'),
   ])
   const byStart = new Map<number, Counts>()
   for (let start = from; start <= to; start += window.bucketMs) byStart.set(start, empty())
@@ -60,6 +64,8 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
     oldestAgeMs: ages.length > 0 ? Math.max(...ages) : null,
     destinations: destinations.items,
     failures: [...failed.items, ...dead.items].sort((a, b) => b.at - a.at).slice(0, 10),
+    cluster,
+    loadedAt: Date.now(),
   }
 }
 
@@ -138,6 +144,7 @@ export function OverviewPage() {
               ))}
             </div>
           ) : null}
+          <ClusterCard cluster={data.cluster} now={data.loadedAt} />
           <div class="two-col">
             <div class="card">
               <h2>Throughput</h2>

@@ -5,16 +5,26 @@ import { LOG_HEAD_ID } from './log-head.js'
 
 /**
  * Creates the cursor at the log head, or takes (renews) the lease: no row back while another owner
- * holds an unexpired lease (unless forced). $2 owner, $3 lease until, $4 now, $5 force.
+ * holds an unexpired lease (unless forced), nor while another owner holds an unexpired lease on a
+ * destination of the same Iterable project ($6; null: no such rule), so one owner sends for a whole
+ * project. $2 owner, $3 lease until, $4 now, $5 force. Run under LOCK_PROJECT (two nodes opening
+ * two destinations of one project at once would each miss the other's lease).
  */
 export const OPEN_DELIVERY = `
-INSERT INTO delivery_cursors (destination_id, position, owner, lease_until, updated_at)
-VALUES ($1, ${LOG_HEAD_ID}, $2, $3, $4)
+INSERT INTO delivery_cursors (destination_id, position, owner, lease_until, updated_at, project)
+SELECT $1, ${LOG_HEAD_ID}, $2, $3, $4, $6
+WHERE $5::boolean OR NOT EXISTS (
+  SELECT 1 FROM delivery_cursors o
+  WHERE o.project = $6 AND o.destination_id <> $1 AND o.owner <> $2 AND o.lease_until > $4)
 ON CONFLICT (destination_id) DO UPDATE
-SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at
+SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at,
+    project = EXCLUDED.project
 WHERE $5::boolean OR delivery_cursors.owner IS NULL OR delivery_cursors.owner = EXCLUDED.owner
    OR delivery_cursors.lease_until IS NULL OR delivery_cursors.lease_until <= $4
 RETURNING position`
+
+/** Serialises the opening of a project's deliveries (advisory locks span the database: the key names the schema). */
+export const LOCK_PROJECT = `SELECT pg_advisory_xact_lock(hashtext('iterable-actions:project:' || current_schema() || ':' || $1))`
 
 /** $2 owner, $3 lease until, $4 now. */
 export const RENEW_LEASE = `

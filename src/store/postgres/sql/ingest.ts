@@ -1,5 +1,6 @@
 // Ingest and event-log statements (PostgreSQL): set-based over arrays (unnest), run in one
 // transaction per request.
+import { APPEND_CHANNEL } from '../append-channel.js'
 import { LOG_HEAD_ID } from './log-head.js'
 
 /**
@@ -17,9 +18,12 @@ RETURNING message_id`
 /**
  * Serialises the part of ingest that takes event ids: held from just before the events insert to
  * the end of the transaction, so ids are taken and committed one transaction after the other (see
- * ingest-tables.ts). Advisory locks span the database: the key names the schema.
+ * ingest-tables.ts). Advisory locks span the database: the key names the schema. It also tells
+ * every node listening that events were appended (sent at the commit, once per transaction; the
+ * payload names the schema, as the channel spans the database).
  */
-export const LOCK_EVENT_LOG = `SELECT pg_advisory_xact_lock(hashtext('iterable-actions:event-log:' || current_schema()))`
+export const LOCK_EVENT_LOG = `SELECT pg_advisory_xact_lock(hashtext('iterable-actions:event-log:' || current_schema())),
+  pg_notify('${APPEND_CHANNEL}', current_schema())`
 
 /** $1 source, $2 received_at, $3 revision, $4 destination (replays), then arrays in event order. */
 const INSERT_EVENTS = `

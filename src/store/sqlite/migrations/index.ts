@@ -4,6 +4,7 @@ import m002 from './002_outcome_payload.js'
 import m003 from './003_job_parking.js'
 import m004 from './004_event_log_delivery.js'
 import m005 from './005_parked_waiting_for_user.js'
+import m006 from './006_nodes_projects.js'
 import m007 from './007_unique_mapping_names.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -12,5 +13,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: '003_job_parking', sql: m003 },
   { version: 4, name: '004_event_log_delivery', sql: m004 },
   { version: 5, name: '005_parked_waiting_for_user', sql: m005 },
+  { version: 6, name: '006_nodes_projects', sql: m006 },
   { version: 7, name: '007_unique_mapping_names', sql: m007 },
 ]

@@ -4,14 +4,20 @@
 export const SELECT_CURSOR = `SELECT * FROM delivery_cursors WHERE destination_id = ?`
 
 export const INSERT_CURSOR = `
-INSERT INTO delivery_cursors (destination_id, position, owner, lease_until, updated_at)
-VALUES (@destinationId, @position, @owner, @leaseUntil, @now)`
+INSERT INTO delivery_cursors (destination_id, position, owner, lease_until, updated_at, project)
+VALUES (@destinationId, @position, @owner, @leaseUntil, @now, @project)`
 
 /** Takes or renews the lease; changes = 0 when another owner holds an unexpired one (unless forced). */
 export const TAKE_LEASE = `
-UPDATE delivery_cursors SET owner = @owner, lease_until = @leaseUntil, updated_at = @now
+UPDATE delivery_cursors SET owner = @owner, lease_until = @leaseUntil, updated_at = @now, project = @project
 WHERE destination_id = @destinationId
   AND (@force = 1 OR owner IS NULL OR owner = @owner OR lease_until IS NULL OR lease_until <= @now)`
+
+/** Another owner's unexpired lease on a destination of the project (one owner sends for a project). */
+export const PROJECT_HELD = `
+SELECT 1 FROM delivery_cursors
+WHERE project = @project AND destination_id <> @destinationId AND owner <> @owner AND lease_until > @now
+LIMIT 1`
 
 export const RENEW_LEASE = `
 UPDATE delivery_cursors SET lease_until = @leaseUntil, updated_at = @now

@@ -1,0 +1,20 @@
+// The cluster: GET /api/admin/cluster on any node reports every node sharing the store (alive by
+// its heartbeat, what it delivers) and the whole cluster's queue.
+import { readClusterView } from '../cluster-view.js'
+import { ClusterViewSchema } from './cluster-schema.js'
+import type { Resource } from './context.js'
+
+export const clusterResource: Resource = (app, { store, delivery }) => {
+  app.get(
+    '/cluster',
+    {
+      schema: {
+        summary:
+          'The nodes sharing the store (alive, last heartbeat, deliveries held) and the cluster’s queue',
+        tags: ['deliveries'],
+        response: { 200: ClusterViewSchema },
+      },
+    },
+    () => readClusterView(store, { nodeId: delivery.nodeId, leaseMs: delivery.options.leaseMs }),
+  )
+}

@@ -1,0 +1,12 @@
+// Node statements (SQLite): one process per data folder, but the same record of it as PostgreSQL's.
+
+export const UPSERT_NODE = `
+INSERT INTO nodes (id, started_at, heartbeat_at, host, pid, version)
+VALUES (@id, @startedAt, @now, @host, @pid, @version)
+ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`
+
+export const FORGET_NODES = `DELETE FROM nodes WHERE heartbeat_at < ?`
+
+export const DELETE_NODE = `DELETE FROM nodes WHERE id = ?`
+
+export const SELECT_NODES = `SELECT * FROM nodes ORDER BY started_at, id`
