@@ -47,7 +47,9 @@ describe('Update Subscriptions in the UI', { timeout: 90_000 }, () => {
     await heading('Mappings').waitFor()
     await page.getByLabel('Create a mapping from a preset').selectOption('Subscriptions Updated Calls')
     await page.getByRole('button', { name: 'Create mapping' }).click()
-    await heading(/^Mapping: Subscriptions Updated Calls/).waitFor()
+    // A draft: nothing is stored until it is saved under a name of its own.
+    await heading('New mapping from "Subscriptions Updated Calls"').waitFor()
+    await page.getByLabel('Name', { exact: true }).fill('Subscriptions from the UI')
 
     await page.getByRole('button', { name: 'Add subscription row' }).click()
     await page.getByLabel('Group type of row 1').selectOption('messageChannel')
@@ -58,8 +60,8 @@ describe('Update Subscriptions in the UI', { timeout: 90_000 }, () => {
       .waitFor({ state: 'attached' })
     await group.selectOption('1')
     await page.getByLabel('Action of row 1').selectOption('unsubscribe')
-    await page.getByRole('button', { name: 'Save mapping' }).click()
-    await page.getByText(/saved/i).first().waitFor()
+    await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await heading(/^Mapping: Subscriptions from the UI/).waitFor()
 
     const [mapping] = (await service.store.listMappings()).filter((m) => m.action === 'updateSubscriptions')
     expect(mapping.fields.subscriptions).toEqual([

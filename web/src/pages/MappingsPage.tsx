@@ -46,7 +46,8 @@ export function MappingsPage() {
     event.preventDefault()
     const chosen = preset !== '' ? preset : data?.presets[0]?.name
     if (chosen === undefined) return
-    const destination = several ? `&destination=${encodeURIComponent(target)}` : ''
+    // Always named when known: the draft's editors (subscription groups) ask about its destination.
+    const destination = target !== '' ? `&destination=${encodeURIComponent(target)}` : ''
     navigate(`/mappings/new?preset=${encodeURIComponent(chosen)}${destination}`)
   }
 
