@@ -217,23 +217,25 @@ describeWithPostgres('postgres specifics', found, (url) => {
     }
   })
 
-  it('keeps a revision that an event stamped after a newer one still carries (a node not yet updated)', async () => {
+  it('stamps an event with the newest revision saved before its commit (a node not yet updated)', async () => {
     const harness = postgresHarness(url)
     const store = await harness.open({ eventRetentionMs: 10 * 3_600_000 })
     try {
       const r1 = await store.saveConfigRevision('{"v":1}')
       const r2 = await store.saveConfigRevision('{"v":2}')
-      const ingest = (messageId: string, revision: number) =>
-        store.ingest({
-          sourceId: 's',
-          receivedAt: Date.now(),
-          revision,
-          events: [{ messageId, body: '{}', size: 2 }],
-        })
-      await ingest('new-config', r2)
-      await ingest('old-config', r1) // another node, still on r1
+      // Another node, still on r1 (it reloads a moment later): its events are routed with r2, which
+      // was in force when they were committed (say, a destination another node had just added).
+      const head = await store.logHead()
+      await store.ingest({
+        sourceId: 's',
+        receivedAt: Date.now(),
+        revision: r1,
+        events: [{ messageId: 'old-config', body: '{}', size: 2 }],
+      })
+      const [event] = await store.readLog(head, 10)
+      expect(event.revision).toBe(r2)
       await store.prune()
-      expect((await store.getConfigRevision(r1))?.config).toBe('{"v":1}')
+      expect(await store.getConfigRevision(r1)).toBeNull()
       expect((await store.getConfigRevision(r2))?.config).toBe('{"v":2}')
     } finally {
       await store.close()

@@ -86,8 +86,8 @@ export function retentionSection(ctx: StoreContext): void {
     const store = await ctx.reopen({ outcomeRetentionMs: 10 * HOUR, eventRetentionMs: 20 * HOUR })
     const r1 = await store.saveConfigRevision('{"v":1}', T0)
     const r2 = await store.saveConfigRevision('{"v":2}', T0)
-    const r3 = await store.saveConfigRevision('{"v":3}', T0)
     await ingest(store, ['e1'], { revision: r2 })
+    const r3 = await store.saveConfigRevision('{"v":3}', T0)
     await open(store)
     const delivered = { mappingId: 'map', action: 'trackEvent', outcome: 'delivered' as const, count: 1 }
     await store.commitProgress('dest', 'o1', {

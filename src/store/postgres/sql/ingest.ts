@@ -25,10 +25,16 @@ RETURNING message_id`
 export const LOCK_EVENT_LOG = `SELECT pg_advisory_xact_lock(hashtext('iterable-actions:event-log:' || current_schema())),
   pg_notify('${APPEND_CHANNEL}', current_schema())`
 
-/** $1 source, $2 received_at, $3 revision, $4 destination (replays), then arrays in event order. */
+/**
+ * $1 source, $2 received_at, $3 revision, $4 destination (replays), then arrays in event order.
+ * The revision is the newest stored one when that is newer than the caller's: another node may have
+ * changed the configuration (a new destination) before this node reloaded it, and the events of
+ * this commit must be routed with what was in force when they were committed.
+ */
 const INSERT_EVENTS = `
 INSERT INTO events (source_id, message_id, received_at, size, user_key, body, revision, destination_id, replay_of)
-SELECT $1, t.m, $2, t.s, t.u, t.b, $3, $4, t.r
+SELECT $1, t.m, $2, t.s, t.u, t.b,
+  GREATEST($3::bigint, COALESCE((SELECT MAX(revision) FROM config_revisions), 0)), $4, t.r
 FROM unnest($5::text[], $6::integer[], $7::text[], $8::text[], $9::bigint[]) WITH ORDINALITY AS t(m, s, u, b, r, n)
 ORDER BY t.n
 RETURNING id, message_id`
