@@ -82,8 +82,10 @@ describeWithPostgres('/metrics and the admin API while PostgreSQL is away', foun
     const whileAway = lines.slice(before).filter((l) => l.level >= 40)
     expect(whileAway.filter((l) => l.msg === METRICS_AWAY)).toHaveLength(1)
     expect(whileAway.filter((l) => l.msg === ADMIN_AWAY)).toHaveLength(1)
-    // Nothing at error level: no 500s, no "request failed" lines per request.
-    expect(whileAway.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([])
+    // No 500s and no line per request: 40 requests failed, and the log has a few lines in all (these
+    // two, and perhaps the configuration watch's own once-per-interval line).
+    expect(whileAway.map((l) => l.msg)).not.toContain('admin request failed')
+    expect(whileAway.length, JSON.stringify(whileAway.map((l) => l.msg))).toBeLessThanOrEqual(4)
 
     proxy.restore()
     await waitUntil(
