@@ -136,6 +136,8 @@ export interface ServeOptions {
   iterableUrl: string
   adminToken: string
   extraArgs?: string[]
+  /** Longest wait for /readyz (default 30 s). */
+  readyTimeoutMs?: number
 }
 
 /** The test's environment without the service's own variables (flags decide). */
@@ -196,7 +198,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
         await response.body.text()
         return response.statusCode === 200
       },
-      30_000,
+      options.readyTimeoutMs ?? 30_000,
     )
   } catch (error) {
     child.kill('SIGKILL')

