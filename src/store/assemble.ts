@@ -1,5 +1,5 @@
 // Both backends put a `Store` together from one object per group of tables (config, ingest, queue,
-// delivery, nodes, logs, dead letters, retention); this file says which operation belongs to which group.
+// delivery, nodes, logs, dead letters, privacy, retention); this file says which operation belongs to which group.
 // Every operation's failure passes through the backend's classifier, so that a full disk or a lost
 // database reaches callers as one error code (`unavailable`) whatever the backend.
 import { StoreError } from './errors.js'
@@ -56,6 +56,16 @@ const LOGS = [
 
 const DEAD_LETTERS = ['listDeadLetters', 'getDeadLetter', 'replayDeadLetters', 'discardDeadLetters'] as const
 
+const PRIVACY = [
+  'forgetSalt',
+  'addForgotten',
+  'removeForgotten',
+  'listForgotten',
+  'deleteUserData',
+  'recordPrivacyAction',
+  'listPrivacyActions',
+] as const
+
 const RETENTION = ['prune'] as const
 
 /** The table modules of one backend, each with the operations of its group. */
@@ -66,6 +76,7 @@ export interface StoreParts {
   nodes: Pick<T.Store, (typeof NODES)[number]>
   logs: Pick<T.Store, (typeof LOGS)[number]>
   deadLetters: Pick<T.Store, (typeof DEAD_LETTERS)[number]>
+  privacy: Pick<T.Store, (typeof PRIVACY)[number]>
   retention: Pick<T.Store, (typeof RETENTION)[number]>
 }
 
@@ -131,6 +142,7 @@ export function assembleStore(
     ...methods(parts.nodes, NODES, translate),
     ...methods(parts.logs, LOGS, translate),
     ...methods(parts.deadLetters, DEAD_LETTERS, translate),
+    ...methods(parts.privacy, PRIVACY, translate),
     ...methods(parts.retention, RETENTION, translate),
     checkWritable: () => backend.checkWritable(),
     close: () => backend.close(),

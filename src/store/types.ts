@@ -477,6 +477,49 @@ export interface StoreLimits {
   maxAttemptBodyBytes: number
 }
 
+// ---------------------------------------------------------------- forgotten users (privacy)
+
+/** What marks stored data as one user's, for `deleteUserData`. */
+export interface UserDataSelector {
+  /** Events filed under these user keys (`IngestEvent.userKey`: userId, else email). */
+  userKeys: string[]
+  /** Parked items and dead letters holding any of these ordering keys (`u:<userId>`, `e:<email>`). */
+  orderingKeys: string[]
+  /**
+   * Texts (a userId, an email): a stored body (event, outcome payload, request or response of an
+   * attempt) holding one as a JSON string, compared without case, is the user's too.
+   */
+  mentions: string[]
+}
+
+/** How many rows `deleteUserData` removed, per kind. */
+export interface UserDataDeleted {
+  events: number
+  outcomes: number
+  parked: number
+  deadLetters: number
+  attempts: number
+}
+
+/** A privacy action as audited: no personal data, only a salted hash of the identifier. */
+export interface NewPrivacyRecord {
+  at: number
+  /** `forget`, `unforget` or `delete`. */
+  action: string
+  /** The salted hash of the identifier (`ForgottenSet.hash`). */
+  subjectHash: string
+  /** `succeeded`, `partial` or `failed` (what Iterable answered, per project, is in `projects`). */
+  outcome: string
+  /** Per destination (Iterable project): its id and what came of the call there. */
+  projects: { destinationId: string; outcome: string; status: number | null; code: string | null }[]
+  /** Counts of this service's own rows deleted. */
+  deleted: UserDataDeleted | null
+}
+
+export interface PrivacyRecord extends NewPrivacyRecord {
+  id: number
+}
+
 // ---------------------------------------------------------------- health
 
 /** Whether the store would take a write now, and if not, why (for logs; no secrets, no paths). */
@@ -602,6 +645,25 @@ export interface Store {
    */
   replayDeadLetters(selector: ReplaySelector, now?: number): Promise<number>
   discardDeadLetters(selector: ReplaySelector): Promise<number>
+
+  // forgotten users (the right to be forgotten); identifiers only as salted hashes
+  /** This store's salt for hashing identifiers, made at random on first use; the same for every node. */
+  forgetSalt(): Promise<string>
+  /** Adds hashes to the forgotten set; returns how many were new. */
+  addForgotten(hashes: string[], at?: number): Promise<number>
+  /** Removes hashes from the forgotten set; returns how many were there. */
+  removeForgotten(hashes: string[]): Promise<number>
+  /** Every hash in the forgotten set (sorted). */
+  listForgotten(): Promise<string[]>
+  /**
+   * Deletes one user's data in one transaction: their events and those events' outcomes, parked
+   * items and dead letters; outcomes filed under their user key; parked items and dead letters
+   * holding their ordering keys; rows whose bodies mention them (a scan of the size-capped tables).
+   */
+  deleteUserData(selector: UserDataSelector): Promise<UserDataDeleted>
+  recordPrivacyAction(record: NewPrivacyRecord): Promise<PrivacyRecord>
+  /** Newest first; `before` pages by id. */
+  listPrivacyActions(query?: { before?: number; limit?: number }): Promise<PrivacyRecord[]>
 
   // retention
   prune(options?: PruneOptions): Promise<PruneResult>

@@ -11,6 +11,7 @@ import { ingestSection } from './conformance/ingest.js'
 import { logSection } from './conformance/logs.js'
 import { migration004Section } from './conformance/migration-004.js'
 import { migration007Section } from './conformance/migration-007.js'
+import { privacySection } from './conformance/privacy.js'
 import { retentionSection } from './conformance/retention.js'
 
 export type { StoreHarness } from './conformance/fixtures.js'
@@ -58,5 +59,6 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     describe('dead letters', () => deadLetterSection(context))
     describe('logs', () => logSection(context))
     describe('retention', () => retentionSection(context))
+    describe('forgotten users and privacy', () => privacySection(context))
   })
 }

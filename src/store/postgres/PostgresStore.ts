@@ -13,6 +13,7 @@ import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
 import { LogTables } from './log-tables.js'
 import { NodeTables } from './node-tables.js'
+import { PrivacyTables } from './privacy-tables.js'
 import { Retention } from './retention.js'
 
 export function createPostgresStore(
@@ -28,6 +29,7 @@ export function createPostgresStore(
     nodes: new NodeTables(db, schema),
     logs: new LogTables(db, limits),
     deadLetters: new DeadLetterTables(db),
+    privacy: new PrivacyTables(db),
     retention: new Retention(db, limits),
   }
   // The connection translates the driver's failures itself (only driver calls can lose the server).

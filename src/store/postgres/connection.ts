@@ -12,6 +12,7 @@ import * as deliverySql from './sql/delivery.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
 import * as nodesSql from './sql/nodes.js'
+import * as privacySql from './sql/privacy.js'
 import * as pruneSql from './sql/prune.js'
 import * as revisionsSql from './sql/revisions.js'
 import { withQueryTimeout, type PgTimeouts } from './timeouts.js'
@@ -35,6 +36,7 @@ export const Q = {
   delivery: named('delivery', deliverySql),
   logs: named('logs', logSql),
   nodes: named('nodes', nodesSql),
+  privacy: named('privacy', privacySql),
   dead: named('dead', deadSql),
   prune: named('prune', pruneSql),
 }

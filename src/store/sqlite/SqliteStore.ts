@@ -15,6 +15,7 @@ import { DeliveryTables } from './delivery-tables.js'
 import { IngestTables } from './ingest-tables.js'
 import { LogTables } from './log-tables.js'
 import { NodeTables } from './node-tables.js'
+import { PrivacyTables } from './privacy-tables.js'
 import { Retention } from './retention.js'
 import { WriteLock } from './write-lock.js'
 
@@ -37,6 +38,7 @@ export function createSqliteStore(
     nodes: new NodeTables(conn),
     logs: new LogTables(conn, limits),
     deadLetters: new DeadLetterTables(conn),
+    privacy: new PrivacyTables(conn),
     retention: new Retention(conn, limits),
   }
   // One checkpoint thread per database file is enough: a second connection (the delivery thread's)

@@ -9,6 +9,7 @@ import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
 import * as logSql from './sql/logs.js'
 import * as nodesSql from './sql/nodes.js'
+import * as privacySql from './sql/privacy.js'
 import * as deliverySql from './sql/delivery.js'
 import * as pruneSql from './sql/prune.js'
 import * as revisionsSql from './sql/revisions.js'
@@ -55,6 +56,7 @@ function prepareStatements(db: Database.Database) {
     delivery: prepareAll(db, deliverySql),
     logs: prepareAll(db, logSql),
     nodes: prepareAll(db, nodesSql),
+    privacy: prepareAll(db, privacySql),
     dead: prepareAll(db, deadSql),
     prune: prepareAll(db, pruneSql),
   }
