@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: async () => (await import('./export.js')).registerExport,
   'dead-letters': async () => (await import('./dead-letters.js')).registerDeadLetters,
   events: async () => (await import('./events.js')).registerEvents,
+  users: async () => (await import('./users.js')).registerUsers,
 }
 
 const program = new Command()

@@ -55,6 +55,10 @@ export function registerServe(program: Command): void {
       '--delivery-thread <on|off>',
       'deliver on a worker thread of its own, so ingest never waits behind delivery (env DELIVERY_THREAD, default on)',
     )
+    .option(
+      '--forgotten-users <drop|refuse>',
+      'events of users forgotten with `users forget`: dropped, or refused with an error (env FORGOTTEN_USERS, default drop)',
+    )
   for (const [flags, description] of LIMIT_OPTIONS) serve.option(flags, description)
   serve.action(async (flags: ServeFlags, command: Command) => {
     let service: RunningService

@@ -2,6 +2,7 @@
 // reloads (each a new configuration revision), destination states, replays, start and stop.
 // DeliveryService does it; where the engine that sends runs (this thread or a worker) is its choice.
 import type { IngestEvent, IngestResult, ReplaySelector, StoredEvent } from '../store/types.js'
+import type { ForgottenSet } from '../util/forgotten-set.js'
 import type { DeliveryOptions } from './options.js'
 import type { RouteResult } from './item.js'
 import type { RoutingProblem } from './routing-port.js'
@@ -23,11 +24,16 @@ export interface Delivery {
   readonly baseUrlOverride: string | undefined
   /** The configuration revision accepted events are stamped with now. */
   readonly revision: number
+  /** Forgotten users (salted hashes) as of the last `reload()`: ingest drops or refuses their events. */
+  readonly forgotten: ForgottenSet
   /** Each destination's state, as of the last `reload()` (pauses are updated live). */
   destinations(): DestinationStatus[]
   /** Whether `destinationId` (or any destination) receives events under the current configuration. */
   receives(destinationId?: string): boolean
-  /** A new configuration revision from the store's destinations and mappings; after every change. */
+  /**
+   * A new configuration revision from the store's destinations and mappings, and the forgotten set
+   * read again; after every change. The engine drops forgotten users' items before it resolves.
+   */
   reload(): Promise<RoutingProblem[]>
   /** Clears a destination's pause (e.g. after its API key changed) and reloads. */
   resume(destinationId: string): Promise<void>

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import { isStoreUnavailable } from '../store/errors.js'
 import type { ItemRef, ParkedItem, PausedState, StoredEvent, Store } from '../store/types.js'
 import { EveryInterval } from '../util/every-interval.js'
+import type { ForgottenSet } from '../util/forgotten-set.js'
 import { CursorWindow } from './cursor-window.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import {
@@ -44,6 +45,8 @@ export interface DestinationDeliveryContext {
   runtime(): DestinationRuntime | undefined
   /** The compiled routing of a configuration revision (cached by the caller). */
   routing(revision: number): Promise<CompiledRouting>
+  /** Forgotten users: their items are dropped unsent (the right to be forgotten). */
+  forgotten(): ForgottenSet
   /** Iterable refused the key: record the pause (store, metrics). */
   paused(state: PausedState): void
   /** The lease was lost or could not be renewed: this delivery stopped. */
@@ -239,7 +242,30 @@ export class DestinationDelivery implements LaneHost, SettleHost {
   }
 
   ready(item: WorkItem): void {
-    this.#lane(item).push(item)
+    if (this.#ctx.forgotten().hasAny(item.keys)) this.settle.forgotten(item)
+    else this.#lane(item).push(item)
+  }
+
+  /**
+   * The forgotten set changed: every item of a forgotten user that is not in flight is dropped
+   * (ready in a lane, parked in memory, or parked rows not read yet). Their later items meet the
+   * check in `ready`. Requests in flight are answered as usual.
+   */
+  dropForgotten(): void {
+    const forgotten = this.#ctx.forgotten()
+    if (forgotten.size === 0 || !this.#running) return
+    const dropped = (item: WorkItem): boolean => forgotten.hasAny(item.keys)
+    for (const lane of this.#lanes.values())
+      for (const item of lane.removeWhere(dropped)) this.settle.forgotten(item)
+    for (const item of [...this.#parked.values()]) {
+      if (item.state !== 'sending' && item.state !== 'done' && dropped(item)) this.settle.forgotten(item)
+    }
+    const kept: ParkedItem[] = []
+    for (const row of this.#deferred) {
+      if (forgotten.hasAny(row.keys)) this.progress.unpark(row)
+      else kept.push(row)
+    }
+    this.#deferred = kept
   }
 
   durable(item: WorkItem): void {

@@ -7,6 +7,7 @@ import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterabl
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import { isStoreUnavailable } from '../store/errors.js'
 import type { PausedState, Store } from '../store/types.js'
+import { ForgottenSet } from '../util/forgotten-set.js'
 import { DestinationDelivery } from './destination-delivery.js'
 import type { DestinationRuntime } from './destination-runtime.js'
 import type { DeliveryObserver } from './observer.js'
@@ -49,6 +50,8 @@ export class DeliveryEngine {
   #reloading: Promise<void> = Promise.resolve()
   /** One per run (stop ends its waits for good). */
   #outage: StoreOutage
+  /** Forgotten users (salted hashes), as of the last reload: their items are dropped, never sent. */
+  #forgotten = ForgottenSet.EMPTY
 
   constructor(options: EngineOptions) {
     this.#o = options
@@ -103,6 +106,9 @@ export class DeliveryEngine {
       })
     }
     this.#runtimes = runtimes
+    const forgotten = await store.listForgotten()
+    this.#forgotten =
+      forgotten.length === 0 ? ForgottenSet.EMPTY : new ForgottenSet(await store.forgetSalt(), forgotten)
     // The configuration in force is compiled now, not when its first event is read.
     const latest = await store.latestConfigRevision()
     if (latest !== null) await this.#routing(latest.revision)
@@ -114,7 +120,11 @@ export class DeliveryEngine {
       if (!runtimes.has(id) || runtimes.get(id)?.project !== before.get(id)?.project) {
         this.#deliveries.delete(id)
         await delivery.stop(0)
-      } else delivery.resume()
+      } else {
+        // Before anything is sent again: a user forgotten since is not re-created by their items.
+        delivery.dropForgotten()
+        delivery.resume()
+      }
     }
     await this.#startDeliveries()
   }
@@ -156,6 +166,7 @@ export class DeliveryEngine {
       outage: this.#outage,
       runtime: () => this.#runtimes.get(destinationId),
       routing: (revision) => this.#routing(revision),
+      forgotten: () => this.#forgotten,
       paused: (state) => this.#paused(destinationId, state),
       stopped: () => {
         if (this.#deliveries.get(destinationId)?.running === false) this.#deliveries.delete(destinationId)

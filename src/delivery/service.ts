@@ -13,6 +13,7 @@ import type {
   Store,
   StoredEvent,
 } from '../store/types.js'
+import { ForgottenSet } from '../util/forgotten-set.js'
 import type { Delivery, DestinationStatus, StoredRouting } from './delivery.js'
 import { DeliveryEngine } from './engine.js'
 import type { DeliveryObserver } from './observer.js'
@@ -65,6 +66,7 @@ export class DeliveryService implements Delivery {
   readonly #revisions = new Map<number, CompiledRouting>()
   #statuses: DestinationStatus[] = []
   #running = false
+  #forgotten = ForgottenSet.EMPTY
 
   constructor(options: DeliveryServiceOptions) {
     this.store = options.store
@@ -102,6 +104,10 @@ export class DeliveryService implements Delivery {
     return this.#revision
   }
 
+  get forgotten(): ForgottenSet {
+    return this.#forgotten
+  }
+
   destinations(): DestinationStatus[] {
     return this.#statuses
   }
@@ -114,6 +120,9 @@ export class DeliveryService implements Delivery {
   async reload(): Promise<RoutingProblem[]> {
     const destinations = await this.store.listDestinations()
     const mappings = await this.store.listMappings()
+    const forgotten = await this.store.listForgotten()
+    this.#forgotten =
+      forgotten.length === 0 ? ForgottenSet.EMPTY : new ForgottenSet(await this.store.forgetSalt(), forgotten)
     const keyed = new Set(destinations.filter((d) => d.hasApiKey).map((d) => d.id))
     const config = this.#routing.configOf(destinations, mappings, keyed)
     const compiled = this.#routing.compile(config)

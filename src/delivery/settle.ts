@@ -192,6 +192,14 @@ export class Settler {
     this.#finish(item)
   }
 
+  /**
+   * The item's user is forgotten: it is finished unsent, with no history line (that would keep
+   * personal data); its users' next items go on (and meet the same check).
+   */
+  forgotten(item: WorkItem): void {
+    this.#finish(item)
+  }
+
   /** An item parked because an earlier item of its user is: it becomes sendable when that one is finished. */
   hold(item: WorkItem): void {
     this.#park(item, true, null)

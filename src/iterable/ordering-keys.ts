@@ -1,11 +1,12 @@
 // The keys under which a delivery's requests are ordered (issue 13 item 3): every userId and every
 // lower-cased email its requests carry. A request naming a user both ways holds both keys; an email
 // change holds the old and the new email. The body shapes are Iterable's, so they are read here.
+import { EMAIL_KEY, USER_ID_KEY } from '../util/forgotten-set.js'
 import type { JsonObject, PlannedDelivery } from './actions/types.js'
 
-/** Prefixes keep a userId and an email from ever being the same key (`u:ann`, `e:ann@example.com`). */
-export const USER_ID_KEY = 'u:'
-export const EMAIL_KEY = 'e:'
+// Prefixes keep a userId and an email from ever being the same key (`u:ann`, `e:ann@example.com`);
+// forgotten users are hashed from keys spelt the same way (util/forgotten-set.ts).
+export { EMAIL_KEY, USER_ID_KEY }
 
 function addUserId(keys: string[], value: unknown): void {
   if (typeof value !== 'string' || value === '') return

@@ -43,6 +43,13 @@ export class ApiError extends Error {
 
 export const rateLimitError = (): ApiError => new ApiError(429, 'RateLimitExceeded', 'Exceeded rate limit.')
 
+/**
+ * Over a daily cap (forget, unforget: 1,000 a day per project). ⚠ Iterable documents the cap, not
+ * its answer: a 429 like the per-second limit's, with a message that names the cap.
+ */
+export const dailyCapError = (cap: number): ApiError =>
+  new ApiError(429, 'RateLimitExceeded', `Exceeded daily limit of ${cap} requests.`)
+
 export const badParams = (msg: string, params: Record<string, unknown> | null = null): ApiError =>
   new ApiError(400, 'BadParams', msg, params)
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, rateLimitError, SandboxConfigError } from './api-error.js'
+import { ApiError, dailyCapError, rateLimitError, SandboxConfigError } from './api-error.js'
 import { newTally } from './context.js'
 import type { Tally } from './context.js'
 import { Faults } from './faults.js'
@@ -84,7 +84,11 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
   const { behaviour } = options
   const state = new SandboxState(options.projects)
   const faults = new Faults(options.faults, options.seed)
-  const rateLimiter = new RateLimiter(options.rateLimits, options.rateLimitOverrides)
+  const rateLimiter = new RateLimiter(
+    options.rateLimits,
+    options.rateLimitOverrides,
+    options.dailyCapOverrides,
+  )
   const stats = new SandboxStats()
   const persistence = options.persist !== undefined ? new Persistence(options.persist, state) : undefined
 
@@ -206,6 +210,11 @@ export function createSandboxApp(input: SandboxOptions = {}): SandboxApp {
         }
         const project = authenticate(request, def.path)
         if (!rateLimiter.take(project.config.name, bucket, def.ratePerSecond, now)) throw rateLimitError()
+        if (
+          def.dailyCap !== undefined &&
+          !rateLimiter.takeDaily(project.config.name, bucket, def.dailyCap, now)
+        )
+          throw dailyCapError(def.dailyCap)
         return def.handler({
           ctx: { project, behaviour, now, tally: info.tally },
           body: request.body,

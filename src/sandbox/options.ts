@@ -115,6 +115,8 @@ export interface SandboxOptions {
   rateLimits?: boolean
   /** Per-route limits in requests per second, keyed by documented path or "METHOD path". */
   rateLimitOverrides?: Record<string, number>
+  /** Per-route caps of requests in any 24 hours (forget, unforget: 1,000), keyed like rateLimitOverrides. */
+  dailyCapOverrides?: Record<string, number>
   faults?: FaultUpdate
   /** SQLite file for persistence; state stays in memory only when absent. */
   persist?: string
@@ -136,6 +138,7 @@ export interface NormalizedOptions {
   projects: ProjectConfig[]
   rateLimits: boolean
   rateLimitOverrides: Record<string, number>
+  dailyCapOverrides: Record<string, number>
   faults: FaultUpdate
   persist: string | undefined
   seed: number | undefined
@@ -214,6 +217,7 @@ export function normalizeOptions(options: SandboxOptions = {}): NormalizedOption
     projects,
     rateLimits: options.rateLimits ?? true,
     rateLimitOverrides: options.rateLimitOverrides ?? {},
+    dailyCapOverrides: options.dailyCapOverrides ?? {},
     faults: options.faults ?? {},
     persist: options.persist,
     seed: options.seed,

@@ -7,6 +7,7 @@ import type { Store } from '../store/types.js'
 import { ADMIN_PREFIX, adminApi } from './admin/index.js'
 import { guardConnections } from './connections.js'
 import { registerHealth } from './health.js'
+import { forgottenUsersScreen, type ForgottenUsersMode } from './ingest/forgotten-users.js'
 import { ingestRoutes, type IngestLimits } from './ingest/index.js'
 import { resolveServerLimits, timeoutCheckIntervalMs, type ServerLimits } from './limits.js'
 import { registerMetrics, type Metrics } from './metrics.js'
@@ -25,6 +26,8 @@ export interface CreateServerOptions {
   limits?: Partial<ServerLimits>
   /** Readiness besides the store (default: always). */
   ready?: () => boolean
+  /** Events of forgotten users: dropped (default) or refused. */
+  forgottenUsers?: ForgottenUsersMode
 }
 
 /** Paths pino redacts in every log line: API keys, write keys, admin tokens. */
@@ -91,6 +94,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       return { duplicates: result.duplicates }
     },
     limits: { ...options.ingestLimits, maxJsonDepth: limits.maxJsonDepth },
+    screen: forgottenUsersScreen(() => delivery.forgotten, options.forgottenUsers ?? 'drop'),
   })
 
   registerHealth(app, { store, ...(options.ready ? { ready: options.ready } : {}) })

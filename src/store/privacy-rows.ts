@@ -5,9 +5,9 @@ import type { PrivacyRecord, UserDataDeleted } from './types.js'
 /** The salt's name in store_salts. */
 export const FORGET_SALT = 'forget'
 
-/** A mention as it appears in stored JSON (a JSON string, quotes included), lower-cased. */
+/** The mentions searched for: lower-cased (bodies are compared lower-cased), without empties. */
 export function mentionNeedles(mentions: readonly string[]): string[] {
-  return [...new Set(mentions.filter((m) => m !== '').map((m) => JSON.stringify(m).toLowerCase()))]
+  return [...new Set(mentions.filter((m) => m !== '').map((m) => m.toLowerCase()))]
 }
 
 export function rowToPrivacyRecord(r: Row): PrivacyRecord {

@@ -486,8 +486,9 @@ export interface UserDataSelector {
   /** Parked items and dead letters holding any of these ordering keys (`u:<userId>`, `e:<email>`). */
   orderingKeys: string[]
   /**
-   * Texts (a userId, an email): a stored body (event, outcome payload, request or response of an
-   * attempt) holding one as a JSON string, compared without case, is the user's too.
+   * JSON fragments that name the user (the email as a JSON string `"ann@example.com"`, the pair
+   * `"userId":"ann-1"`): a stored body (event, outcome payload, request or response of an attempt)
+   * holding one, compared without case, is the user's too.
    */
   mentions: string[]
 }

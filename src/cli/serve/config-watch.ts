@@ -1,5 +1,5 @@
 // Several nodes on one database: a destination or mapping changed through one node's admin API (or
-// a 401 pause set or lifted by one node) reaches the others here. Every few seconds each node reads
+// a 401 pause set or lifted by one node, a user forgotten) reaches the others here. Every few seconds each node reads
 // a fingerprint of the configuration and reloads its routing and delivery when it changed.
 import type { Logger } from 'pino'
 import type { Delivery } from '../../delivery/index.js'
@@ -14,6 +14,8 @@ async function fingerprint(store: Store): Promise<string> {
   return [
     ...destinations.map((d) => `d:${d.id}:${d.updatedAt}:${d.paused?.since ?? '-'}`),
     ...mappings.map((m) => `m:${m.id}:${m.updatedAt}`),
+    // Users forgotten (or unforgotten) through another node: ingest and delivery here follow.
+    ...(await store.listForgotten()).map((hash) => `f:${hash}`),
   ]
     .sort()
     .join('|')

@@ -51,6 +51,8 @@ export interface ServeOptions {
    * never wait behind delivery work. Needs the built JavaScript (dist/).
    */
   deliveryThread?: boolean
+  /** Events of forgotten users (`users forget`): dropped (default) or refused with an error. */
+  forgottenUsers?: 'drop' | 'refuse'
   /** Retention and size caps of the store (default DEFAULT_LIMITS: events 7 days and 1 GiB, …). */
   storeLimits?: Partial<StoreLimits>
   /** How often retention runs (default 10 min; the first run 10 s after start). */
@@ -191,6 +193,7 @@ export interface ServeFlags extends LimitFlags {
   adminToken?: string
   logLevel?: string
   deliveryThread?: string
+  forgottenUsers?: string
 }
 
 function parseOnOff(name: string, text: string | undefined, fallback: boolean): boolean {
@@ -223,6 +226,14 @@ export function optionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = pro
       pick(flags.deliveryThread, 'DELIVERY_THREAD'),
       true,
     ),
+  }
+  const forgottenUsers = pick(flags.forgottenUsers, 'FORGOTTEN_USERS')
+  if (forgottenUsers !== undefined) {
+    if (forgottenUsers !== 'drop' && forgottenUsers !== 'refuse')
+      throw new UsageError(
+        `--forgotten-users (FORGOTTEN_USERS) must be drop or refuse (got ${JSON.stringify(forgottenUsers)})`,
+      )
+    options.forgottenUsers = forgottenUsers
   }
   const databaseUrl = pick(flags.databaseUrl, 'DATABASE_URL')
   const optional = {

@@ -149,6 +149,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       metrics,
       logger,
       ready: () => started,
+      ...(options.forgottenUsers !== undefined ? { forgottenUsers: options.forgottenUsers } : {}),
       ...(options.serverLimits ? { limits: options.serverLimits } : {}),
     })
     await app.listen({ port: options.port, host: options.host })

@@ -102,6 +102,20 @@ export abstract class Lane {
     this.#head = 0
   }
 
+  /** Takes the ready items `which` picks out of the lane (forgotten users' items); returns them. */
+  removeWhere(which: (item: WorkItem) => boolean): WorkItem[] {
+    const removed: WorkItem[] = []
+    const kept: WorkItem[] = []
+    for (let i = this.#head; i < this.#ready.length; i++) {
+      const item = this.#ready[i]
+      ;(which(item) ? removed : kept).push(item)
+    }
+    if (removed.length === 0) return removed
+    this.#ready = kept
+    this.#head = 0
+    return removed
+  }
+
   protected readyItems(): readonly WorkItem[] {
     return this.#head === 0 ? this.#ready : this.#ready.slice(this.#head)
   }

@@ -18,6 +18,8 @@ export interface RouteDef {
   path: string
   /** Requests per second per project (leaky bucket). */
   ratePerSecond: number
+  /** Requests in any 24 hours per project (forget, unforget), when Iterable caps them. */
+  dailyCap?: number
   /** Bulk routes get the bulk body limit. */
   bulk?: boolean
   /** Items in a request body (for stats when the whole request fails); default 1 for POST/DELETE, 0 for GET. */

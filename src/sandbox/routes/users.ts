@@ -190,6 +190,7 @@ export const userWriteRoutes: RouteDef[] = [
     handler: bulkUpdate,
   },
   { method: 'POST', path: '/api/users/updateEmail', ratePerSecond: 500, handler: updateEmail },
-  { method: 'POST', path: '/api/users/forget', ratePerSecond: 3, handler: forget },
-  { method: 'POST', path: '/api/users/unforget', ratePerSecond: 3, handler: unforget },
+  // 3/s and 1,000 a day per project (iterable-api.md §3).
+  { method: 'POST', path: '/api/users/forget', ratePerSecond: 3, dailyCap: 1000, handler: forget },
+  { method: 'POST', path: '/api/users/unforget', ratePerSecond: 3, dailyCap: 1000, handler: unforget },
 ]

@@ -22,6 +22,7 @@ import { registerDepthSafeSerializer } from './serialize.js'
 import { sourcesResource } from './sources.js'
 import { subscriptionGroupsResource } from './subscription-groups.js'
 import { testMappingResource } from './test-mapping.js'
+import { usersResource } from './users.js'
 import { adminValidatorCompiler } from './validator.js'
 
 export interface AdminApiOptions {
@@ -45,6 +46,7 @@ const RESOURCES: readonly Resource[] = [
   eventsResource,
   eventReplayResource,
   configResource,
+  usersResource,
 ]
 
 export const OPENAPI_PATH = '/openapi.json'

@@ -20,6 +20,7 @@ export type IngestErrorCode =
   | 'invalid_batch'
   | 'empty_batch'
   | 'all_events_rejected'
+  | 'forgotten_user'
   | 'bad_request'
   | 'unavailable'
   | 'internal_error'

@@ -1,6 +1,8 @@
 import type { NormalizedEvent } from '../../engine/event/index.js'
 import { DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_SETTING } from '../json-inspect.js'
 
+export type ScreenVerdict = 'keep' | 'drop' | 'refuse'
+
 /** The source a write key belongs to. */
 export interface ResolvedSource {
   sourceId: string
@@ -42,6 +44,11 @@ export interface IngestOptions {
     info: AcceptInfo,
   ) => Promise<AcceptResult | void>
   limits?: Partial<IngestLimits>
+  /**
+   * Events of forgotten users: kept, dropped (answered as accepted, stored as nothing) or refused
+   * (listed as rejected; a single event gets a 403). Default: every event is kept.
+   */
+  screen?: (event: NormalizedEvent) => ScreenVerdict
   /** The time used for `receivedAt`; tests pass a fixed clock. */
   clock?: () => Date
 }

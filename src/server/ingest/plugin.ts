@@ -12,6 +12,7 @@ import { resolveLimits } from './options.js'
 import type { PreparedEvents } from './prepare.js'
 import { prepareBatchSteps, prepareSingle } from './prepare.js'
 import { ALL_INGEST_PATHS, BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './routes.js'
+import { screenPrepared } from './screen.js'
 import { TurnQueue, runInTurns } from './turns.js'
 import { INVALID_WRITE_KEY_MESSAGE, extractWriteKey, headerWriteKey } from './write-key.js'
 
@@ -147,9 +148,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
     prepared: PreparedEvents,
     receivedAt: Date,
     route: string,
+    single: boolean,
   ): Promise<void> {
+    if (options.screen !== undefined) prepared = screenPrepared(prepared, options.screen, single)
     try {
-      await accept(sourceId, prepared.events, receivedAt, { sizes: prepared.sizes, route })
+      if (prepared.events.length > 0)
+        await accept(sourceId, prepared.events, receivedAt, { sizes: prepared.sizes, route })
     } catch (error) {
       throw storeFailed(request, error, 'ingest: sink failed')
     }
@@ -168,7 +172,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
       const json = parseEventBytes(body.bytes, limits.maxJsonDepth)
       const sourceId = await sourceOf(request, json)
       const prepared = prepareSingle(json, body.size, type, path, limits, receivedAt)
-      await commit(request, reply, sourceId, prepared, receivedAt, path)
+      await commit(request, reply, sourceId, prepared, receivedAt, path, true)
       return reply
     })
   }
@@ -193,7 +197,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestOptions> = async (app, optio
           ),
         }
       })
-      await commit(request, reply, sourceId, prepared, receivedAt, path)
+      await commit(request, reply, sourceId, prepared, receivedAt, path, false)
       return reply
     })
   }

@@ -13,6 +13,8 @@ export interface PreparedEvents {
   events: NormalizedEvent[]
   /** Raw JSON size of each accepted event, same order as events. */
   sizes: number[]
+  /** Each accepted event's index in the request (0 for a single event), same order as events. */
+  indices: number[]
   /** The first rejected events, as many as the answer has room for (rejections.ts). */
   rejected: Rejection[]
   /** How many events were rejected in all. */
@@ -107,7 +109,7 @@ export function prepareSingle(
   }
   const result = processEvent(eventInput(raw, routeType, undefined), receivedAt)
   if (!result.ok) throw new IngestError(400, 'invalid_event', result.error)
-  return { events: [result.event], sizes: [size], rejected: [], rejectedCount: 0 }
+  return { events: [result.event], sizes: [size], indices: [0], rejected: [], rejectedCount: 0 }
 }
 
 function batchDefaults(body: JsonObject): BatchDefaults {
@@ -179,6 +181,7 @@ export function* prepareBatchSteps(
   if (texts !== undefined && texts.length !== batch.length) texts = undefined
   const events: NormalizedEvent[] = []
   const eventSizes: number[] = []
+  const indices: number[] = []
   const rejections = new RejectionList(facts.requestBytes)
 
   for (let index = 0; index < batch.length; index++) {
@@ -214,6 +217,7 @@ export function* prepareBatchSteps(
     }
     events.push(result.event)
     eventSizes.push(size)
+    indices.push(index)
   }
 
   if (events.length === 0) {
@@ -224,5 +228,11 @@ export function* prepareBatchSteps(
       { rejected: rejections.listed, rejectedCount: rejections.count },
     )
   }
-  return { events, sizes: eventSizes, rejected: rejections.listed, rejectedCount: rejections.count }
+  return {
+    events,
+    sizes: eventSizes,
+    indices,
+    rejected: rejections.listed,
+    rejectedCount: rejections.count,
+  }
 }

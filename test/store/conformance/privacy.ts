@@ -70,15 +70,19 @@ export function privacySection(ctx: StoreContext): void {
       attempts: [
         attempt({ requestBody: '{"users":[{"email":"ann@example.com"},{"email":"zed@example.com"}]}' }),
         attempt({ requestBody: '{"users":[{"userId":"bob"}]}' }),
-        attempt({ requestBody: null, responseBody: '{"failedUpdates":{"forgottenUserIds":["ann-1"]}}' }),
+        attempt({
+          requestBody: null,
+          responseBody: '{"failedUpdates":{"forgottenEmails":["ann@example.com"]}}',
+        }),
+        attempt({ requestBody: '{"events":[{"userId":"ann-1","eventName":"x"}]}' }),
       ],
     })
     const deleted = await store.deleteUserData({
       userKeys: ['ann-1', 'ann@example.com'],
       orderingKeys: ['u:ann-1', 'e:ann@example.com'],
-      mentions: ['ann-1', 'ann@example.com'],
+      mentions: ['"ann@example.com"', '"userId":"ann-1"'],
     })
-    expect(deleted).toEqual({ events: 2, outcomes: 2, parked: 2, deadLetters: 1, attempts: 2 })
+    expect(deleted).toEqual({ events: 2, outcomes: 2, parked: 2, deadLetters: 1, attempts: 3 })
     expect((await store.recentEvents(10)).map((e) => e.messageId)).toEqual(['bob-1'])
     expect((await store.listOutcomes()).map((o) => o.messageId)).toEqual(['bob-1'])
     expect((await store.listDeadLetters()).items.map((d) => d.eventId)).toEqual([bob])
@@ -87,7 +91,11 @@ export function privacySection(ctx: StoreContext): void {
     expect(state?.items.map((i) => i.eventId)).toEqual([bob])
     // Nothing of hers is left: a second run deletes nothing.
     expect(
-      await store.deleteUserData({ userKeys: ['ann-1'], orderingKeys: ['u:ann-1'], mentions: ['ann-1'] }),
+      await store.deleteUserData({
+        userKeys: ['ann-1'],
+        orderingKeys: ['u:ann-1'],
+        mentions: ['"userId":"ann-1"'],
+      }),
     ).toEqual({ events: 0, outcomes: 0, parked: 0, deadLetters: 0, attempts: 0 })
   })
 

@@ -1,5 +1,5 @@
 // Forgotten users, one user's data deleted, and the privacy audit (PostgreSQL). `needles` are
-// lower-cased JSON strings ("ann@example.com" with quotes), matched with strpos.
+// lower-cased JSON fragments (`"ann@example.com"`), matched with strpos.
 
 /** $1 name, $2 value: kept when two nodes race to make the salt (the first one wins). */
 export const INSERT_SALT = `INSERT INTO store_salts (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`

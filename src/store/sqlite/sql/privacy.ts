@@ -1,5 +1,5 @@
 // Forgotten users, one user's data deleted, and the privacy audit (SQLite). List parameters are
-// JSON arrays (json_each); `@needles` are lower-cased JSON strings ("ann@example.com" with quotes).
+// JSON arrays (json_each); `@needles` are lower-cased JSON fragments (`"ann@example.com"`).
 
 /** Kept when two connections race to make the salt: the first one wins. */
 export const INSERT_SALT = `INSERT INTO store_salts (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`
