@@ -44,13 +44,12 @@ afterAll(async () => {
 describe('iterable-actions users', () => {
   it('forget, audit, unforget: at the sandbox and in the store; the destination by name', async () => {
     const project = sandbox.state.project()
-    const { items } = (await service.app
-      .inject({
-        method: 'GET',
-        url: '/api/admin/destinations',
-        headers: { authorization: `Bearer ${TOKEN}` },
-      })
-      .then((r) => r.json())) as { items: { id: string; name: string }[] }
+    const listed = await service.app.inject({
+      method: 'GET',
+      url: '/api/admin/destinations',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    const { items } = listed.json<{ items: { id: string; name: string }[] }>()
     const forget = await cli('forget', '--email', 'Fay@example.com', '--destination', items[0].name)
     expect(forget.stderr).toBe('')
     expect(forget.code).toBe(0)

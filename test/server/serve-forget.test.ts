@@ -60,7 +60,7 @@ async function post(s: RunningService, url: string, payload: unknown) {
     headers: { authorization: 'Basic ' + Buffer.from('wk-forget:').toString('base64') },
     payload: payload as Record<string, unknown>,
   })
-  return { status: response.statusCode, body: response.json() as Record<string, unknown> }
+  return { status: response.statusCode, body: response.json<Record<string, unknown>>() }
 }
 
 async function admin(s: RunningService, method: 'GET' | 'POST', url: string, payload?: unknown) {
@@ -70,7 +70,7 @@ async function admin(s: RunningService, method: 'GET' | 'POST', url: string, pay
     headers: { authorization: `Bearer ${TOKEN}` },
     ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
   })
-  return { status: response.statusCode, body: response.json() as Record<string, any>, text: response.body }
+  return { status: response.statusCode, body: response.json<Record<string, any>>(), text: response.body }
 }
 
 const ann = { userId: 'ann-1', traits: { email: 'Ann@Example.com' } }
