@@ -7,7 +7,7 @@ import type { Resource } from './context.js'
 import { liveEventOf } from '../live/live-event.js'
 
 const PAGE = 500
-const MAX_SCANNED = 20_000
+const MAX_SCANNED = 10_000
 const TOP = 15
 
 const VolumeQuery = Type.Object({
