@@ -182,3 +182,22 @@ describe('GET /api/admin/recent-events?trigger=', () => {
     expect(broken.json.error).toMatchObject({ code: 'trigger_syntax', path: 'querystring.trigger' })
   })
 })
+
+describe('shutdown with a live stream open', () => {
+  it('ends the stream so the server closes instead of waiting for the client', async () => {
+    const other = await createAdminHarness()
+    const url = await other.app.listen({ port: 0, host: '127.0.0.1' })
+    const response = await fetch(`${url}/api/admin/live-events`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    const reader = response.body!.getReader()
+    await reader.read() // the ready frame
+    await other.close()
+    // The server ended the body: the reader reaches its end (or the connection closed under it).
+    const end = await reader.read().then(
+      (r) => r.done,
+      () => true,
+    )
+    expect(end).toBe(true)
+  })
+})
