@@ -3,6 +3,8 @@
 // and each frame is a summary that links to the lookup; volume counts by source and event name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventVolume } from '../../src/server/admin/event-volume.js'
+import { createServer } from '../../src/server/app.js'
+import { createMetrics } from '../../src/server/metrics.js'
 import { createAdminHarness, TOKEN, waitFor, WRITE_KEY, type AdminHarness } from './admin-helpers.js'
 
 let h: AdminHarness
@@ -199,5 +201,35 @@ describe('shutdown with a live stream open', () => {
       () => true,
     )
     expect(end).toBe(true)
+  })
+})
+
+describe('a log that cannot be read', () => {
+  it('says so in the stream (an error frame with a code) and ends it', async () => {
+    const broken = new Proxy(h.store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown
+        if (key === 'logHead') return () => Promise.reject(new Error('disk gone'))
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      },
+    })
+    const app = await createServer({
+      store: broken,
+      delivery: h.delivery,
+      adminToken: TOKEN,
+      metrics: createMetrics(broken, { defaultMetrics: false }),
+    })
+    try {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/admin/live-events',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+      expect(response.statusCode).toBe(200)
+      expect(response.body).toMatch(/^event: error\ndata: \{"code":"store_unavailable"/)
+      expect(response.body).not.toContain('disk gone')
+    } finally {
+      await app.close()
+    }
   })
 })

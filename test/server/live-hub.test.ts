@@ -187,3 +187,24 @@ describeWithPostgres('live events across nodes', postgres, (url) => {
     expect(sink.events()[0]).toMatchObject({ messageId: 'm1', name: 'From node B' })
   })
 })
+
+it('a subscriber fails while the log cannot be read, and the next one starts once it can', async () => {
+  const base = await sqliteStore()
+  let broken = true
+  const store = new Proxy(base, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown
+      if (key === 'logHead' && broken) return () => Promise.reject(new Error('disk gone'))
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    },
+  })
+  const hub = new LiveEventHub(store, { pollMs: 60_000 })
+  cleanups.push(() => hub.close())
+  await expect(hub.subscribe({}, new RecordingSink())).rejects.toThrow('disk gone')
+  broken = false
+  const sink = new RecordingSink()
+  await hub.subscribe({}, sink)
+  await ingest(base, [track(1)])
+  hub.appended()
+  await waitFor(() => sink.events().length === 1)
+})

@@ -8,7 +8,10 @@ export interface LiveFrame {
   data: unknown
 }
 
-/** Calls `onFrame` per frame until `signal` aborts or the stream ends; rejects with an ApiError. */
+/**
+ * Calls `onFrame` per frame until `signal` aborts or the stream ends; rejects with an ApiError (an
+ * `error` frame: the service could not read its log).
+ */
 export async function readLiveEvents(
   search: string,
   onFrame: (frame: LiveFrame) => void,
@@ -47,11 +50,16 @@ export async function readLiveEvents(
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const frame = parseFrame(buffer.slice(0, end))
         buffer = buffer.slice(end + 2)
+        if (frame?.name === 'error') {
+          const { code, message } = frame.data as { code: string; message: string }
+          throw new ApiError(503, code, message)
+        }
         if (frame !== null) onFrame(frame)
       }
     }
   } catch (failure) {
     if (signal.aborted) return
+    if (failure instanceof ApiError) throw failure
     throw new ApiError(0, 'network', `The live stream stopped (${(failure as Error).message}).`)
   }
 }

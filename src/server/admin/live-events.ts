@@ -28,7 +28,8 @@ const LiveQuery = Type.Object({
 const STREAM_DESCRIPTION =
   'A text/event-stream: `ready` {head, filter} once, then `event` {id, messageId, receivedAt, sourceId, type, ' +
   'name, userId, anonymousId, size, replayOf} per new matching event and `missed` {count} when events were ' +
-  'dropped because the client read too slowly (or the service fell behind the log).'
+  'dropped because the client read too slowly (or the service fell behind the log); `error` {code, message} ' +
+  'when the log cannot be read (the stream then ends).'
 
 export function liveEventsResource(hub: LiveEventHub): Resource {
   return (app) => {
@@ -56,7 +57,20 @@ export function liveEventsResource(hub: LiveEventHub): Resource {
           'cache-control': 'no-store',
           'x-accel-buffering': 'no',
         })
-        const unsubscribe = await hub.subscribe(filter, raw)
+        let unsubscribe: () => void
+        try {
+          unsubscribe = await hub.subscribe(filter, raw)
+        } catch (error) {
+          // The headers are out: the failure goes in the stream, and the client may try again.
+          request.log.warn({ err: error }, 'live events: the event log could not be read')
+          raw.end(
+            sseFrame('error', {
+              code: 'store_unavailable',
+              message: 'The stored events log cannot be read now; try again in a moment.',
+            }),
+          )
+          return
+        }
         // The client may have gone while the hub started.
         if (raw.destroyed) return unsubscribe()
         raw.once('close', unsubscribe)

@@ -55,7 +55,14 @@ export class LiveEventHub {
 
   /** Starts a listener at the log head; resolves to its unsubscribe function. */
   async subscribe(filter: LiveFilter, sink: LiveSink): Promise<() => void> {
-    this.#running ??= this.#start()
+    if (this.#running === null) {
+      const starting = this.#start()
+      this.#running = starting
+      // A failed start (the log unreadable) is not kept: the next subscriber tries again.
+      starting.catch(() => {
+        if (this.#running === starting) this.#running = null
+      })
+    }
     await this.#running
     const listener = new LiveListener(filter, sink, this.#options.maxQueued)
     this.#listeners.add(listener)

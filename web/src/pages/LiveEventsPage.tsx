@@ -2,7 +2,7 @@
 // each links to its lookup. The newest MAX_ROWS stay on the page; events the page could not keep
 // up with are counted, not shown.
 import { useEffect, useState } from 'preact/hooks'
-import { get, query, type ApiError } from '../api'
+import { ApiError, get, query } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { formatTime } from '../format'
@@ -14,6 +14,8 @@ const MAX_ROWS = 200
 const TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const
 /** Typing an event name restarts the stream after this pause. */
 const NAME_DEBOUNCE_MS = 400
+/** A stream that ended (service restarted, log unreadable) is opened again after this long. */
+const RECONNECT_MS = 3000
 
 interface Filter {
   source: string
@@ -35,6 +37,8 @@ export function LiveEventsPage() {
   const [missed, setMissed] = useState(0)
   const [listening, setListening] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
+  /** Bumped to open the stream again after it ended. */
+  const [attempt, setAttempt] = useState(0)
 
   useEffect(() => {
     const event = nameText.trim()
@@ -63,18 +67,23 @@ export function LiveEventsPage() {
         setRows((all) => [frame.data as LiveEvent, ...all].slice(0, MAX_ROWS))
       }
     }
+    let retry: ReturnType<typeof setTimeout> | undefined
+    const ended = (failure: ApiError | null): void => {
+      if (abort.signal.aborted) return
+      setListening(false)
+      setError(failure ?? new ApiError(0, 'stream_ended', 'The live stream ended (the service stopped it).'))
+      retry = setTimeout(() => setAttempt((n) => n + 1), RECONNECT_MS)
+    }
     readLiveEvents(query({ ...filter }), onFrame, abort.signal).then(
-      () => setListening(false),
-      (failure: ApiError) => {
-        setListening(false)
-        setError(failure)
-      },
+      () => ended(null),
+      (failure: ApiError) => ended(failure),
     )
     return () => {
       abort.abort()
+      clearTimeout(retry)
       setListening(false)
     }
-  }, [filter, paused])
+  }, [filter, paused, attempt])
 
   const sourceName = (id: string): string => sources.data?.items.find((s) => s.id === id)?.name ?? id
   const change = (part: Partial<Filter>): void => setFilter((f) => ({ ...f, ...part }))
@@ -144,7 +153,12 @@ export function LiveEventsPage() {
           could take them.
         </p>
       ) : null}
-      <ErrorMessage error={error} />
+      {error !== null ? (
+        <>
+          <ErrorMessage error={error} />
+          <p class="hint">Trying again every few seconds.</p>
+        </>
+      ) : null}
       <table data-testid="live-events">
         <thead>
           <tr>
