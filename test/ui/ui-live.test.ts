@@ -167,9 +167,10 @@ describe('live events, volume and the mapping editor in the browser', { timeout:
 
     // Batching within the action's limit: out of range is refused next to the size.
     await page.getByLabel(/^Batch size/).fill('5000')
-    await page.getByRole('alert').filter({ hasText: 'from 1 to 1000' }).waitFor()
+    await page.locator('#batch-size-error').filter({ hasText: 'from 1 to 1000' }).waitFor()
     await page.getByLabel('Name', { exact: true }).fill('Identify from the editor')
     await page.getByRole('button', { name: 'Save new mapping' }).click()
+    await page.getByText('Not saved: see the batch size.').waitFor()
     expect((await service.store.listMappings()).some((m) => m.name === 'Identify from the editor')).toBe(
       false,
     )

@@ -15,6 +15,11 @@ interface Props {
   error: string | null
 }
 
+/** Saving refused: the batch size is out of range (shown next to the box). */
+export class BatchSizeError extends Error {
+  override name = 'BatchSizeError'
+}
+
 /** The size as a whole number within 1…maxSize, or an error in words. */
 export function batchSizeOf(draft: BatchingDraft, maxSize: number): number | string {
   const size = Number(draft.size)

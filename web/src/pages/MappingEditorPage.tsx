@@ -10,7 +10,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { FieldEditor } from '../components/FieldEditor'
 import { SubscriptionsEditor } from '../components/SubscriptionsEditor'
 import { Link } from '../components/Link'
-import { BatchingEditor, batchSizeOf, type BatchingDraft } from '../components/BatchingEditor'
+import { BatchingEditor, BatchSizeError, batchSizeOf, type BatchingDraft } from '../components/BatchingEditor'
 import { MappingPreview } from '../components/MappingPreview'
 import { SampleEvent } from '../components/SampleEvent'
 import { TriggerEditor } from '../components/TriggerEditor'
@@ -171,7 +171,7 @@ export function MappingEditorPage({
     if (!canBatch) return undefined
     if (!batching.enabled)
       return { enabled: false, size: typeof batchSize === 'number' ? batchSize : maxBatchSize }
-    if (typeof batchSize === 'string') throw new Error(batchSize)
+    if (typeof batchSize === 'string') throw new BatchSizeError(batchSize)
     return { enabled: true, size: batchSize }
   }
 
@@ -251,8 +251,9 @@ export function MappingEditorPage({
   const triggerError =
     saveError instanceof ApiError && saveError.path?.endsWith('.trigger') ? saveError : null
   const nameError = saveError instanceof ApiError && saveError.path?.endsWith('.name') ? saveError : null
+  const batchRefused = saveError instanceof BatchSizeError
   const generalError =
-    saveError !== null && errorField === null && triggerError === null && nameError === null
+    saveError !== null && errorField === null && triggerError === null && nameError === null && !batchRefused
       ? saveError
       : null
 
@@ -386,7 +387,9 @@ export function MappingEditorPage({
                   ? 'see the trigger.'
                   : nameError !== null
                     ? 'see the name.'
-                    : 'see below.'}
+                    : batchRefused
+                      ? 'see the batch size.'
+                      : 'see below.'}
             </span>
           ) : null}
           {saved !== null ? (
