@@ -8,6 +8,7 @@ import { ADMIN_PREFIX, adminApi } from './admin/index.js'
 import { guardConnections } from './connections.js'
 import { registerHealth } from './health.js'
 import { forgottenUsersScreen, type ForgottenUsersMode } from './ingest/forgotten-users.js'
+import { LiveEventHub } from './live/live-hub.js'
 import { ingestRoutes, type IngestLimits } from './ingest/index.js'
 import { resolveServerLimits, timeoutCheckIntervalMs, type ServerLimits } from './limits.js'
 import { registerMetrics, type Metrics } from './metrics.js'
@@ -76,6 +77,11 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       connectionsCheckingInterval: timeoutCheckIntervalMs(limits),
     },
   }) as unknown as FastifyInstance
+  const live = new LiveEventHub(store, {
+    onError: (error) => app.log.warn({ err: error }, 'live events: reading the log failed'),
+  })
+  // Before the server waits for its connections: an open stream would hold the shutdown up.
+  app.addHook('preClose', async () => live.close())
   guardConnections(app.server, limits.maxConnections, sheddingLog(app))
 
   await app.register(ingestRoutes, {
@@ -91,6 +97,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
         userKey: eventUserKey(event),
       }))
       const result = await delivery.accept(sourceId, stored, receivedAt)
+      if (result.accepted.length > 0) live.appended()
       return { duplicates: result.duplicates }
     },
     limits: { ...options.ingestLimits, maxJsonDepth: limits.maxJsonDepth },
@@ -104,6 +111,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     store,
     delivery,
     adminToken: options.adminToken,
+    live,
     maxJsonDepth: limits.maxJsonDepth,
   })
 

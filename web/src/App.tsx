@@ -5,6 +5,7 @@ import { SignIn } from './components/SignIn'
 import { DeadLettersPage } from './pages/DeadLettersPage'
 import { DestinationPage } from './pages/DestinationPage'
 import { EventLookupPage } from './pages/EventLookupPage'
+import { LiveEventsPage } from './pages/LiveEventsPage'
 import { MappingEditorPage } from './pages/MappingEditorPage'
 import { MappingsPage } from './pages/MappingsPage'
 import { NotFoundPage } from './pages/NotFoundPage'
@@ -29,6 +30,7 @@ function page({ path, search }: Location) {
   if (path === '/test-mapping') return <TestMappingPage mappingId={search.get('mapping')} />
   if (path === '/dead-letters') return <DeadLettersPage />
   if (path === '/events') return <EventLookupPage initial={search.get('messageId')} />
+  if (path === '/live') return <LiveEventsPage />
   return <NotFoundPage />
 }
 

@@ -33,6 +33,8 @@ export interface Mapping {
   trigger: string
   action: string
   fields: Record<string, unknown>
+  /** Explicit batching (null: from the fields, or the action's default). */
+  batching?: { enabled?: boolean; size?: number } | null
   counts: Counts
   warnings?: string[]
 }
@@ -65,6 +67,10 @@ export interface ActionDefinition {
   title: string
   description: string
   defaultTrigger: string
+  /** The action has a bulk endpoint: its events may be sent in batches. */
+  batching: boolean
+  /** The largest batch Iterable takes for it. */
+  maxBatchSize?: number
   fields: FieldDefinition[]
 }
 
@@ -212,4 +218,40 @@ export interface LookedUpEvent {
   deliveries: EventDelivery[]
   /** Set when the event's configuration revision is gone: its items as the current mappings route it. */
   replanned: { note: string } | null
+}
+
+// ---- Live events and event volume (GET /live-events, GET /event-volume)
+
+/** A new event as the live stream shows it (a summary; the body is on its lookup page). */
+export interface LiveEvent {
+  id: number
+  messageId: string
+  receivedAt: number
+  sourceId: string
+  type: string
+  name: string | null
+  userId: string | null
+  anonymousId: string | null
+  size: number
+  replayOf: number | null
+}
+
+export interface EventVolume {
+  from: number
+  to: number
+  total: number
+  estimated: boolean
+  scanned: number
+  bySource: Array<{ sourceId: string; name: string | null; count: number }>
+  byEvent: Array<{ type: string; name: string | null; count: number }>
+  otherEvents: number
+}
+
+/** A stored event (GET /recent-events). */
+export interface RecentEvent {
+  id: number
+  messageId: string
+  receivedAt: number
+  userKey: string | null
+  event: Record<string, unknown>
 }

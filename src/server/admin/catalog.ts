@@ -6,6 +6,7 @@ import { compileTrigger, TriggerSyntaxError } from '../../engine/trigger/index.j
 import { actions } from '../../iterable/actions/index.js'
 import { iterableDestination } from '../../iterable/destination.js'
 import { PRESETS } from '../../iterable/presets.js'
+import { MAX_BATCH_SIZE } from '../../iterable/shared-fields.js'
 import type { Resource } from './context.js'
 import { triggerErrorDetails } from './mapping-validation.js'
 
@@ -39,6 +40,7 @@ const ACTIONS_VIEW = Object.values(actions).map((action) => ({
   description: action.description,
   defaultTrigger: action.defaultSubscription,
   batching: action.bulkEndpoint !== undefined,
+  ...(action.bulkEndpoint !== undefined ? { maxBatchSize: MAX_BATCH_SIZE } : {}),
   fields: Object.entries(action.fields).map(([key, field]) => fieldView(key, field)),
 }))
 

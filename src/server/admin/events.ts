@@ -6,6 +6,11 @@ import type { AdminContext, Resource } from './context.js'
 import { AdminApiError } from './errors.js'
 import { itemsOf, type ItemContext } from './event-items.js'
 import { baseUrls, outcomeView } from './sent.js'
+import { compileTrigger, TriggerSyntaxError, type CompiledTrigger } from '../../engine/trigger/index.js'
+import { triggerErrorDetails } from './mapping-validation.js'
+
+/** How many of the newest events GET /recent-events?trigger= looks through. */
+const TRIGGER_SCAN = 500
 
 const ByUserQuery = Type.Object({
   userId: Type.Optional(Type.String({ minLength: 1 })),
@@ -66,7 +71,44 @@ async function lookupMany(store: Store, events: readonly StoredEvent[]): Promise
 
 const RecentQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  trigger: Type.Optional(
+    Type.String({
+      description: `Only events this trigger matches, among the newest ${TRIGGER_SCAN} (the mapping editor's sample)`,
+    }),
+  ),
 })
+
+/** The trigger of GET /recent-events, or a 400 at its position. */
+function recentTrigger(text: string): CompiledTrigger {
+  try {
+    return compileTrigger(text)
+  } catch (error) {
+    if (!(error instanceof TriggerSyntaxError)) throw error
+    throw new AdminApiError(
+      400,
+      'trigger_syntax',
+      error.message,
+      'querystring.trigger',
+      triggerErrorDetails(error),
+    )
+  }
+}
+
+/** The newest events (bounded scan) the trigger matches; an event it fails on does not match. */
+async function recentMatching(store: Store, trigger: CompiledTrigger, limit: number): Promise<StoredEvent[]> {
+  const matching: StoredEvent[] = []
+  for (const event of await store.recentEvents(TRIGGER_SCAN)) {
+    let matched = false
+    try {
+      matched = trigger(JSON.parse(event.body))
+    } catch {
+      matched = false
+    }
+    if (matched) matching.push(event)
+    if (matching.length >= limit) break
+  }
+  return matching
+}
 
 export const eventsResource: Resource = (app, context) => {
   const { store } = context
@@ -75,13 +117,19 @@ export const eventsResource: Resource = (app, context) => {
     '/recent-events',
     {
       schema: {
-        summary: 'The newest stored events, for test mapping',
+        summary:
+          'The newest stored events (optionally those a trigger matches), for test mapping and the editor',
         tags: ['events'],
         querystring: RecentQuery,
       },
     },
     async (request) => {
-      const events = await store.recentEvents(request.query.limit ?? 20)
+      const limit = request.query.limit ?? 20
+      const { trigger } = request.query
+      const events =
+        trigger === undefined
+          ? await store.recentEvents(limit)
+          : await recentMatching(store, recentTrigger(trigger), limit)
       return {
         items: events.map((event) => ({
           id: event.id,

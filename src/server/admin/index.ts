@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
+import type { LiveEventHub } from '../live/live-hub.js'
 import { DEFAULT_MAX_JSON_DEPTH } from '../json-inspect.js'
 import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
 import { catalogResource } from './catalog.js'
@@ -15,6 +16,8 @@ import { destinationsResource } from './destinations.js'
 import { createAdminErrorHandler, errorBody } from './errors.js'
 import { eventReplayResource } from './event-replay.js'
 import { eventsResource } from './events.js'
+import { eventVolumeResource } from './event-volume.js'
+import { liveEventsResource } from './live-events.js'
 import { adminBodyDepth, registerAdminJsonParser } from './json-body.js'
 import { mappingsResource } from './mappings.js'
 import { OpenApiCollector } from './openapi.js'
@@ -29,6 +32,8 @@ export interface AdminApiOptions {
   store: Store
   delivery: Delivery
   adminToken: string
+  /** New events for GET /live-events (ingest tells it when it appended). */
+  live: LiveEventHub
   /** Deepest nesting of an event; admin bodies may nest one level more (default 64). */
   maxJsonDepth?: number
 }
@@ -44,6 +49,7 @@ const RESOURCES: readonly Resource[] = [
   clusterResource,
   deadLettersResource,
   eventsResource,
+  eventVolumeResource,
   eventReplayResource,
   configResource,
   usersResource,
@@ -98,6 +104,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
         ),
     )
     for (const resource of RESOURCES) resource(secured, context)
+    liveEventsResource(options.live)(secured, context)
   })
 }
 

@@ -8,6 +8,7 @@ export const PAGES = [
   { href: '/test-mapping', label: 'Test mapping' },
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/events', label: 'Event lookup' },
+  { href: '/live', label: 'Live events' },
 ] as const
 
 export function Nav({ path }: { path: string }) {

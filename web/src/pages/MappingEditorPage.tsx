@@ -2,17 +2,22 @@
 // description; saving validates on the server and shows each error next to the part at fault.
 // "Create mapping" opens it as a draft of a preset (`/mappings/new?preset=…`): nothing is stored
 // until the draft is saved with a unique name, and it is saved disabled (enabling is a later step).
+// The sample event is the newest stored one the trigger matches (a built-in one of its type
+// otherwise); batching is edited within the action's limit; a preview shows the request as you edit.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { ApiError, get, patch, post } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { FieldEditor } from '../components/FieldEditor'
 import { SubscriptionsEditor } from '../components/SubscriptionsEditor'
 import { Link } from '../components/Link'
+import { BatchingEditor, BatchSizeError, batchSizeOf, type BatchingDraft } from '../components/BatchingEditor'
+import { MappingPreview } from '../components/MappingPreview'
 import { SampleEvent } from '../components/SampleEvent'
 import { TriggerEditor } from '../components/TriggerEditor'
 import { draftOf, FieldDraftError, valueOf, type FieldDraft } from '../field-draft'
 import { fieldOfPath } from '../format'
-import { pathsOf, SAMPLE_EVENT } from '../sample-event'
+import { matchingSample } from '../mapping-sample'
+import { pathsOf } from '../sample-event'
 import { navigate } from '../router'
 import type { ActionDefinition, Mapping, Preset } from '../types'
 import { useLoad } from '../use-load'
@@ -24,6 +29,42 @@ export interface DraftSource {
 }
 
 const NEW = 'new'
+
+/** Batching controls the reference keeps among the fields: the Batching card edits them instead. */
+const BATCH_FIELDS = new Set(['enable_batching', 'batch_size'])
+
+/** The mapping's batching as stored (its `batching`, else the reference's fields, else on). */
+function batchingDraftOf(mapping: Mapping, action: ActionDefinition | null): BatchingDraft {
+  const max = action?.maxBatchSize ?? 1
+  const enabled = mapping.batching?.enabled ?? mapping.fields.enable_batching
+  const size = mapping.batching?.size ?? mapping.fields.batch_size
+  return {
+    enabled: typeof enabled === 'boolean' ? enabled : action?.batching === true,
+    size: String(typeof size === 'number' ? Math.min(size, max) : max),
+  }
+}
+
+/** The stored fields with the editor's drafts applied; throws FieldDraftError at a field's bad text. */
+function fieldsFrom(
+  mapping: Mapping,
+  action: ActionDefinition | null,
+  drafts: Record<string, FieldDraft>,
+): Record<string, unknown> {
+  // Fields the editor does not show (hidden) keep their stored values; batching is the mapping's own.
+  const fields: Record<string, unknown> = { ...mapping.fields }
+  for (const definition of action?.fields ?? []) {
+    if (action?.batching === true && BATCH_FIELDS.has(definition.key)) {
+      delete fields[definition.key]
+      continue
+    }
+    const draft = drafts[definition.key]
+    if (draft === undefined) continue
+    const value = valueOf(definition.key, draft, definition)
+    if (value === undefined) delete fields[definition.key]
+    else fields[definition.key] = value
+  }
+  return fields
+}
 
 /** A stored mapping, or (id "new") the unsaved draft of a preset. */
 async function loadMapping(id: string, source: DraftSource): Promise<Mapping> {
@@ -40,6 +81,7 @@ async function loadMapping(id: string, source: DraftSource): Promise<Mapping> {
     trigger: preset.trigger ?? '',
     action: preset.action,
     fields: preset.fields,
+    batching: null,
     counts: { delivered: 0, failed: 0, retrying: 0, dead: 0 },
   }
 }
@@ -71,7 +113,9 @@ export function MappingEditorPage({
   const [trigger, setTrigger] = useState('')
   const [enabled, setEnabled] = useState(true)
   const [drafts, setDrafts] = useState<Record<string, FieldDraft>>({})
-  const [sample, setSample] = useState(() => JSON.stringify(SAMPLE_EVENT, null, 2))
+  const [sample, setSample] = useState('{}')
+  const [sampleOrigin, setSampleOrigin] = useState<string | null>(null)
+  const [batching, setBatching] = useState<BatchingDraft>({ enabled: false, size: '1' })
   const [saveError, setSaveError] = useState<ApiError | FieldDraftError | null>(null)
   const [saved, setSaved] = useState<string[] | null>(null)
   const [busy, setBusy] = useState(false)
@@ -84,7 +128,16 @@ export function MappingEditorPage({
     const next: Record<string, FieldDraft> = {}
     for (const field of data.action?.fields ?? []) next[field.key] = draftOf(data.mapping.fields[field.key])
     setDrafts(next)
+    setBatching(batchingDraftOf(data.mapping, data.action))
+    void loadSample(data.mapping.trigger)
   }, [data])
+
+  /** The newest stored event the trigger matches, or the built-in sample of its type. */
+  const loadSample = async (forTrigger: string): Promise<void> => {
+    const chosen = await matchingSample(forTrigger)
+    setSample(JSON.stringify(chosen.event, null, 2))
+    setSampleOrigin(chosen.origin)
+  }
 
   const sampleParsed = useMemo((): { paths: string[]; error: string | null } => {
     try {
@@ -106,7 +159,43 @@ export function MappingEditorPage({
     )
   }
   const { mapping, action } = data
-  const visible = action?.fields.filter((f) => f.hidden !== true) ?? []
+  const canBatch = action?.batching === true
+  const maxBatchSize = action?.maxBatchSize ?? 1
+  const visible =
+    action?.fields.filter((f) => f.hidden !== true && !(canBatch && BATCH_FIELDS.has(f.key))) ?? []
+  const batchSize = canBatch ? batchSizeOf(batching, maxBatchSize) : maxBatchSize
+  const batchError = canBatch && batching.enabled && typeof batchSize === 'string' ? batchSize : null
+
+  /** The batching to store; undefined for actions without a bulk endpoint. Throws at a bad size. */
+  const batchingToSave = (): { enabled: boolean; size: number } | undefined => {
+    if (!canBatch) return undefined
+    if (!batching.enabled)
+      return { enabled: false, size: typeof batchSize === 'number' ? batchSize : maxBatchSize }
+    if (typeof batchSize === 'string') throw new BatchSizeError(batchSize)
+    return { enabled: true, size: batchSize }
+  }
+
+  /** The draft as POST /test-mapping takes it, or the error that keeps it from being built. */
+  const previewMapping = ((): Record<string, unknown> | Error => {
+    try {
+      const value = batchingToSave()
+      return {
+        name: name === '' ? 'draft' : name,
+        trigger,
+        action: mapping.action,
+        fields: fieldsFrom(mapping, action, drafts),
+        ...(value !== undefined ? { batching: value } : {}),
+      }
+    } catch (failure) {
+      return failure as Error
+    }
+  })()
+  let previewEvent: unknown = null
+  try {
+    previewEvent = JSON.parse(sample)
+  } catch {
+    // Said next to the sample event.
+  }
 
   const save = async (event: Event): Promise<void> => {
     event.preventDefault()
@@ -114,15 +203,8 @@ export function MappingEditorPage({
     setSaved(null)
     setBusy(true)
     try {
-      // Fields the editor does not show (hidden, batching controls) keep their stored values.
-      const fields: Record<string, unknown> = { ...mapping.fields }
-      for (const definition of action?.fields ?? []) {
-        const draft = drafts[definition.key]
-        if (draft === undefined) continue
-        const value = valueOf(definition.key, draft, definition)
-        if (value === undefined) delete fields[definition.key]
-        else fields[definition.key] = value
-      }
+      const fields = fieldsFrom(mapping, action, drafts)
+      const batchingValue = batchingToSave()
       if (isDraft) {
         if (name.trim() === '') {
           throw new ApiError(
@@ -139,6 +221,7 @@ export function MappingEditorPage({
           trigger,
           fields,
           enabled: false,
+          ...(batchingValue !== undefined ? { batching: batchingValue } : {}),
           ...(mapping.destinationId !== '' ? { destinationId: mapping.destinationId } : {}),
         })
         navigate(`/mappings/${encodeURIComponent(stored.id)}?created=1`)
@@ -149,6 +232,7 @@ export function MappingEditorPage({
         trigger,
         enabled,
         fields,
+        ...(batchingValue !== undefined ? { batching: batchingValue } : {}),
       })
       setSaved(updated.warnings ?? [])
     } catch (failure) {
@@ -167,8 +251,9 @@ export function MappingEditorPage({
   const triggerError =
     saveError instanceof ApiError && saveError.path?.endsWith('.trigger') ? saveError : null
   const nameError = saveError instanceof ApiError && saveError.path?.endsWith('.name') ? saveError : null
+  const batchRefused = saveError instanceof BatchSizeError
   const generalError =
-    saveError !== null && errorField === null && triggerError === null && nameError === null
+    saveError !== null && errorField === null && triggerError === null && nameError === null && !batchRefused
       ? saveError
       : null
 
@@ -233,7 +318,16 @@ export function MappingEditorPage({
           )}
           <TriggerEditor value={trigger} onChange={setTrigger} saveError={triggerError} />
         </div>
-        <SampleEvent text={sample} onChange={setSample} error={sampleParsed.error} />
+        <SampleEvent
+          text={sample}
+          onChange={(text) => {
+            setSample(text)
+            setSampleOrigin('Edited here.')
+          }}
+          error={sampleParsed.error}
+          origin={sampleOrigin}
+          onReload={() => void loadSample(trigger)}
+        />
         <div class="card">
           <h2>Fields</h2>
           <p class="hint">
@@ -265,6 +359,21 @@ export function MappingEditorPage({
             </div>
           ))}
         </div>
+        {canBatch ? (
+          <BatchingEditor draft={batching} maxSize={maxBatchSize} onChange={setBatching} error={batchError} />
+        ) : null}
+        <MappingPreview
+          input={{
+            mapping: previewMapping,
+            event: previewEvent,
+            eventError: sampleParsed.error,
+            destinationId: mapping.destinationId,
+            batching:
+              canBatch && typeof batchSize === 'number'
+                ? { enabled: batching.enabled, size: batchSize }
+                : null,
+          }}
+        />
         <div class="actions">
           <button type="submit" disabled={busy}>
             {isDraft ? 'Save new mapping' : 'Save mapping'}
@@ -278,7 +387,9 @@ export function MappingEditorPage({
                   ? 'see the trigger.'
                   : nameError !== null
                     ? 'see the name.'
-                    : 'see below.'}
+                    : batchRefused
+                      ? 'see the batch size.'
+                      : 'see below.'}
             </span>
           ) : null}
           {saved !== null ? (

@@ -1,5 +1,6 @@
 // Overview: throughput and outcomes over a time window, queue depth, paused destinations, the
-// cluster's nodes (several nodes on PostgreSQL) and the most recent failures. Refreshes every few seconds.
+// cluster's nodes (several nodes on PostgreSQL), the last hour's events by source and name, and the
+// most recent failures. Refreshes every few seconds.
 import { useState } from 'preact/hooks'
 import { get, post, query, type ApiError } from '../api'
 import { ClusterCard } from '../components/ClusterCard'
@@ -7,8 +8,17 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { OutcomeChart } from '../components/OutcomeChart'
 import { ThroughputChart, type Bucket } from '../components/ThroughputChart'
+import { VolumeCard } from '../components/VolumeCard'
 import { formatAge, formatTime, OUTCOME_LABELS, OUTCOMES } from '../format'
-import type { ClusterView, Counts, Destination, Outcome, OutcomeCount, QueueStat } from '../types'
+import type {
+  ClusterView,
+  Counts,
+  Destination,
+  EventVolume,
+  Outcome,
+  OutcomeCount,
+  QueueStat,
+} from '../types'
 import { useLoad } from '../use-load'
 
 const WINDOWS = [
@@ -26,6 +36,7 @@ interface OverviewData {
   destinations: Destination[]
   failures: Outcome[]
   cluster: ClusterView
+  volume: EventVolume
   loadedAt: number
 }
 
@@ -35,7 +46,7 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
   const window = WINDOWS[windowIndex]
   const to = Date.now()
   const from = Math.floor((to - window.spanMs) / window.bucketMs) * window.bucketMs
-  const [counts, queues, destinations, failed, dead, cluster] = await Promise.all([
+  const [counts, queues, destinations, failed, dead, cluster, volume] = await Promise.all([
     get<{ totals: Counts; items: OutcomeCount[] }>(
       `/deliveries/counts${query({ from, to: to + 1, bucketMs: window.bucketMs })}`,
     ),
@@ -44,6 +55,7 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
     get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ outcome: 'failed', limit: 10 })}`),
     get<{ items: Outcome[] }>(`/deliveries/outcomes${query({ outcome: 'dead', limit: 10 })}`),
     get<ClusterView>('/cluster'),
+    get<EventVolume>('/event-volume'),
   ])
   const byStart = new Map<number, Counts>()
   for (let start = from; start <= to; start += window.bucketMs) byStart.set(start, empty())
@@ -65,6 +77,7 @@ async function loadOverview(windowIndex: number): Promise<OverviewData> {
     destinations: destinations.items,
     failures: [...failed.items, ...dead.items].sort((a, b) => b.at - a.at).slice(0, 10),
     cluster,
+    volume,
     loadedAt: Date.now(),
   }
 }
@@ -155,6 +168,7 @@ export function OverviewPage() {
               <OutcomeChart totals={data.totals} />
             </div>
           </div>
+          <VolumeCard volume={data.volume} />
           <div class="card">
             <h2>Recent failures</h2>
             {data.failures.length === 0 ? (

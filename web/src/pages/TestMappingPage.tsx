@@ -6,19 +6,12 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { TestResultView } from '../components/TestResultView'
 import { pretty } from '../format'
 import { SAMPLE_EVENT } from '../sample-event'
-import type { Destination, Mapping, TestResult } from '../types'
+import type { Destination, Mapping, RecentEvent, TestResult } from '../types'
 import { useLoad } from '../use-load'
 
 interface TestAnswer {
   sent: boolean
   results: TestResult[]
-}
-
-interface RecentEvent {
-  id: number
-  messageId: string
-  receivedAt: number
-  event: Record<string, unknown>
 }
 
 async function loadChoices(): Promise<{
