@@ -212,4 +212,39 @@ export interface LookedUpEvent {
   deliveries: EventDelivery[]
   /** Set when the event's configuration revision is gone: its items as the current mappings route it. */
   replanned: { note: string } | null
+  /** Destinations it reached no one at on arrival (no API key, or disabled, then): sent only by a replay. */
+  waitingForReplay: { destinationId: string; name: string }[]
+}
+
+/** A source as the admin API lists it: its write key only as a hint (`…abcd`). */
+export interface Source {
+  id: string
+  name: string
+  writeKeyHint: string
+  active: boolean
+  createdAt: number
+  revokedAt: number | null
+}
+
+/** The answer to create or rotate: the only time the full write key is shown. */
+export interface NewWriteKey {
+  source: Source
+  writeKey: string
+  replaces?: string
+}
+
+/** Events received while a destination that delivers now received nothing: they wait for a replay. */
+export interface WaitingEvents {
+  destinationId: string
+  name: string
+  from: number
+  to: number
+  events: number
+}
+
+/** One call of an event replay: `next` to go on (null: done), and where it stands. */
+export interface ReplayAnswer {
+  events: number
+  next: { afterId: number; lastId: number } | null
+  progress: { firstId: number; lastId: number; throughId: number } | null
 }

@@ -23,6 +23,7 @@ import { sourcesResource } from './sources.js'
 import { subscriptionGroupsResource } from './subscription-groups.js'
 import { testMappingResource } from './test-mapping.js'
 import { adminValidatorCompiler } from './validator.js'
+import { waitingEventsResource } from './waiting-events.js'
 
 export interface AdminApiOptions {
   store: Store
@@ -44,6 +45,7 @@ const RESOURCES: readonly Resource[] = [
   deadLettersResource,
   eventsResource,
   eventReplayResource,
+  waitingEventsResource,
   configResource,
 ]
 

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { OutcomeChart } from '../components/OutcomeChart'
 import { ThroughputChart, type Bucket } from '../components/ThroughputChart'
+import { WaitingForReplay } from '../components/WaitingForReplay'
 import { formatAge, formatTime, OUTCOME_LABELS, OUTCOMES } from '../format'
 import type { ClusterView, Counts, Destination, Outcome, OutcomeCount, QueueStat } from '../types'
 import { useLoad } from '../use-load'
@@ -144,6 +145,7 @@ export function OverviewPage() {
               ))}
             </div>
           ) : null}
+          <WaitingForReplay />
           <ClusterCard cluster={data.cluster} now={data.loadedAt} />
           <div class="two-col">
             <div class="card">
