@@ -6,6 +6,7 @@ import m004 from './004_event_log_delivery.js'
 import m005 from './005_parked_waiting_for_user.js'
 import m006 from './006_nodes_projects.js'
 import m007 from './007_unique_mapping_names.js'
+import m010 from './010_dead_letter_field.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001_init', sql: m001 },
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 5, name: '005_parked_waiting_for_user', sql: m005 },
   { version: 6, name: '006_nodes_projects', sql: m006 },
   { version: 7, name: '007_unique_mapping_names', sql: m007 },
+  { version: 10, name: '010_dead_letter_field', sql: m010 },
 ]
