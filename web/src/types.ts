@@ -129,6 +129,23 @@ export interface DeadLetter {
   statusCode: number | null
   deadAt: number
   replayedAt: number | null
+  /** The field Iterable named as the cause (a field type it refused). */
+  field: string | null
+  /** The request(s) it sends to Iterable (its body, or its item of a bulk body). */
+  sent: SentRequest[] | null
+}
+
+/** Alike dead letters (GET /dead-letters/groups); replayed or discarded with `{ group }`. */
+export interface DeadLetterGroup {
+  destination: string
+  mapping: string | null
+  action: string
+  code: string
+  reason: string
+  field: string | null
+  count: number
+  firstDeadAt: number
+  lastDeadAt: number
 }
 
 export interface ShownRequest {
