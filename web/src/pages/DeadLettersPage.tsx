@@ -25,12 +25,13 @@ const PAGE = 100
 /** "1 dead letter", "3 dead letters". */
 const deadLetters = (n: number): string => `${n} dead letter${n === 1 ? '' : 's'}`
 
-/** "Dead letters 101–200 of 257 (this filter)." */
+/** "2 dead letters match this filter.", or when paged "Dead letters 101–200 of 257 (this filter)." */
 function countLine(first: number, shown: number, total: number, filtered: boolean): string {
   if (total === 0) return `No dead letters${filtered ? ' match this filter' : ''}.`
-  const which = filtered ? ' matching this filter' : ''
-  if (shown === total) return `${deadLetters(total)}${which}.`
-  return `Dead letters ${first}–${first + shown - 1} of ${total}${which}.`
+  if (shown === total) {
+    return `${deadLetters(total)}${filtered ? (total === 1 ? ' matches' : ' match') + ' this filter' : ''}.`
+  }
+  return `Dead letters ${first}–${first + shown - 1} of ${total}${filtered ? ' (this filter)' : ''}.`
 }
 
 export function DeadLettersPage() {
