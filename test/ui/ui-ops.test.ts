@@ -11,7 +11,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { addDeadLetters } from '../helpers/dead-letters.js'
-import { openBrowser, screenshot, signIn, type BrowserSession } from './browser.js'
+import { ARTIFACTS, openBrowser, signIn, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-ops-admin-token-0123'
 const WRITE_KEY = 'wk-ui-ops-write-key'
@@ -41,6 +41,9 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, what: string
     await new Promise((r) => setTimeout(r, 50))
   }
 }
+
+/** The visible 1280×800 viewport (what docs/images shows), into the test artifacts. */
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
 
 const link = (name: string) => page.getByRole('link', { name, exact: true })
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name })
@@ -106,7 +109,7 @@ describe('operating from the UI', { timeout: 90_000 }, () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key)
     const row = page.getByTestId('source-row').filter({ hasText: 'Mobile app' })
     expect(await row.textContent()).toContain(`…${key.slice(-4)}`)
-    await screenshot(page, 'ui-sources')
+    await shot('ui-sources')
 
     // Done: the key is gone from the page, and coming back never shows it again.
     await shown.getByRole('button', { name: 'Done' }).click()
@@ -156,7 +159,8 @@ describe('operating from the UI', { timeout: 90_000 }, () => {
     const progress = page.getByTestId('replay-progress')
     await progress.getByText('Done: 5 events replayed.').waitFor()
     expect(await progress.getByRole('progressbar').getAttribute('value')).toBe('1')
-    await screenshot(page, 'ui-replay')
+    await page.getByTestId('waiting-for-replay').waitFor({ state: 'detached' })
+    await shot('ui-replay')
     const project = service.sandbox!.state.project()
     await waitFor(() => (project.findByUserId('ui-kept')?.events.length ?? 0) === 5, 'the replayed events')
 
@@ -202,7 +206,7 @@ describe('operating from the UI', { timeout: 90_000 }, () => {
     expect(await groups.count()).toBe(2)
     expect(await groups.first().textContent()).toMatch(/^200.*BadParams.*Invalid email/)
     await page.getByRole('table', { name: 'Mapping failures' }).getByText('no-user').waitFor()
-    await screenshot(page, 'ui-dead-letters')
+    await shot('ui-dead-letters')
 
     await groups
       .filter({ hasText: 'HTTP_503' })

@@ -10,9 +10,12 @@ export function replayHref(w: WaitingEvents): string {
   return `/replay${query({ from: w.from, to: w.to, destination: w.destinationId })}`
 }
 
-/** `destinationId`: only that destination's (the Destination page); default: every one. */
-export function WaitingForReplay({ destinationId }: { destinationId?: string }) {
-  const { data } = useLoad(() => get<{ items: WaitingEvents[] }>('/waiting-events'), [], 15_000)
+/**
+ * `destinationId`: only that destination's (the Destination page); default: every one. `refresh`:
+ * loaded again whenever it changes (after a replay).
+ */
+export function WaitingForReplay({ destinationId, refresh }: { destinationId?: string; refresh?: unknown }) {
+  const { data } = useLoad(() => get<{ items: WaitingEvents[] }>('/waiting-events'), [refresh], 15_000)
   const items = (data?.items ?? []).filter((w) => destinationId === undefined || w.destinationId === destinationId)
   if (items.length === 0) return null
   return (

@@ -104,7 +104,7 @@ export function ReplayPage({ initial }: { initial: URLSearchParams }) {
         today's mappings: for events kept while a destination had no API key, or after a mapping was fixed.
         Iterable's ids (messageId) keep custom events and purchases from being counted twice.
       </p>
-      <WaitingForReplay />
+      <WaitingForReplay refresh={run?.state} />
       <form
         class="card inline"
         aria-label="Replay events"
