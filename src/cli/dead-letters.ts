@@ -266,18 +266,21 @@ export function registerDeadLetters(program: Command): void {
       }),
     )
 
-  withSelection(withTarget(group.command('groups').description('Dead letters grouped by cause, with counts')))
-    .action(
-      action('groups', async (flags) => {
-        const { items, total } = await new DeadLetters(resolveTarget(flags)).groups(flags)
-        if (flags.json === true) {
-          for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`)
-        } else if (items.length > 0) {
-          process.stdout.write(`${formatGroups(items)}\n`)
-        }
-        process.stderr.write(`${total} dead letter${total === 1 ? '' : 's'} in ${items.length} group${items.length === 1 ? '' : 's'}\n`)
-      }),
-    )
+  withSelection(
+    withTarget(group.command('groups').description('Dead letters grouped by cause, with counts')),
+  ).action(
+    action('groups', async (flags) => {
+      const { items, total } = await new DeadLetters(resolveTarget(flags)).groups(flags)
+      if (flags.json === true) {
+        for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`)
+      } else if (items.length > 0) {
+        process.stdout.write(`${formatGroups(items)}\n`)
+      }
+      process.stderr.write(
+        `${total} dead letter${total === 1 ? '' : 's'} in ${items.length} group${items.length === 1 ? '' : 's'}\n`,
+      )
+    }),
+  )
 
   withTarget(group.command('show').description('One dead letter: why it failed, its payload, the event'))
     .argument('<id>', 'dead letter id')

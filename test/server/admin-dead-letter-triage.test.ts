@@ -19,7 +19,6 @@ afterAll(async () => {
   await h?.close()
 })
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
 async function call(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(base + route, {
     method,

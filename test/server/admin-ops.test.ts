@@ -23,7 +23,7 @@ afterEach(async () => {
 interface Answer {
   status: number
   text: string
-  json: any // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are checked field by field
+  json: any
 }
 
 async function call(method: string, route: string, body?: unknown): Promise<Answer> {

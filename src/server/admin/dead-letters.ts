@@ -58,7 +58,8 @@ function readFilter(input: Record<string, unknown>, where: string): DeadLetterFi
 
 function readSelector(body: unknown): ReplaySelector {
   const b = (body ?? {}) as Record<string, unknown>
-  if (typeof b.group === 'object' && b.group !== null) return { filter: readGroup(b.group as Record<string, unknown>) }
+  if (typeof b.group === 'object' && b.group !== null)
+    return { filter: readGroup(b.group as Record<string, unknown>) }
   if (Array.isArray(b.ids)) {
     if (!b.ids.every((id) => Number.isInteger(id))) {
       throw new AdminApiError(
@@ -170,7 +171,8 @@ export const deadLettersResource: Resource = (app, context) => {
     {
       schema: {
         summary: 'Dead letters grouped alike (destination, mapping, code, reason, field), the largest first',
-        description: 'Replay or discard a group with { "group": { destination, mapping, code, reason, field } }.',
+        description:
+          'Replay or discard a group with { "group": { destination, mapping, code, reason, field } }.',
         tags: ['dead letters'],
         querystring: GroupQuery,
       },

@@ -123,7 +123,11 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
       return {
         events,
         next: done ? null : cursor,
-        progress: { firstId: range.firstId, lastId: cursor.lastId, throughId: done ? cursor.lastId : cursor.afterId },
+        progress: {
+          firstId: range.firstId,
+          lastId: cursor.lastId,
+          throughId: done ? cursor.lastId : cursor.afterId,
+        },
       }
     },
   )

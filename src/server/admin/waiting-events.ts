@@ -40,7 +40,8 @@ export const waitingEventsResource: Resource = (app, { store, delivery }) => {
     '/waiting-events',
     {
       schema: {
-        summary: 'Events that wait for a replay: received while a destination had no API key (or was disabled)',
+        summary:
+          'Events that wait for a replay: received while a destination had no API key (or was disabled)',
         tags: ['events'],
         response: { 200: Type.Object({ items: Type.Array(WaitingItem) }) },
       },

@@ -48,7 +48,12 @@ export function DeadLetterGroups({ groups, mappingName, onShow, onAct }: Props) 
                 <td>{g.reason}</td>
                 <td>{formatTime(g.lastDeadAt)}</td>
                 <td class="actions">
-                  <button type="button" class="secondary" aria-label={`Show ${label}`} onClick={() => onShow(g)}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    aria-label={`Show ${label}`}
+                    onClick={() => onShow(g)}
+                  >
                     Show
                   </button>
                   <button type="button" aria-label={`Replay ${label}`} onClick={() => onAct('replay', g)}>

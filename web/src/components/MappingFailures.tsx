@@ -46,7 +46,8 @@ export function MappingFailures({ mappingName }: { mappingName: (id: string | nu
                   </Link>
                 </td>
                 <td>
-                  {o.errorMessage ?? '—'} {o.errorCode !== null ? <code class="hint">{o.errorCode}</code> : null}
+                  {o.errorMessage ?? '—'}{' '}
+                  {o.errorCode !== null ? <code class="hint">{o.errorCode}</code> : null}
                 </td>
               </tr>
             ))}

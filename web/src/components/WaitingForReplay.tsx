@@ -16,7 +16,9 @@ export function replayHref(w: WaitingEvents): string {
  */
 export function WaitingForReplay({ destinationId, refresh }: { destinationId?: string; refresh?: unknown }) {
   const { data } = useLoad(() => get<{ items: WaitingEvents[] }>('/waiting-events'), [refresh], 15_000)
-  const items = (data?.items ?? []).filter((w) => destinationId === undefined || w.destinationId === destinationId)
+  const items = (data?.items ?? []).filter(
+    (w) => destinationId === undefined || w.destinationId === destinationId,
+  )
   if (items.length === 0) return null
   return (
     <div class="card" data-testid="waiting-for-replay">

@@ -54,7 +54,10 @@ export function DeadLettersPage() {
       ),
     [filter, after],
   )
-  const groups = useLoad(() => get<{ items: DeadLetterGroup[] }>(`/dead-letters/groups${query(asQuery)}`), [filter])
+  const groups = useLoad(
+    () => get<{ items: DeadLetterGroup[] }>(`/dead-letters/groups${query(asQuery)}`),
+    [filter],
+  )
   const mappings = useLoad(() => get<{ items: Mapping[] }>('/mappings'), [])
   const filtered = filter.mapping !== '' || filter.code !== '' || filter.reason !== '' || filter.field !== ''
   const [inspected, setInspected] = useState<number | null>(null)
@@ -188,7 +191,13 @@ export function DeadLettersPage() {
         groups={groups.data?.items ?? []}
         mappingName={mappingName}
         onShow={(g) =>
-          applyFilter({ ...NO_FILTER, mapping: g.mapping ?? '', code: g.code, reason: g.reason, field: g.field ?? '' })
+          applyFilter({
+            ...NO_FILTER,
+            mapping: g.mapping ?? '',
+            code: g.code,
+            reason: g.reason,
+            field: g.field ?? '',
+          })
         }
         onAct={(what, g) => void act(what, groupSelector(g), g.count)}
       />
@@ -203,7 +212,9 @@ export function DeadLettersPage() {
             type="button"
             class="secondary"
             onClick={() => {
-              if (confirm(`Replay every dead letter${filtered ? ' matching this filter' : ''} (${data.total})?`))
+              if (
+                confirm(`Replay every dead letter${filtered ? ' matching this filter' : ''} (${data.total})?`)
+              )
                 void act('replay', allMatching, data.total)
             }}
           >

@@ -70,7 +70,12 @@ export function ReplayPage({ initial }: { initial: URLSearchParams }) {
       limit: BATCH,
     }
     if (form.to === null) setForm({ ...form, to: body.to })
-    let current: Run = { events: resume === null ? 0 : (run?.events ?? 0), fraction: run?.fraction ?? 0, state: 'running', next: resume }
+    let current: Run = {
+      events: resume === null ? 0 : (run?.events ?? 0),
+      fraction: run?.fraction ?? 0,
+      state: 'running',
+      next: resume,
+    }
     setRun(current)
     try {
       for (;;) {

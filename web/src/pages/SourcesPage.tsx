@@ -126,7 +126,11 @@ export function SourcesPage() {
                         class="secondary"
                         aria-label={`Rotate the write key of ${s.name}`}
                         onClick={() => {
-                          if (confirm(`Rotate the write key of “${s.name}”? The current key stops working at once.`))
+                          if (
+                            confirm(
+                              `Rotate the write key of “${s.name}”? The current key stops working at once.`,
+                            )
+                          )
                             void rotate(s)
                         }}
                       >
@@ -137,7 +141,9 @@ export function SourcesPage() {
                         class="danger"
                         aria-label={`Revoke the write key of ${s.name}`}
                         onClick={() => {
-                          if (confirm(`Revoke the write key of “${s.name}”? Its requests get 401 from now on.`))
+                          if (
+                            confirm(`Revoke the write key of “${s.name}”? Its requests get 401 from now on.`)
+                          )
                             void revoke(s)
                         }}
                       >
