@@ -26,7 +26,7 @@ SELECT destination_id, mapping_id, action, code, reason, field, count(*) AS n, m
        max(dead_at) AS last_dead_at
 FROM dead_letters WHERE ${FILTER}
 GROUP BY destination_id, mapping_id, action, code, reason, field
-ORDER BY n DESC, first_dead_at LIMIT $12`
+ORDER BY n DESC, first_dead_at, min(id) LIMIT $12`
 
 export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = $1`
 
