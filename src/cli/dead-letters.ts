@@ -1,6 +1,6 @@
-// `iterable-actions dead-letters list|show|replay|discard`: the dead letters of a running service,
-// through its admin API (`/api/admin/dead-letters`, the same calls as the web UI). Selections go by
-// destination, mapping, time, code and reason; destinations and mappings by id or by name.
+// `iterable-actions dead-letters list|groups|show|replay|discard`: the dead letters of a running
+// service, through its admin API (`/api/admin/dead-letters`, the same calls as the web UI). Selections
+// go by destination, mapping, time, code, reason and field; destinations and mappings by id or by name.
 import type { Command } from 'commander'
 import { AdminApiError, AdminClient, AdminUsageError, pickByIdOrName, resolveTarget } from './admin-client.js'
 import type { AdminTarget, NamedItem } from './admin-client.js'
@@ -33,7 +33,19 @@ export interface DeadLetterSelection {
   to?: string
   code?: string
   reason?: string
+  field?: string
   includeReplayed?: boolean
+}
+
+/** Alike dead letters with their count, as the admin API groups them. */
+export interface DeadLetterGroupItem {
+  destination: string
+  mapping: string | null
+  action: string
+  code: string
+  reason: string
+  field: string | null
+  count: number
 }
 
 export class DeadLetters {
@@ -60,7 +72,7 @@ export class DeadLetters {
       )
       filter.mapping = pickByIdOrName('mapping', selection.mapping, items)
     }
-    for (const key of ['from', 'to', 'code', 'reason'] as const) {
+    for (const key of ['from', 'to', 'code', 'reason', 'field'] as const) {
       const value = selection[key]
       if (value !== undefined && value !== '') filter[key] = value
     }
@@ -89,6 +101,12 @@ export class DeadLetters {
       if (page.nextCursor === null || page.items.length === 0) return { items, more: false }
       after = page.nextCursor
     }
+  }
+
+  /** The selected dead letters grouped alike, the largest groups first, and how many match in all. */
+  async groups(selection: DeadLetterSelection): Promise<{ items: DeadLetterGroupItem[]; total: number }> {
+    const query = new URLSearchParams(await this.filter(selection))
+    return this.#client.call('GET', `${BASE}/groups?${query.toString()}`)
   }
 
   /** One dead letter with its payload and the stored event. */
@@ -132,7 +150,17 @@ export function parseIds(text: string): number[] {
 const clip = (text: string, width: number): string =>
   text.length <= width ? text : `${text.slice(0, width - 1)}…`
 
-/** One line per dead letter under a header, columns padded to their widest cell. */
+/** Rows under a header row, columns padded to their widest cell (the last one is not). */
+function formatTable(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
+  return rows
+    .map((row) =>
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '),
+    )
+    .join('\n')
+}
+
+/** One line per dead letter under a header. */
 export function formatDeadLetters(items: readonly DeadLetterItem[]): string {
   const rows = [
     ['ID', 'DEAD AT', 'ACTION', 'MESSAGE ID', 'CODE', 'REASON'],
@@ -145,12 +173,22 @@ export function formatDeadLetters(items: readonly DeadLetterItem[]): string {
       clip(item.reason.replace(/\s+/g, ' '), 80),
     ]),
   ]
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
-  return rows
-    .map((row) =>
-      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '),
-    )
-    .join('\n')
+  return formatTable(rows)
+}
+
+/** One line per group: count, code, field, mapping id and reason. */
+export function formatGroups(items: readonly DeadLetterGroupItem[]): string {
+  const rows = [
+    ['COUNT', 'CODE', 'FIELD', 'MAPPING', 'REASON'],
+    ...items.map((g) => [
+      String(g.count),
+      g.code,
+      g.field ?? '-',
+      g.mapping ?? '-',
+      clip(g.reason.replace(/\s+/g, ' '), 80),
+    ]),
+  ]
+  return formatTable(rows)
 }
 
 interface Flags extends DeadLetterSelection {
@@ -171,6 +209,7 @@ function withSelection(command: Command): Command {
     .option('--to <time>', 'dead before (ISO date or epoch ms)')
     .option('--code <code>', 'only this failure code (e.g. HTTP_503, RequestFieldsTypesMismatched)')
     .option('--reason <text>', 'only reasons containing this text')
+    .option('--field <name>', 'only those whose cause is this field (a field type Iterable refused)')
     .option('--include-replayed', 'include dead letters already replayed')
 }
 
@@ -182,7 +221,7 @@ function withTarget(command: Command): Command {
 }
 
 const hasSelection = (flags: Flags): boolean =>
-  ['destination', 'mapping', 'from', 'to', 'code', 'reason'].some(
+  ['destination', 'mapping', 'from', 'to', 'code', 'reason', 'field'].some(
     (key) => flags[key as keyof Flags] !== undefined,
   )
 
@@ -227,6 +266,22 @@ export function registerDeadLetters(program: Command): void {
       }),
     )
 
+  withSelection(
+    withTarget(group.command('groups').description('Dead letters grouped by cause, with counts')),
+  ).action(
+    action('groups', async (flags) => {
+      const { items, total } = await new DeadLetters(resolveTarget(flags)).groups(flags)
+      if (flags.json === true) {
+        for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`)
+      } else if (items.length > 0) {
+        process.stdout.write(`${formatGroups(items)}\n`)
+      }
+      process.stderr.write(
+        `${total} dead letter${total === 1 ? '' : 's'} in ${items.length} group${items.length === 1 ? '' : 's'}\n`,
+      )
+    }),
+  )
+
   withTarget(group.command('show').description('One dead letter: why it failed, its payload, the event'))
     .argument('<id>', 'dead letter id')
     .action(
@@ -253,7 +308,7 @@ export function registerDeadLetters(program: Command): void {
           if (chosen.length !== 1) {
             throw new AdminUsageError(
               chosen.length === 0
-                ? 'say which dead letters: --ids, a selection (--destination, --mapping, --from, --to, --code, --reason), or --all'
+                ? 'say which dead letters: --ids, a selection (--destination, --mapping, --from, --to, --code, --reason, --field), or --all'
                 : 'give one of --ids, a selection, or --all, not several',
             )
           }

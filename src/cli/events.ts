@@ -22,6 +22,15 @@ export interface EventReplayResult {
 
 interface ReplayAnswer extends EventReplayResult {
   next: { afterId: number; lastId: number } | null
+  /** Where it stands in the range's event ids (null: none in the range). */
+  progress: { firstId: number; lastId: number; throughId: number } | null
+}
+
+/** How much of the range is done, 0..1 (by event ids). */
+function doneFraction(answer: ReplayAnswer): number {
+  const p = answer.progress
+  if (p === null || answer.next === null) return 1
+  return (p.throughId - p.firstId + 1) / Math.max(1, p.lastId - p.firstId + 1)
 }
 
 /**
@@ -48,7 +57,7 @@ export function checkTime(flag: string, value: string): string {
 export async function replayEvents(
   target: AdminTarget,
   request: EventReplayRequest,
-  progress: (soFar: EventReplayResult) => void = () => undefined,
+  progress: (soFar: EventReplayResult, fraction: number) => void = () => undefined,
 ): Promise<EventReplayResult> {
   const client = new AdminClient(target, 120_000)
   const body: Record<string, unknown> = { from: checkTime('--from', request.from) }
@@ -67,7 +76,7 @@ export async function replayEvents(
     const answer = await client.call<ReplayAnswer>('POST', '/api/admin/events/replay', body)
     total.events += answer.events
     if (answer.next === null) return total
-    progress(total)
+    progress(total, doneFraction(answer))
     body.next = answer.next
   }
 }
@@ -94,9 +103,17 @@ export function registerEvents(program: Command): void {
     .option('--json', 'the result as JSON')
     .action(async (flags: Flags) => {
       try {
-        const result = await replayEvents(resolveTarget(flags), flags as EventReplayRequest, (soFar) => {
-          if (flags.json !== true) process.stderr.write(`replaying: ${soFar.events} events so far…\n`)
-        })
+        const result = await replayEvents(
+          resolveTarget(flags),
+          flags as EventReplayRequest,
+          (soFar, fraction) => {
+            if (flags.json !== true) {
+              process.stderr.write(
+                `replaying: ${soFar.events} events so far (${Math.floor(fraction * 100)} %)…\n`,
+              )
+            }
+          },
+        )
         process.stdout.write(
           flags.json === true
             ? `${JSON.stringify(result)}\n`

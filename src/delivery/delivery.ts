@@ -45,6 +45,12 @@ export interface Delivery {
   replayDeadLetters(selector: ReplaySelector): Promise<number>
   /** What a stored event causes at each destination, routed as delivery routes it (its own revision). */
   routeStored(event: StoredEvent): Promise<StoredRouting>
+  /**
+   * The latest stretch of time before now in which `destinationId` received nothing (no API key, or
+   * disabled) and after which it received again: the events of that stretch wait for a replay.
+   * Null when it receives nothing now, or never missed anything (as far as revisions are kept).
+   */
+  missedWindow(destinationId: string): Promise<{ from: number; to: number } | null>
   /** Wake-up hint: deliveries read the log now. */
   wakeAll(): void
   start(): Promise<void>
@@ -58,4 +64,10 @@ export interface StoredRouting {
   exact: boolean
   /** Each destination that receives under that configuration, with what the event causes there. */
   destinations: { destinationId: string; result: RouteResult }[]
+  /**
+   * Destinations that receive now but received nothing under the event's revision (no API key, or
+   * disabled, then): the event reaches them only by a replay. Empty for replayed copies and when
+   * the revision is gone.
+   */
+  missedBy: string[]
 }

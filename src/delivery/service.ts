@@ -52,6 +52,9 @@ export interface DeliveryServiceOptions {
   engine?: (context: EngineContext) => EngineHandle
 }
 
+/** How far back missedWindow looks (configuration changes, not events). */
+const MAX_REVISIONS_WALKED = 500
+
 export class DeliveryService implements Delivery {
   readonly store: Store
   readonly options: DeliveryOptions
@@ -64,6 +67,8 @@ export class DeliveryService implements Delivery {
   #revision = 0
   #compiled: CompiledRouting | null = null
   readonly #revisions = new Map<number, CompiledRouting>()
+  /** missedWindow answers of the current revision (older revisions never change). */
+  readonly #missed = new Map<string, { from: number; to: number } | null>()
   #statuses: DestinationStatus[] = []
   #running = false
   #forgotten = ForgottenSet.EMPTY
@@ -204,7 +209,7 @@ export class DeliveryService implements Delivery {
     const found = event.revision > 0 ? await this.store.getConfigRevision(event.revision) : null
     const compiled =
       found !== null ? this.#compiledRevision(found.revision, found.config) : (this.#compiled ?? null)
-    if (compiled === null) return { exact: false, destinations: [] }
+    if (compiled === null) return { exact: false, destinations: [], missedBy: [] }
     let body: unknown = null
     try {
       body = JSON.parse(event.body)
@@ -218,7 +223,50 @@ export class DeliveryService implements Delivery {
         destinationId,
         result: compiled.route(body, destinationId, event.receivedAt),
       }))
-    return { exact: found !== null, destinations }
+    const missedBy =
+      found === null || event.replayOf !== undefined
+        ? []
+        : this.#statuses
+            .map((s) => s.id)
+            .filter(
+              (id) =>
+                this.receives(id) &&
+                !compiled.receives(id) &&
+                (event.destinationId === null || event.destinationId === id),
+            )
+    return { exact: found !== null, destinations, missedBy }
+  }
+
+  async missedWindow(destinationId: string): Promise<{ from: number; to: number } | null> {
+    const key = `${this.#revision}:${destinationId}`
+    if (this.#missed.has(key)) return this.#missed.get(key) ?? null
+    const window = this.receives(destinationId) ? await this.#findMissedWindow(destinationId) : null
+    if (this.#missed.size > 64) this.#missed.clear()
+    this.#missed.set(key, window)
+    return window
+  }
+
+  /** Walks the revisions back from the current one: past the receiving ones, then the missing ones. */
+  async #findMissedWindow(destinationId: string): Promise<{ from: number; to: number } | null> {
+    const destination = await this.store.getDestination(destinationId)
+    if (destination === null) return null
+    let receivingSince: number | null = null
+    let window: { from: number; to: number } | null = null
+    for (let r = this.#revision, walked = 0; r > 0 && walked < MAX_REVISIONS_WALKED; r--, walked++) {
+      const found = await this.store.getConfigRevision(r)
+      if (found === null || found.createdAt < destination.createdAt) break
+      const receives = this.#compiledRevision(found.revision, found.config).receives(destinationId)
+      if (receives) {
+        if (window !== null) break
+        receivingSince = found.createdAt
+      } else if (receivingSince === null) {
+        break // not receiving now (a reload is under way): nothing to say yet
+      } else {
+        window = { from: found.createdAt, to: receivingSince }
+      }
+    }
+    if (window !== null) window.from = Math.max(window.from, destination.createdAt)
+    return window
   }
 
   /** Compiled revisions for lookups, a few kept (a lookup usually needs one or two). */

@@ -185,6 +185,7 @@ export class Settler {
       code: outcome.code,
       statusCode: error.statusCode,
       deadAt: now,
+      field: outcome.field ?? null,
     })
     progress.outcome(this.#history(item, 'dead', now, { ...error, errorMessage: reason }))
     progress.count(now, item.mappingId, item.action, 'dead')

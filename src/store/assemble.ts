@@ -54,7 +54,14 @@ const LOGS = [
   'listAttempts',
 ] as const
 
-const DEAD_LETTERS = ['listDeadLetters', 'getDeadLetter', 'replayDeadLetters', 'discardDeadLetters'] as const
+const DEAD_LETTERS = [
+  'listDeadLetters',
+  'countDeadLetters',
+  'groupDeadLetters',
+  'getDeadLetter',
+  'replayDeadLetters',
+  'discardDeadLetters',
+] as const
 
 const PRIVACY = [
   'forgetSalt',

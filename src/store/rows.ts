@@ -4,6 +4,7 @@ import type {
   Attempt,
   ConfigRevision,
   DeadLetter,
+  DeadLetterGroup,
   Destination,
   JsonInput,
   Mapping,
@@ -253,6 +254,7 @@ export function deadLetterParams(destinationId: string, d: NewDeadLetter): Recor
     code: d.code,
     statusCode: d.statusCode,
     deadAt: d.deadAt,
+    field: d.field ?? null,
   }
 }
 
@@ -340,7 +342,22 @@ export function rowToDeadLetter(r: Row): DeadLetter {
     code: String(r.code),
     statusCode: numOrNull(r.status_code),
     deadAt: num(r.dead_at),
+    field: textOrNull(r.field),
     replayedAt: numOrNull(r.replayed_at),
+  }
+}
+
+export function rowToDeadLetterGroup(r: Row): DeadLetterGroup {
+  return {
+    destinationId: String(r.destination_id),
+    mappingId: textOrNull(r.mapping_id),
+    action: String(r.action),
+    code: String(r.code),
+    reason: String(r.reason),
+    field: textOrNull(r.field),
+    count: num(r.n),
+    firstDeadAt: num(r.first_dead_at),
+    lastDeadAt: num(r.last_dead_at),
   }
 }
 

@@ -246,6 +246,8 @@ export interface NewDeadLetter extends ItemRef {
   code: string
   statusCode: number | null
   deadAt: number
+  /** The field Iterable named as the cause (a field type it refused), when it named one. */
+  field?: string | null
 }
 
 export type OutcomeKind = 'delivered' | 'failed' | 'retrying' | 'dead'
@@ -417,6 +419,7 @@ export interface AttemptQuery {
 export interface DeadLetter extends NewDeadLetter {
   id: number
   destinationId: string
+  field: string | null
   replayedAt: number | null
 }
 
@@ -430,6 +433,10 @@ export interface DeadLetterFilter {
   code?: string
   /** Substring of the reason. */
   reasonContains?: string
+  /** The whole reason (a group of dead letters). */
+  reason?: string
+  /** The field Iterable named; null: dead letters that name none. */
+  field?: string | null
   /** Include dead letters already replayed (default false). */
   includeReplayed?: boolean
 }
@@ -441,6 +448,19 @@ export interface DeadLetterPage {
 }
 
 export type ReplaySelector = { ids: number[] } | { filter: DeadLetterFilter }
+
+/** Dead letters alike: same destination, mapping, action, code, reason and field. */
+export interface DeadLetterGroup {
+  destinationId: string
+  mappingId: string | null
+  action: string
+  code: string
+  reason: string
+  field: string | null
+  count: number
+  firstDeadAt: number
+  lastDeadAt: number
+}
 
 // ---------------------------------------------------------------- retention
 
@@ -639,6 +659,10 @@ export interface Store {
     filter?: DeadLetterFilter,
     page?: { after?: number; limit?: number },
   ): Promise<DeadLetterPage>
+  /** How many dead letters match (the list's pages add up to this). */
+  countDeadLetters(filter?: DeadLetterFilter): Promise<number>
+  /** The matching dead letters grouped alike, the largest groups first (at most `limit`, default 100). */
+  groupDeadLetters(filter?: DeadLetterFilter, limit?: number): Promise<DeadLetterGroup[]>
   getDeadLetter(id: number): Promise<DeadLetter | null>
   /**
    * Parks the selected dead letters again as new receipts (attempts 0, retry window from now,

@@ -21,7 +21,9 @@ const cli = (...args: string[]): Promise<CliRun> =>
   runCli(['dead-letters', ...args], { ITERABLE_ACTIONS_URL: url, ADMIN_TOKEN: TOKEN })
 
 /** One dead letter per entry, with its code and reason. */
-async function deadLetters(entries: { messageId: string; code: string; reason: string }[]): Promise<void> {
+async function deadLetters(
+  entries: { messageId: string; code: string; reason: string; field?: string }[],
+): Promise<void> {
   await addDeadLetters(
     store,
     destinationId,
@@ -50,7 +52,12 @@ beforeAll(async () => {
   })
   mappingId = mapping.id
   await deadLetters([
-    { messageId: 'm-1', code: 'RequestFieldsTypesMismatched', reason: 'plan must be a string' },
+    {
+      messageId: 'm-1',
+      code: 'RequestFieldsTypesMismatched',
+      reason: 'plan must be a string',
+      field: 'plan',
+    },
     { messageId: 'm-2', code: 'invalidEmails', reason: 'invalid email "x@"' },
     { messageId: 'm-3', code: 'invalidEmails', reason: 'invalid email "y@"' },
   ])
@@ -113,6 +120,37 @@ describe('iterable-actions dead-letters', () => {
     })
     const { event: _event, ...rest } = shown
     expect(rest).toEqual(listed)
+  })
+
+  it('groups dead letters by cause with counts, and selects by the field Iterable named', async () => {
+    const run = await cli('groups')
+    expect(run.code).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines[0].split(/\s+/)).toEqual(['COUNT', 'CODE', 'FIELD', 'MAPPING', 'REASON'])
+    // Same mapping and code, two reasons: three groups of one.
+    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 3))).toEqual([
+      ['1', 'RequestFieldsTypesMismatched', 'plan'],
+      ['1', 'invalidEmails', '-'],
+      ['1', 'invalidEmails', '-'],
+    ])
+    expect(run.stderr).toBe('3 dead letters in 3 groups\n')
+    const json = await cli('groups', '--code', 'invalidEmails', '--json')
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      expect.objectContaining({ code: 'invalidEmails', mapping: mappingId, field: null, count: 1 }),
+      expect.objectContaining({ code: 'invalidEmails', mapping: mappingId, field: null, count: 1 }),
+    ])
+    const byField = await cli('list', '--field', 'plan', '--json')
+    expect(
+      byField.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { messageId: string }).messageId),
+    ).toEqual(['m-1'])
   })
 
   it('refuses a replay that does not say which dead letters, or says it twice', async () => {

@@ -293,6 +293,7 @@ describe('screenedMismatchOutcome', () => {
       errorCode: 'BAD_REQUEST',
       status: 0,
       reason: 'RequestFieldsTypesMismatched',
+      field: 'age',
       message:
         "Not sent: Iterable refused this field type at 2026-12-07T12:03:05Z. Field 'age' has a value whose type does not match the field in Iterable (stored type: long)",
     })
@@ -300,6 +301,7 @@ describe('screenedMismatchOutcome', () => {
       kind: screened.kind,
       policy: screened.policy,
       code: screened.code,
+      field: 'age',
       status: 400,
     })
     expect(real.message).toBe(

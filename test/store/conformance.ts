@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { Store, StoreLimits } from '../../src/store/index.js'
 import { configurationSection } from './conformance/configuration.js'
-import { deadLetterSection } from './conformance/dead-letters.js'
+import { deadLetterGroupSection, deadLetterSection } from './conformance/dead-letters.js'
 import { deliverySection } from './conformance/delivery.js'
 import type { StoreContext, StoreHarness } from './conformance/fixtures.js'
 import { ingestSection } from './conformance/ingest.js'
@@ -57,6 +57,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     describe('ingest, dedupe and the event log', () => ingestSection(context))
     describe('delivery', () => deliverySection(context))
     describe('dead letters', () => deadLetterSection(context))
+    describe('dead-letter triage (counts, groups, fields)', () => deadLetterGroupSection(context))
     describe('logs', () => logSection(context))
     describe('retention', () => retentionSection(context))
     describe('forgotten users and privacy', () => privacySection(context))

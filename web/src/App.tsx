@@ -10,6 +10,8 @@ import { MappingEditorPage } from './pages/MappingEditorPage'
 import { MappingsPage } from './pages/MappingsPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { OverviewPage } from './pages/OverviewPage'
+import { ReplayPage } from './pages/ReplayPage'
+import { SourcesPage } from './pages/SourcesPage'
 import { TestMappingPage } from './pages/TestMappingPage'
 import { useLocation, type Location } from './router'
 import { getToken, onSessionChange, signOut } from './session'
@@ -29,6 +31,8 @@ function page({ path, search }: Location) {
   }
   if (path === '/test-mapping') return <TestMappingPage mappingId={search.get('mapping')} />
   if (path === '/dead-letters') return <DeadLettersPage />
+  if (path === '/sources') return <SourcesPage />
+  if (path === '/replay') return <ReplayPage initial={search} />
   if (path === '/events') return <EventLookupPage initial={search.get('messageId')} />
   if (path === '/live') return <LiveEventsPage />
   return <NotFoundPage />

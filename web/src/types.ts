@@ -135,6 +135,23 @@ export interface DeadLetter {
   statusCode: number | null
   deadAt: number
   replayedAt: number | null
+  /** The field Iterable named as the cause (a field type it refused). */
+  field: string | null
+  /** The request(s) it sends to Iterable (its body, or its item of a bulk body). */
+  sent: SentRequest[] | null
+}
+
+/** Alike dead letters (GET /dead-letters/groups); replayed or discarded with `{ group }`. */
+export interface DeadLetterGroup {
+  destination: string
+  mapping: string | null
+  action: string
+  code: string
+  reason: string
+  field: string | null
+  count: number
+  firstDeadAt: number
+  lastDeadAt: number
 }
 
 export interface ShownRequest {
@@ -218,6 +235,41 @@ export interface LookedUpEvent {
   deliveries: EventDelivery[]
   /** Set when the event's configuration revision is gone: its items as the current mappings route it. */
   replanned: { note: string } | null
+  /** Destinations it reached no one at on arrival (no API key, or disabled, then): sent only by a replay. */
+  waitingForReplay: { destinationId: string; name: string }[]
+}
+
+/** A source as the admin API lists it: its write key only as a hint (`…abcd`). */
+export interface Source {
+  id: string
+  name: string
+  writeKeyHint: string
+  active: boolean
+  createdAt: number
+  revokedAt: number | null
+}
+
+/** The answer to create or rotate: the only time the full write key is shown. */
+export interface NewWriteKey {
+  source: Source
+  writeKey: string
+  replaces?: string
+}
+
+/** Events received while a destination that delivers now received nothing: they wait for a replay. */
+export interface WaitingEvents {
+  destinationId: string
+  name: string
+  from: number
+  to: number
+  events: number
+}
+
+/** One call of an event replay: `next` to go on (null: done), and where it stands. */
+export interface ReplayAnswer {
+  events: number
+  next: { afterId: number; lastId: number } | null
+  progress: { firstId: number; lastId: number; throughId: number } | null
 }
 
 // ---- Live events and event volume (GET /live-events, GET /event-volume)

@@ -270,6 +270,7 @@ function offenderOutcome(outcome: IterableOutcome, error: FieldTypeError): BulkI
     code: FIELD_TYPES_MISMATCHED,
     message: mismatchMessage(error, []),
     reason: FIELD_TYPES_MISMATCHED,
+    field: error.field,
   }
 }
 
@@ -288,6 +289,7 @@ export function screenedMismatchOutcome(error: FieldTypeError, learnedAt: number
     status: 0,
     message: `Not sent: Iterable refused this field type at ${at}. ${mismatchMessage(error, [])}`,
     reason: FIELD_TYPES_MISMATCHED,
+    field: error.field,
   }
 }
 

@@ -39,6 +39,8 @@ export interface IterableOutcome {
   readonly iterableMsg?: string
   /** Server's `Retry-After` hint in ms, when it sent a valid one (retryable outcomes only). */
   readonly retryAfterMs?: number
+  /** The field Iterable named as the cause (a value of a type it refused for that field). */
+  readonly field?: string
   /** The transport's own error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) for transport failures. */
   readonly transportCode?: string
 }

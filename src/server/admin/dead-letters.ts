@@ -1,8 +1,13 @@
-// Dead letters: list with a filter, inspect one, replay or discard a selection.
+// Dead letters: list with a filter (and its total), group alike ones with counts, inspect one (with the
+// request it would send to Iterable), replay or discard a selection or a whole group.
 import { Type, type Static } from '@sinclair/typebox'
 import type { DeadLetter, DeadLetterFilter, ReplaySelector } from '../../store/types.js'
 import { parseTime, type Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
+import { baseUrls, sentRequests, type SentRequest } from './sent.js'
+
+/** Groups per answer: beyond these, a filter narrows them down. */
+const GROUPS_SHOWN = 200
 
 const DeadLetterParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
@@ -14,13 +19,17 @@ const ListQuery = Type.Object({
   to: Type.Optional(Type.String({ description: 'Dead before (epoch ms or ISO date)' })),
   code: Type.Optional(Type.String({ description: 'Failure code, e.g. HTTP_503' })),
   reason: Type.Optional(Type.String({ description: 'Text the reason contains' })),
+  field: Type.Optional(Type.String({ description: 'The field Iterable named (a field type it refused)' })),
   includeReplayed: Type.Optional(Type.String({ description: '"true" to list replayed ones too' })),
   after: Type.Optional(Type.String({ description: 'Page cursor (nextCursor of the previous page)' })),
   limit: Type.Optional(Type.String({ description: '1..1000, default 100' })),
 })
 
+const GroupQuery = Type.Omit(ListQuery, ['after', 'limit'])
+
 const SELECTOR_DESCRIPTION =
-  'JSON body: { "ids": [1, 2] }, or { "filter": { destination?, mapping?, from?, to?, code?, reason?, includeReplayed? } }, or { "all": true }.'
+  'JSON body: { "ids": [1, 2] }, or { "filter": { destination?, mapping?, from?, to?, code?, reason?, field?, includeReplayed? } }, ' +
+  'or { "group": { destination, mapping, code, reason, field } } (a group as GET /dead-letters/groups lists it), or { "all": true }.'
 
 /** Filter from the query string or a body's `filter`; `where` is the error path's prefix. */
 function readFilter(input: Record<string, unknown>, where: string): DeadLetterFilter {
@@ -33,6 +42,7 @@ function readFilter(input: Record<string, unknown>, where: string): DeadLetterFi
   const mapping = text('mapping')
   const code = text('code')
   const reason = text('reason')
+  const field = text('field')
   const from = parseTime(input.from, 'from', where, 'invalid_filter')
   const to = parseTime(input.to, 'to', where, 'invalid_filter')
   if (destination !== undefined) filter.destinationId = destination
@@ -41,12 +51,15 @@ function readFilter(input: Record<string, unknown>, where: string): DeadLetterFi
   if (to !== undefined) filter.to = to
   if (code !== undefined) filter.code = code
   if (reason !== undefined) filter.reasonContains = reason
+  if (field !== undefined) filter.field = field
   if (input.includeReplayed === true || input.includeReplayed === 'true') filter.includeReplayed = true
   return filter
 }
 
 function readSelector(body: unknown): ReplaySelector {
   const b = (body ?? {}) as Record<string, unknown>
+  if (typeof b.group === 'object' && b.group !== null)
+    return { filter: readGroup(b.group as Record<string, unknown>) }
   if (Array.isArray(b.ids)) {
     if (!b.ids.every((id) => Number.isInteger(id))) {
       throw new AdminApiError(
@@ -74,6 +87,29 @@ function readSelector(body: unknown): ReplaySelector {
   return { filter }
 }
 
+/** A group exactly: its destination, mapping, code, whole reason and field (null: names none). */
+function readGroup(group: Record<string, unknown>): DeadLetterFilter {
+  const text = (key: string, nullable = false): string | null => {
+    const value = group[key]
+    if (typeof value === 'string' && value !== '') return value
+    if (nullable && value === null) return null
+    throw new AdminApiError(
+      400,
+      'invalid_group',
+      `"group.${key}" must be ${nullable ? 'a text or null' : 'a text'}, as GET /dead-letters/groups lists it.`,
+      `body.group.${key}`,
+    )
+  }
+  const mapping = text('mapping', true)
+  return {
+    destinationId: text('destination') as string,
+    ...(mapping !== null ? { mappingId: mapping } : {}),
+    code: text('code') as string,
+    reason: text('reason') as string,
+    field: text('field', true),
+  }
+}
+
 function readInteger(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined || value === '') return undefined
   const n = Number(value)
@@ -88,16 +124,24 @@ function readInteger(value: string | undefined, name: string, min: number, max: 
   return n
 }
 
-/** A dead letter as the API shows it, in list and inspect alike: its payload as JSON, not as text. */
-function letterView(letter: DeadLetter): Omit<DeadLetter, 'payload'> & { payload: unknown } {
+/**
+ * A dead letter as the API shows it, in list and inspect alike: its stored payload as JSON (not as
+ * text), and `sent`: the request(s) it sends to Iterable (its body, or its item of a bulk body).
+ */
+function letterView(
+  letter: DeadLetter,
+  base: (destinationId: string) => string,
+): Omit<DeadLetter, 'payload'> & { payload: unknown; sent: SentRequest[] | null } {
+  const sent = sentRequests(letter.payload, base(letter.destinationId))
   try {
-    return { ...letter, payload: JSON.parse(letter.payload) as unknown }
+    return { ...letter, payload: JSON.parse(letter.payload) as unknown, sent }
   } catch {
-    return letter // kept as text when it is not JSON
+    return { ...letter, sent } // kept as text when it is not JSON
   }
 }
 
-export const deadLettersResource: Resource = (app, { store, delivery }) => {
+export const deadLettersResource: Resource = (app, context) => {
+  const { store, delivery } = context
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/dead-letters',
     {
@@ -111,11 +155,39 @@ export const deadLettersResource: Resource = (app, { store, delivery }) => {
       const query = request.query
       const limit = readInteger(query.limit, 'limit', 1, 1000) ?? 100
       const after = readInteger(query.after, 'after', 0, Number.MAX_SAFE_INTEGER)
-      const page = await store.listDeadLetters(readFilter(query, 'querystring'), {
+      const filter = readFilter(query, 'querystring')
+      const page = await store.listDeadLetters(filter, {
         limit,
         ...(after !== undefined ? { after } : {}),
       })
-      return { ...page, items: page.items.map(letterView) }
+      const base = await baseUrls(context)
+      const total = await store.countDeadLetters(filter)
+      return { ...page, items: page.items.map((letter) => letterView(letter, base)), total }
+    },
+  )
+
+  app.get<{ Querystring: Static<typeof GroupQuery> }>(
+    '/dead-letters/groups',
+    {
+      schema: {
+        summary: 'Dead letters grouped alike (destination, mapping, code, reason, field), the largest first',
+        description:
+          'Replay or discard a group with { "group": { destination, mapping, code, reason, field } }.',
+        tags: ['dead letters'],
+        querystring: GroupQuery,
+      },
+    },
+    async (request) => {
+      const filter = readFilter(request.query, 'querystring')
+      const groups = await store.groupDeadLetters(filter, GROUPS_SHOWN)
+      return {
+        items: groups.map(({ destinationId, mappingId, ...rest }) => ({
+          destination: destinationId,
+          mapping: mappingId,
+          ...rest,
+        })),
+        total: await store.countDeadLetters(filter),
+      }
     },
   )
 
@@ -155,10 +227,11 @@ export const deadLettersResource: Resource = (app, { store, delivery }) => {
     async (request) => {
       const letter = await store.getDeadLetter(request.params.id)
       if (letter === null) throw notFound('dead letter', String(request.params.id))
+      const base = await baseUrls(context)
       const lookup = await store.lookupEvent(letter.messageId)
       const event = lookup.events.find((e) => e.id === letter.eventId) ?? lookup.events[0]
       return {
-        ...letterView(letter),
+        ...letterView(letter, base),
         event: event === undefined ? null : { ...event, body: JSON.parse(event.body) as unknown },
       }
     },

@@ -30,6 +30,24 @@ const ReplayBody = Type.Object({
   ),
 })
 
+const Cursor = Type.Object({ afterId: Type.Integer(), lastId: Type.Integer() })
+
+const ReplayAnswer = Type.Object({
+  events: Type.Integer({ description: 'Events replayed by this call' }),
+  next: Type.Union([Cursor, Type.Null()], { description: 'Send back to go on; null: done' }),
+  progress: Type.Union(
+    [
+      Type.Object({
+        firstId: Type.Integer(),
+        lastId: Type.Integer(),
+        throughId: Type.Integer({ description: 'Event ids up to here are done' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'Where the replay stands in the range of event ids (null: no event in the range)' },
+  ),
+})
+
 /** Events read and routed per store read. */
 const PAGE = 500
 const DEFAULT_LIMIT = 5000
@@ -62,6 +80,7 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
           'has; Upsert User and carts set state again (older state, for events older than the latest).',
         tags: ['events'],
         body: ReplayBody,
+        response: { 200: ReplayAnswer },
       },
     },
     async (request) => {
@@ -76,14 +95,12 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
       if (body.destination !== undefined) await requireDestination(store, body.destination)
       checkSomethingDelivers(delivery, body.destination)
 
-      let cursor = body.next ?? null
-      if (cursor === null) {
-        const range = await store.eventIdRange({ from, to })
-        if (range === null) return { events: 0, next: null }
-        cursor = { afterId: range.firstId - 1, lastId: range.lastId }
-      }
+      const range = await store.eventIdRange({ from, to })
+      if (range === null) return { events: 0, next: null, progress: null }
+      let cursor = body.next ?? { afterId: range.firstId - 1, lastId: range.lastId }
       const limit = body.limit ?? DEFAULT_LIMIT
       let events = 0
+      let done = false
       while (events < limit) {
         const page = await store.listEvents({
           from,
@@ -93,13 +110,25 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
           limit: Math.min(PAGE, limit - events),
           ...(body.source !== undefined ? { sourceId: body.source } : {}),
         })
-        if (page.length === 0) return { events, next: null }
+        if (page.length === 0) {
+          done = true
+          break
+        }
         await delivery.replayEvents(page, body.destination)
         events += page.length
         cursor = { afterId: page[page.length - 1].id, lastId: cursor.lastId }
         if (request.raw.destroyed) break // the client went away: it can resume from `next`
       }
-      return { events, next: cursor.afterId >= cursor.lastId ? null : cursor }
+      done ||= cursor.afterId >= cursor.lastId
+      return {
+        events,
+        next: done ? null : cursor,
+        progress: {
+          firstId: range.firstId,
+          lastId: cursor.lastId,
+          throughId: done ? cursor.lastId : cursor.afterId,
+        },
+      }
     },
   )
 }

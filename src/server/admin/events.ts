@@ -45,7 +45,20 @@ async function eventView(context: AdminContext, event: StoredEvent, lookup: Even
     deliveries: items,
     outcomes: lookup.outcomes.filter((o) => o.eventId === event.id).map((o) => outcomeView(o, shown.base)),
     replanned,
+    waitingForReplay: waitingForReplay(event, routed.missedBy, lookup).map((id) => ({
+      destinationId: id,
+      name: context.delivery.destinations().find((d) => d.id === id)?.name ?? id,
+    })),
   }
+}
+
+/**
+ * The destinations this event reached no one at when it arrived (no API key, or disabled, then) and
+ * that have no replayed copy of it yet: it waits for a replay there.
+ */
+function waitingForReplay(event: StoredEvent, missedBy: readonly string[], lookup: EventLookup): string[] {
+  const copies = lookup.events.filter((e) => e.replayOf === event.id)
+  return missedBy.filter((id) => !copies.some((c) => c.destinationId === null || c.destinationId === id))
 }
 
 /** Everything the store records about several events (one lookup per messageId). */

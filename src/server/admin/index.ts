@@ -27,6 +27,7 @@ import { subscriptionGroupsResource } from './subscription-groups.js'
 import { testMappingResource } from './test-mapping.js'
 import { usersResource } from './users.js'
 import { adminValidatorCompiler } from './validator.js'
+import { waitingEventsResource } from './waiting-events.js'
 
 export interface AdminApiOptions {
   store: Store
@@ -51,6 +52,7 @@ const RESOURCES: readonly Resource[] = [
   eventsResource,
   eventVolumeResource,
   eventReplayResource,
+  waitingEventsResource,
   configResource,
   usersResource,
 ]

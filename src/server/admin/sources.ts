@@ -11,7 +11,23 @@ export function generateWriteKey(): string {
   return 'wk_' + randomBytes(18).toString('base64url')
 }
 
-export function sourceView(source: Source): Record<string, unknown> {
+/** A source as answers show it: the write key only as its hint. */
+const SourceView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  writeKeyHint: Type.String({ description: '"…" and the last 4 characters of the write key' }),
+  active: Type.Boolean(),
+  createdAt: Type.Number(),
+  revokedAt: Type.Union([Type.Number(), Type.Null()]),
+})
+
+/** The one answer that carries a full write key: right after create or rotate. */
+const NewKeyAnswer = Type.Object({
+  source: SourceView,
+  writeKey: Type.String({ description: 'The full write key: shown this once, never again' }),
+})
+
+export function sourceView(source: Source): Static<typeof SourceView> {
   return {
     id: source.id,
     name: source.name,
@@ -35,7 +51,13 @@ const CreateSource = Type.Object(
 export const sourcesResource: Resource = (app, { store }) => {
   app.get(
     '/sources',
-    { schema: { summary: 'List sources (write keys masked)', tags: ['sources'] } },
+    {
+      schema: {
+        summary: 'List sources (write keys masked)',
+        tags: ['sources'],
+        response: { 200: Type.Object({ items: Type.Array(SourceView) }) },
+      },
+    },
     async () => ({ items: (await store.listSources()).map(sourceView) }),
   )
 
@@ -46,6 +68,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Create a source; its write key is returned once',
         tags: ['sources'],
         body: CreateSource,
+        response: { 201: NewKeyAnswer },
       },
     },
     async (request, reply) => {
@@ -70,6 +93,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Rotate a write key: a new source with a new key replaces this one (revoked at once)',
         tags: ['sources'],
         params: IdParams,
+        response: { 200: Type.Composite([NewKeyAnswer, Type.Object({ replaces: Type.String() })]) },
       },
     },
     async (request) => {
@@ -91,6 +115,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Revoke a write key (its requests get 401 from then on)',
         tags: ['sources'],
         params: IdParams,
+        response: { 200: Type.Object({ source: SourceView }) },
       },
     },
     async (request) => {

@@ -1,10 +1,10 @@
 // Dead letters: listing with filters and a cursor, replay (parked again as new receipts) and
 // discard, by ids or by filter.
-import { rowToDeadLetter } from '../rows.js'
+import { rowToDeadLetter, rowToDeadLetterGroup } from '../rows.js'
 import type * as T from '../types.js'
 import { Q, type PgConnection } from './connection.js'
 
-/** The statements' filter parameters, in order, for ids or a filter. */
+/** The statements' filter parameters ($1-$11), in order, for ids or a filter. */
 function filterParams(selector: T.ReplaySelector): unknown[] {
   const f: T.DeadLetterFilter = 'filter' in selector ? selector.filter : {}
   const byIds = 'ids' in selector
@@ -17,6 +17,9 @@ function filterParams(selector: T.ReplaySelector): unknown[] {
     f.code ?? null,
     f.reasonContains ?? null,
     byIds || Boolean(f.includeReplayed),
+    f.reason ?? null,
+    f.field !== undefined,
+    f.field ?? null,
   ]
 }
 
@@ -35,6 +38,16 @@ export class DeadLetterTables {
     ])
     const items = rows.slice(0, limit).map(rowToDeadLetter)
     return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null }
+  }
+
+  async countDeadLetters(filter: T.DeadLetterFilter = {}): Promise<number> {
+    const rows = await this.db.rows(Q.dead.COUNT_DEAD_LETTERS, filterParams({ filter }))
+    return Number(rows[0].n)
+  }
+
+  async groupDeadLetters(filter: T.DeadLetterFilter = {}, limit = 100): Promise<T.DeadLetterGroup[]> {
+    const rows = await this.db.rows(Q.dead.GROUP_DEAD_LETTERS, [...filterParams({ filter }), limit])
+    return rows.map(rowToDeadLetterGroup)
   }
 
   getDeadLetter(id: number): Promise<T.DeadLetter | null> {

@@ -51,6 +51,7 @@ const DEAD_LETTERS = [
   'code',
   'statusCode',
   'deadAt',
+  'field',
 ]
 const OUTCOMES = [
   'at',

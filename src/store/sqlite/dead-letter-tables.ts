@@ -1,5 +1,5 @@
 // Dead letters: listing by filter (cursor pages), replay (parked again as new receipts), and discard.
-import { rowToDeadLetter, type Row } from '../rows.js'
+import { rowToDeadLetter, rowToDeadLetterGroup, type Row } from '../rows.js'
 import type * as T from '../types.js'
 import type { SqliteConnection } from './connection.js'
 
@@ -20,6 +20,9 @@ export class DeadLetterTables {
       to: f.to ?? null,
       code: f.code ?? null,
       reasonContains: f.reasonContains ?? null,
+      reason: f.reason ?? null,
+      fieldSet: f.field !== undefined ? 1 : 0,
+      field: f.field ?? null,
       includeReplayed: 'ids' in selector || f.includeReplayed ? 1 : 0,
     }
   }
@@ -36,6 +39,16 @@ export class DeadLetterTables {
     }) as Row[]
     const items = rows.slice(0, limit).map(rowToDeadLetter)
     return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null }
+  }
+
+  async countDeadLetters(filter: T.DeadLetterFilter = {}): Promise<number> {
+    const row = this.#dead.COUNT_DEAD_LETTERS.get(this.#filterParams({ filter })) as { n: number }
+    return Number(row.n)
+  }
+
+  async groupDeadLetters(filter: T.DeadLetterFilter = {}, limit = 100): Promise<T.DeadLetterGroup[]> {
+    const rows = this.#dead.GROUP_DEAD_LETTERS.all({ ...this.#filterParams({ filter }), limit }) as Row[]
+    return rows.map(rowToDeadLetterGroup)
   }
 
   async getDeadLetter(id: number): Promise<T.DeadLetter | null> {

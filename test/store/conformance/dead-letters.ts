@@ -115,3 +115,81 @@ export function deadLetterSection(ctx: StoreContext): void {
     expect((await store.listDeadLetters()).items.map((d) => d.messageId)).toEqual(['d2'])
   })
 }
+
+export function deadLetterGroupSection(ctx: StoreContext): void {
+  /** Two field-type refusals of `price`, one of `size`, and d1–d3 of seedDead. */
+  async function seedGroups(store: Store): Promise<void> {
+    await seedDead(store)
+    const refused = { code: 'RequestFieldsTypesMismatched', reason: 'price is not a number', field: 'price' }
+    await store.commitProgress('dest', 'o1', {
+      deadLetters: [
+        deadLetter(4, 0, { messageId: 'f1', mappingId: 'm1', deadAt: T0 + 4000, ...refused }),
+        deadLetter(5, 0, { messageId: 'f2', mappingId: 'm1', deadAt: T0 + 5000, ...refused }),
+        deadLetter(6, 0, {
+          messageId: 'f3',
+          mappingId: 'm1',
+          deadAt: T0 + 6000,
+          code: 'RequestFieldsTypesMismatched',
+          reason: 'size is not a number',
+          field: 'size',
+        }),
+      ],
+    })
+  }
+
+  it('keeps the field Iterable named, and counts what a filter matches', async () => {
+    const store = ctx.store
+    await seedGroups(store)
+    const all = await store.listDeadLetters()
+    expect(all.items.map((d) => [d.messageId, d.field])).toEqual([
+      ['d1', null],
+      ['d2', null],
+      ['d3', null],
+      ['f1', 'price'],
+      ['f2', 'price'],
+      ['f3', 'size'],
+    ])
+    expect(await store.countDeadLetters()).toBe(6)
+    expect(await store.countDeadLetters({ destinationId: 'dest' })).toBe(5)
+    expect(await store.countDeadLetters({ field: 'price' })).toBe(2)
+    expect(await store.countDeadLetters({ field: null })).toBe(3)
+    expect(await store.countDeadLetters({ reason: 'size is not a number' })).toBe(1)
+    // The exact reason, not a part of it.
+    expect(await store.countDeadLetters({ reason: 'size' })).toBe(0)
+    await store.replayDeadLetters({ filter: { field: 'size' } }, T0 + 10_000)
+    expect(await store.countDeadLetters()).toBe(5)
+    expect(await store.countDeadLetters({ includeReplayed: true })).toBe(6)
+  })
+
+  it('groups alike dead letters, the largest first, and a group is replayed or discarded as one', async () => {
+    const store = ctx.store
+    await seedGroups(store)
+    const groups = await store.groupDeadLetters({ destinationId: 'dest' })
+    expect(groups[0]).toEqual({
+      destinationId: 'dest',
+      mappingId: 'm1',
+      action: 'trackEvent',
+      code: 'RequestFieldsTypesMismatched',
+      reason: 'price is not a number',
+      field: 'price',
+      count: 2,
+      firstDeadAt: T0 + 4000,
+      lastDeadAt: T0 + 5000,
+    })
+    expect(groups.map((g) => [g.field, g.count])).toEqual([
+      ['price', 2],
+      [null, 1],
+      [null, 1],
+      ['size', 1],
+    ])
+    expect(await store.groupDeadLetters({}, 2)).toHaveLength(2)
+    const { mappingId, code, reason, field, destinationId } = groups[0]
+    const group = { destinationId, mappingId: mappingId as string, code, reason, field }
+    expect(await store.replayDeadLetters({ filter: group }, T0 + 10_000)).toBe(2)
+    expect((await open(store)).items.map((i) => i.messageId)).toEqual(['f1', 'f2'])
+    expect(
+      await store.discardDeadLetters({ filter: { ...group, field: 'size', reason: 'size is not a number' } }),
+    ).toBe(1)
+    expect((await store.listDeadLetters()).items.map((d) => d.messageId)).toEqual(['d1', 'd2', 'd3'])
+  })
+}

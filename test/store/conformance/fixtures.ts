@@ -110,6 +110,7 @@ export function deadLetter(
     code: 'http_400',
     statusCode: 400,
     deadAt: T0 + 1000,
+    field: null,
     ...partial,
   }
 }

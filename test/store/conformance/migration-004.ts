@@ -185,6 +185,7 @@ export function migration004Section(ctx: StoreContext): void {
       code: 'retry_window',
       statusCode: 503,
       deadAt: T0 + 1000,
+      field: null,
       replayedAt: null,
     })
 

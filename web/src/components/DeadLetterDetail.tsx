@@ -1,7 +1,9 @@
-// One dead letter in full: why it failed, the payload that was to be sent, and the stored event.
+// One dead letter in full: why it failed, the request it sends to Iterable (what a replay sends), and
+// the stored event.
 import { useEffect, useRef } from 'preact/hooks'
 import { get } from '../api'
 import { formatTime } from '../format'
+import type { SentRequest } from '../types'
 import { useLoad } from '../use-load'
 import { ErrorMessage } from './ErrorMessage'
 import { JsonBlock } from './JsonBlock'
@@ -16,7 +18,8 @@ interface Detail {
   lane: string
   firstEnqueuedAt: number
   deadAt: number
-  payload: unknown
+  field: string | null
+  sent: SentRequest[] | null
   event: { body: unknown } | null
 }
 
@@ -36,6 +39,12 @@ export function DeadLetterDetail({ id, onClose }: { id: number; onClose: () => v
           <p>
             <strong>Why:</strong> {data.reason} <code class="hint">{data.code}</code>
             {data.statusCode !== null ? ` (HTTP ${data.statusCode})` : ''}
+            {data.field !== null ? (
+              <>
+                {' '}
+                · field <code>{data.field}</code>
+              </>
+            ) : null}
           </p>
           {data.lastError !== null ? (
             <p>
@@ -46,8 +55,28 @@ export function DeadLetterDetail({ id, onClose }: { id: number; onClose: () => v
             {data.attempts} attempt{data.attempts === 1 ? '' : 's'} to <code>{data.lane}</code>, first queued{' '}
             {formatTime(data.firstEnqueuedAt)}, given up {formatTime(data.deadAt)}.
           </p>
-          <h3>Payload</h3>
-          <JsonBlock value={data.payload} label="Dead letter payload" />
+          <h3>Request to Iterable</h3>
+          {data.sent === null ? (
+            <p>What it sends cannot be read any more.</p>
+          ) : (
+            data.sent.map((request, i) => (
+              <div key={i}>
+                <p>
+                  {request.method} <code>{request.url}</code>
+                  {request.bulkItemOf !== undefined
+                    ? ` — its item of the "${request.bulkItemOf}" list of a bulk request`
+                    : request.followUp === true
+                      ? ' — sent after the request above succeeded'
+                      : ''}
+                </p>
+                {request.body !== undefined ? (
+                  <JsonBlock value={request.body} label={`Body sent to ${request.url}`} />
+                ) : (
+                  <p class="hint">Sent without a body.</p>
+                )}
+              </div>
+            ))
+          )}
           <h3>Event</h3>
           {data.event !== null ? (
             <JsonBlock value={data.event.body} label="Stored event" />

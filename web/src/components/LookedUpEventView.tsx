@@ -1,9 +1,11 @@
 // One stored event from the lookup: what arrived and, per item (one mapping's delivery), what it sends
 // and what happened to it. An event whose configuration revision is gone is routed with the current
 // mappings, labelled as such.
+import { query } from '../api'
 import { formatTime, OUTCOME_LABELS } from '../format'
 import type { EventDelivery, LookedUpEvent, SentRequest } from '../types'
 import { JsonBlock } from './JsonBlock'
+import { Link } from './Link'
 
 function requestLine(request: SentRequest): string {
   if (request.bulkItemOf !== undefined) return `one item of "${request.bulkItemOf}" in a bulk request`
@@ -85,6 +87,17 @@ export function LookedUpEventView({ item }: { item: LookedUpEvent }) {
           </>
         ) : null}
       </p>
+      {item.waitingForReplay.map((w) => (
+        <p key={w.destinationId} class="warning" data-testid="waiting-for-replay">
+          Not sent to <strong>{w.name}</strong>: it arrived while {w.name} had no API key (or was disabled).
+          It waits for a replay:{' '}
+          <Link
+            href={`/replay${query({ from: item.receivedAt, to: item.receivedAt + 1, destination: w.destinationId })}`}
+          >
+            replay it to {w.name}
+          </Link>
+        </p>
+      ))}
       <h3>What was sent</h3>
       {item.deliveries.length === 0 ? (
         <p>

@@ -3,10 +3,12 @@ import { Link } from './Link'
 
 export const PAGES = [
   { href: '/', label: 'Overview' },
+  { href: '/sources', label: 'Sources' },
   { href: '/destination', label: 'Destination' },
   { href: '/mappings', label: 'Mappings' },
   { href: '/test-mapping', label: 'Test mapping' },
   { href: '/dead-letters', label: 'Dead letters' },
+  { href: '/replay', label: 'Replay' },
   { href: '/events', label: 'Event lookup' },
   { href: '/live', label: 'Live events' },
 ] as const

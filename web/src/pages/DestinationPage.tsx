@@ -7,6 +7,7 @@ import { formatTime } from '../format'
 import type { Destination, SettingDefinition } from '../types'
 import { useLoad } from '../use-load'
 import { DestinationSelect } from '../components/DestinationSelect'
+import { WaitingForReplay } from '../components/WaitingForReplay'
 
 interface ConnectionResult {
   ok: boolean
@@ -129,6 +130,7 @@ export function DestinationPage() {
           />
         </div>
       ) : null}
+      <WaitingForReplay destinationId={destination.id} />
       <div class="card">
         <h2>{destination.name}</h2>
         <p>

@@ -9,6 +9,7 @@ import { Link } from '../components/Link'
 import { OutcomeChart } from '../components/OutcomeChart'
 import { ThroughputChart, type Bucket } from '../components/ThroughputChart'
 import { VolumeCard } from '../components/VolumeCard'
+import { WaitingForReplay } from '../components/WaitingForReplay'
 import { formatAge, formatTime, OUTCOME_LABELS, OUTCOMES } from '../format'
 import type {
   ClusterView,
@@ -157,6 +158,7 @@ export function OverviewPage() {
               ))}
             </div>
           ) : null}
+          <WaitingForReplay />
           <ClusterCard cluster={data.cluster} now={data.loadedAt} />
           <div class="two-col">
             <div class="card">

@@ -69,10 +69,10 @@ WHERE p.destination_id = $1 AND p.event_id = r.event_id AND p.ordinal = r.ordina
 
 export const INSERT_DEAD_LETTERS = `
 INSERT INTO dead_letters (destination_id, event_id, ordinal, message_id, mapping_id, action, lane, ordering_keys,
-                          payload, attempts, first_enqueued_at, last_error, reason, code, status_code, dead_at)
+                          payload, attempts, first_enqueued_at, last_error, reason, code, status_code, dead_at, field)
 SELECT $1, t.* FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                            $9::text[], $10::integer[], $11::bigint[], $12::text[], $13::text[], $14::text[],
-                           $15::integer[], $16::bigint[]) AS t`
+                           $15::integer[], $16::bigint[], $17::text[]) AS t`
 
 export const INSERT_OUTCOMES = `
 INSERT INTO outcomes (destination_id, at, outcome, mapping_id, action, event_id, ordinal, message_id, user_key,

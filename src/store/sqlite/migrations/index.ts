@@ -7,6 +7,7 @@ import m005 from './005_parked_waiting_for_user.js'
 import m006 from './006_nodes_projects.js'
 import m007 from './007_unique_mapping_names.js'
 import m008 from './008_forgotten_users.js'
+import m010 from './010_dead_letter_field.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001_init', sql: m001 },
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 6, name: '006_nodes_projects', sql: m006 },
   { version: 7, name: '007_unique_mapping_names', sql: m007 },
   { version: 8, name: '008_forgotten_users', sql: m008 },
+  { version: 10, name: '010_dead_letter_field', sql: m010 },
 ]

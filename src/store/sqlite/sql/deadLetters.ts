@@ -9,10 +9,22 @@ const FILTER = `
   AND (@to IS NULL OR dead_at < @to)
   AND (@code IS NULL OR code = @code)
   AND (@reasonContains IS NULL OR instr(reason, @reasonContains) > 0)
+  AND (@reason IS NULL OR reason = @reason)
+  AND (@fieldSet = 0 OR field IS @field)
   AND (@includeReplayed = 1 OR replayed_at IS NULL)`
 
 export const LIST_DEAD_LETTERS = `
 SELECT * FROM dead_letters WHERE ${FILTER} AND id > @after ORDER BY id LIMIT @limit`
+
+export const COUNT_DEAD_LETTERS = `SELECT count(*) AS n FROM dead_letters WHERE ${FILTER}`
+
+/** Alike dead letters, the largest groups first (then the oldest). */
+export const GROUP_DEAD_LETTERS = `
+SELECT destination_id, mapping_id, action, code, reason, field, count(*) AS n, min(dead_at) AS first_dead_at,
+       max(dead_at) AS last_dead_at
+FROM dead_letters WHERE ${FILTER}
+GROUP BY destination_id, mapping_id, action, code, reason, field
+ORDER BY n DESC, first_dead_at, min(id) LIMIT @limit`
 
 export const SELECT_DEAD_LETTER = `SELECT * FROM dead_letters WHERE id = ?`
 

@@ -54,9 +54,9 @@ export const DELETE_PARKED = `DELETE FROM parked_items WHERE destination_id = ? 
 
 export const INSERT_DEAD_LETTER = `
 INSERT INTO dead_letters (destination_id, event_id, ordinal, message_id, mapping_id, action, lane, ordering_keys,
-                          payload, attempts, first_enqueued_at, last_error, reason, code, status_code, dead_at)
+                          payload, attempts, first_enqueued_at, last_error, reason, code, status_code, dead_at, field)
 VALUES (@destinationId, @eventId, @ordinal, @messageId, @mappingId, @action, @lane, @keys, @payload, @attempts,
-        @firstEnqueuedAt, @lastError, @reason, @code, @statusCode, @deadAt)`
+        @firstEnqueuedAt, @lastError, @reason, @code, @statusCode, @deadAt, @field)`
 
 export const INSERT_OUTCOME = `
 INSERT INTO outcomes (at, outcome, destination_id, mapping_id, action, event_id, ordinal, message_id, user_key,
