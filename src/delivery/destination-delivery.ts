@@ -47,8 +47,8 @@ export interface DestinationDeliveryContext {
   routing(revision: number): Promise<CompiledRouting>
   /** Forgotten users: their items are dropped unsent (the right to be forgotten). */
   forgotten(): ForgottenSet
-  /** Iterable refused the key: record the pause (store, metrics). */
-  paused(state: PausedState): void
+  /** Iterable refused the key of `project`: record the pause (store, metrics). */
+  paused(state: PausedState, project: string): void
   /** The lease was lost or could not be renewed: this delivery stopped. */
   stopped(): void
 }
@@ -276,11 +276,13 @@ export class DestinationDelivery implements LaneHost, SettleHost {
     this.#parked.delete(refKey(item))
   }
 
-  pause(state: PausedState): void {
+  pause(state: PausedState, sentWith: DestinationRuntime): void {
     const runtime = this.#ctx.runtime()
-    if (runtime === undefined || runtime.paused !== null) return
+    // A 401 to a key that has been replaced since the request left pauses nothing: the items go
+    // again with the new key.
+    if (runtime === undefined || runtime.project !== sentWith.project || runtime.paused !== null) return
     runtime.paused = state
-    this.#ctx.paused(state)
+    this.#ctx.paused(state, sentWith.project)
   }
 
   // ---------------------------------------------------------------- reading the log

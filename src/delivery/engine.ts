@@ -77,7 +77,7 @@ export class DeliveryEngine {
   }
 
   async #reload(): Promise<void> {
-    const { store, baseUrlOverride, requestTimeoutMs } = this.#o
+    const { store, requestTimeoutMs } = this.#o
     const destinations = await store.listDestinations()
     const runtimes = new Map<string, DestinationRuntime>()
     const before = this.#runtimes
@@ -86,8 +86,7 @@ export class DeliveryEngine {
     for (const destination of destinations) {
       const apiKey = destination.enabled ? await store.getDestinationApiKey(destination.id) : null
       if (apiKey === null) continue
-      const region = destination.settings.dataCenterLocation
-      const base = baseUrlOverride ?? regionBaseUrl(isDataCenterLocation(region) ? region : 'united_states')
+      const base = this.#baseUrl(destination.settings.dataCenterLocation)
       const client = new IterableClient({
         apiKey,
         baseUrl: base,
@@ -167,7 +166,7 @@ export class DeliveryEngine {
       runtime: () => this.#runtimes.get(destinationId),
       routing: (revision) => this.#routing(revision),
       forgotten: () => this.#forgotten,
-      paused: (state) => this.#paused(destinationId, state),
+      paused: (state, project) => void this.#paused(destinationId, state, project),
       stopped: () => {
         if (this.#deliveries.get(destinationId)?.running === false) this.#deliveries.delete(destinationId)
       },
@@ -199,15 +198,35 @@ export class DeliveryEngine {
     return compiled
   }
 
-  #paused(destinationId: string, state: PausedState): void {
+  #baseUrl(region: unknown): string {
+    return this.#o.baseUrlOverride ?? regionBaseUrl(isDataCenterLocation(region) ? region : 'united_states')
+  }
+
+  /**
+   * Records a 401 pause unless the destination's key (or region) changed since the refused request
+   * left: its 401 arriving after the fix would pause the destination again under the new key.
+   */
+  async #paused(destinationId: string, state: PausedState, project: string): Promise<void> {
+    const { store, logger } = this.#o
+    try {
+      const destination = await store.getDestination(destinationId)
+      const apiKey = await store.getDestinationApiKey(destinationId)
+      if (destination === null || apiKey === null) return
+      if (projectKey(apiKey, this.#baseUrl(destination.settings.dataCenterLocation)) !== project) {
+        logger.info({ destination: destination.name }, 'a 401 to a replaced API key pauses nothing')
+        return
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'could not check the API key before pausing')
+    }
     const runtime = this.#runtimes.get(destinationId)
     this.#o.observer.paused?.(destinationId, state)
     this.#o.logger.warn(
       { destination: runtime?.name ?? destinationId, reason: state.reason },
       'destination paused: Iterable refused the API key; update the key to resume',
     )
-    this.#o.store.setDestinationPaused(destinationId, state).catch((error: unknown) => {
-      this.#o.logger.error({ err: error }, 'could not record the pause')
+    await store.setDestinationPaused(destinationId, state).catch((error: unknown) => {
+      logger.error({ err: error }, 'could not record the pause')
     })
   }
 

@@ -56,8 +56,8 @@ export interface SettleHost {
   runtime(): DestinationRuntime
   /** The item is first for its users and due: into its lane. */
   ready(item: WorkItem): void
-  /** Iterable refused the key (401): the destination pauses. */
-  pause(state: PausedState): void
+  /** Iterable refused the key (401) of the request sent with `sentWith`: the destination pauses. */
+  pause(state: PausedState, sentWith: DestinationRuntime): void
   /** The item is parked now (retrying or held). */
   durable(item: WorkItem): void
   /** The item is final (delivered or dead). */
@@ -277,7 +277,7 @@ export class Settler {
       })
       if (!failed) continue
       if (outcome.policy === 'pause') {
-        this.host.pause(pausedState(outcome))
+        this.host.pause(pausedState(outcome), runtime)
         this.unsent([item])
         this.host.ready(item)
         return 'paused'

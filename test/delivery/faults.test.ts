@@ -202,6 +202,24 @@ describe('pause on 401', () => {
     )
     expect((await harness.store.getDestination(harness.destination.id))?.paused).toBeNull()
   })
+  it('a 401 that answers a key replaced while it was in flight pauses nothing', async () => {
+    // Iterable answers slowly: the fixed key is saved (and delivery reloaded) before the 401 to the
+    // old key arrives. That late 401 used to pause the destination again, under the new key.
+    harness = await createHarness({ apiKey: 'wrong-key', sandbox: { faults: { latencyMs: 2500 } } })
+    await harness.send([track('p-late', 'Paused', {}, 'paused-late')])
+    // Delivery sends within a poll (50 ms); the sandbox answers 2.5 s later.
+    await new Promise((r) => setTimeout(r, 400))
+    await harness.store.updateDestination(harness.destination.id, { apiKey: harness.sandbox.apiKey })
+    await harness.service.resume(harness.destination.id)
+    harness.sandbox.setFaults({ latencyMs: 0 })
+    await harness.waitFor(() => count(requestsTo(harness!.sandbox, '/api/events/trackBulk'), '401') === 1)
+    await harness.waitFor(
+      () => (harness!.sandbox.state.project().findByUserId('p-late')?.events.length ?? 0) === 1,
+      15_000,
+    )
+    expect((await harness.store.getDestination(harness.destination.id))?.paused).toBeNull()
+    expect(harness.service.destinations()[0].state).toBe('delivering')
+  })
 })
 
 describe('user not found (email-based project)', () => {

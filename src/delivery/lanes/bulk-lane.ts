@@ -135,7 +135,7 @@ export class BulkLane extends Lane {
     const { outcome, status } = response
     if (outcome.policy === 'pause' || status === 429) {
       this.#attempt(json, items, response.body, status, response.durationMs, outcome)
-      if (outcome.policy === 'pause') host.pause(pausedState(outcome))
+      if (outcome.policy === 'pause') host.pause(pausedState(outcome), runtime)
       host.settle.unsent(items)
       this.giveBack(items)
       return

@@ -24,8 +24,8 @@ export interface LaneHost {
   runtime(): DestinationRuntime
   /** False while paused (401) or stopping: send nothing. */
   active(): boolean
-  /** Iterable refused the key (401): the destination pauses. */
-  pause(state: PausedState): void
+  /** Iterable refused the key (401) of the request sent with `sentWith`: the destination pauses. */
+  pause(state: PausedState, sentWith: DestinationRuntime): void
   /** Whether the log has more events to read right now (a bulk body may wait for them). */
   moreComing(): boolean
 }

@@ -52,7 +52,7 @@ export class SingleLane extends Lane {
       await host.settle.delivered(item, status)
     } else if (outcome.policy === 'pause' || status === 429) {
       // Not the item's fault: it goes first again, without an attempt counted.
-      if (outcome.policy === 'pause') host.pause(pausedState(outcome))
+      if (outcome.policy === 'pause') host.pause(pausedState(outcome), runtime)
       host.settle.unsent([item])
       this.giveBack([item])
     } else {
