@@ -10,6 +10,7 @@ import { MappingEditorPage } from './pages/MappingEditorPage'
 import { MappingsPage } from './pages/MappingsPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { OverviewPage } from './pages/OverviewPage'
+import { PrivacyPage } from './pages/PrivacyPage'
 import { ReplayPage } from './pages/ReplayPage'
 import { SourcesPage } from './pages/SourcesPage'
 import { TestMappingPage } from './pages/TestMappingPage'
@@ -35,6 +36,7 @@ function page({ path, search }: Location) {
   if (path === '/replay') return <ReplayPage initial={search} />
   if (path === '/events') return <EventLookupPage initial={search.get('messageId')} />
   if (path === '/live') return <LiveEventsPage />
+  if (path === '/privacy') return <PrivacyPage />
   return <NotFoundPage />
 }
 

@@ -307,3 +307,43 @@ export interface RecentEvent {
   userKey: string | null
   event: Record<string, unknown>
 }
+
+// ---- The right to be forgotten (POST /users/forget|delete|unforget, GET /users/privacy-actions)
+
+/** This service's own rows deleted for a user. */
+export interface DeletedRows {
+  events: number
+  outcomes: number
+  parked: number
+  deadLetters: number
+  attempts: number
+}
+
+/** The answer to forget, delete or unforget: Iterable's answer per project, and what was deleted here. */
+export interface PrivacyResult {
+  id: number
+  at: number
+  action: string
+  subjectHash: string
+  outcome: string
+  projects: Array<{
+    destinationId: string
+    destinationName: string
+    outcome: string
+    status: number | null
+    code: string | null
+    message: string
+  }>
+  deleted: DeletedRows | null
+}
+
+/** An audit record (salted hashes only, no personal data). */
+export interface PrivacyRecord {
+  id: number
+  at: number
+  action: string
+  subjectHash: string
+  outcome: string
+  projects: Array<{ destinationId: string; outcome: string; status: number | null; code: string | null }>
+  deleted: DeletedRows | null
+}

@@ -11,6 +11,7 @@ export const PAGES = [
   { href: '/replay', label: 'Replay' },
   { href: '/events', label: 'Event lookup' },
   { href: '/live', label: 'Live events' },
+  { href: '/privacy', label: 'Privacy' },
 ] as const
 
 export function Nav({ path }: { path: string }) {
