@@ -1,5 +1,5 @@
 // Debian's chromium driven by playwright-core for the UI tests: headless, no sandbox, a fresh profile.
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -48,6 +48,16 @@ export async function openBrowser(): Promise<BrowserSession> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/**
+ * A screenshot docs/ui.md shows: the 1280×800 viewport (or the whole page), written to the test
+ * artifacts and copied to docs/images, so every run of the browser tests keeps the docs current.
+ */
+export async function docsImage(page: Page, name: string, { fullPage = false } = {}): Promise<void> {
+  const file = path.join(ARTIFACTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage })
+  copyFileSync(file, path.resolve('docs/images', `${name}.png`))
 }
 
 /** Opens the UI at `url`, signs in with the admin token and waits for the Overview. */

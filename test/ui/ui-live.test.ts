@@ -1,14 +1,14 @@
 // Live events, the Overview's event volume and the mapping editor's sample, batching and preview,
 // in a real browser (chromium through playwright-core) against the service with the built-in sandbox.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
-import { ARTIFACTS, openBrowser, screenshot, signIn, type BrowserSession } from './browser.js'
+import { docsImage, openBrowser, signIn, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-live-token-0123'
 const WRITE_KEY = 'wk_ui_live_0123456789'
@@ -20,12 +20,6 @@ let dataDir: string
 const cspViolations: string[] = []
 
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name })
-
-/** A docs screenshot (1280 wide): written to test-artifacts and copied to docs/images. */
-async function docsImage(name: string): Promise<void> {
-  await screenshot(page, name)
-  copyFileSync(path.join(ARTIFACTS, `${name}.png`), path.resolve('docs/images', `${name}.png`))
-}
 
 async function send(type: string, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${service.url}/v1/${type}`, {
@@ -124,7 +118,7 @@ describe('live events, volume and the mapping editor in the browser', { timeout:
     ] as const
     for (const [type, body] of events) await send(type, body)
     await page.getByTestId('live-status').filter({ hasText: '5 shown' }).waitFor()
-    await docsImage('ui-live-events')
+    await docsImage(page, 'ui-live-events', { fullPage: true })
   })
 
   it('shows the last hour by source and by event name on the Overview', async () => {
@@ -139,7 +133,7 @@ describe('live events, volume and the mapping editor in the browser', { timeout:
     expect(await byName.innerText()).toMatch(/Order Completed\s+3/)
     expect(await byName.innerText()).toMatch(/identify\s+3/)
     expect(await byName.innerText()).toMatch(/page: Pricing\s+1/)
-    await docsImage('ui-overview')
+    await docsImage(page, 'ui-overview', { fullPage: true })
   })
 
   it('edits a mapping on a stored sample that matches its trigger, with batching and a live preview', async () => {
@@ -186,7 +180,7 @@ describe('live events, volume and the mapping editor in the browser', { timeout:
     expect(await page.getByLabel(/^Batch size/).inputValue()).toBe('250')
     await page.locator('details.card summary').click()
     await preview.getByText('"userId": "pro"').first().waitFor()
-    await docsImage('ui-mapping-editor')
+    await docsImage(page, 'ui-mapping-editor', { fullPage: true })
   })
 
   it('falls back to a built-in sample of the trigger’s type when no stored event matches', async () => {

@@ -11,7 +11,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { addDeadLetters } from '../helpers/dead-letters.js'
-import { ARTIFACTS, openBrowser, signIn, type BrowserSession } from './browser.js'
+import { docsImage, openBrowser, signIn, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-ops-admin-token-0123'
 const WRITE_KEY = 'wk-ui-ops-write-key'
@@ -42,8 +42,8 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, what: string
   }
 }
 
-/** The visible 1280×800 viewport (what docs/images shows), into the test artifacts. */
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
+/** The visible 1280×800 viewport, into the test artifacts and docs/images. */
+const shot = (name: string) => docsImage(page, name)
 
 const link = (name: string) => page.getByRole('link', { name, exact: true })
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name })

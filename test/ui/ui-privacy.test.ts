@@ -1,7 +1,7 @@
 // The Privacy page in a real browser (issue 16 item 6 from the UI): forget a user whose events were
 // delivered, see Iterable's answer and what was deleted here, the audit without personal data; their
 // later events are kept out until unforget; an action without an identifier cannot be started.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
 import { waitFor } from '../delivery/harness.js'
-import { ARTIFACTS, openBrowser, signIn, type BrowserSession } from './browser.js'
+import { docsImage, openBrowser, signIn, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-privacy-admin-token-0123'
 const WRITE_KEY = 'wk-ui-privacy'
@@ -33,12 +33,6 @@ async function send(batch: object[]): Promise<number> {
     body: JSON.stringify({ batch }),
   })
   return response.status
-}
-
-/** A docs screenshot (1280 wide): written to test-artifacts and copied to docs/images. */
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
-  copyFileSync(path.join(ARTIFACTS, `${name}.png`), path.resolve('docs/images', `${name}.png`))
 }
 
 beforeAll(async () => {
@@ -116,7 +110,7 @@ describe('the Privacy page', { timeout: 90_000 }, () => {
     expect(recordText).toContain('forget')
     expect(recordText).not.toContain('ann')
     expect(await page.content()).not.toContain('ann@example.com')
-    await shot('ui-privacy')
+    await docsImage(page, 'ui-privacy')
 
     // Kept out while forgotten: the event is acknowledged (drop mode) and never stored or sent.
     expect(await send([{ type: 'track', userId: 'ann-1', event: 'Again', messageId: 'ann-1-again' }])).toBe(

@@ -13,7 +13,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startService, type RunningService } from '../../src/cli/serve.js'
 import { DATABASE_FILE } from '../../src/store/sqlite/open.js'
-import { openBrowser, screenshot, type BrowserSession } from './browser.js'
+import { docsImage, openBrowser, screenshot, type BrowserSession } from './browser.js'
 
 const ADMIN_TOKEN = 'ui-admin-token-0123456789'
 const WRITE_KEY = 'wk-ui-test-write-key'
@@ -166,7 +166,7 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
       )
       .waitFor()
     await page.getByText('Not saved: see the name.').waitFor()
-    await screenshot(page, 'mapping-draft-name-taken')
+    await docsImage(page, 'ui-mapping-draft', { fullPage: true })
     expect(await stored()).toBe(before)
 
     await name.fill('UI test mapping')
@@ -255,7 +255,7 @@ describe('admin UI in the browser', { timeout: 90_000 }, () => {
     const text = (await request.textContent()) ?? ''
     expect(text).toContain('/api/events/track')
     expect(text).toContain('"eventName": "UI Test"')
-    await screenshot(page, 'test-mapping')
+    await docsImage(page, 'ui-test-mapping', { fullPage: true })
 
     await page.getByRole('button', { name: 'Send to Iterable' }).click()
     const response = page.getByTestId('test-response')
