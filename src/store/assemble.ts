@@ -40,7 +40,7 @@ const DELIVERY = [
   'deliveryStats',
 ] as const
 
-const NODES = ['heartbeat', 'leaveCluster', 'listNodes', 'watchAppends'] as const
+const NODES = ['heartbeat', 'leaveCluster', 'listNodes', 'markForgottenSeen', 'watchAppends'] as const
 
 const LOGS = [
   'outcomeCounts',
@@ -68,6 +68,7 @@ const PRIVACY = [
   'addForgotten',
   'removeForgotten',
   'listForgotten',
+  'forgottenRevision',
   'deleteUserData',
   'recordPrivacyAction',
   'listPrivacyActions',

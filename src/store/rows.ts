@@ -185,6 +185,7 @@ export function rowToNode(r: Row): NodeRecord {
     host: String(r.host),
     pid: Number(r.pid),
     version: String(r.version),
+    forgottenSeen: Number(r.forgotten_seen ?? 0),
   }
 }
 

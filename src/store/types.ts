@@ -329,6 +329,8 @@ export interface NodeInfo {
 
 export interface NodeRecord extends NodeInfo {
   heartbeatAt: number
+  /** The forgotten-set revision this node's ingest and delivery have reloaded. */
+  forgottenSeen: number
 }
 
 export interface DeliveryStats {
@@ -628,6 +630,11 @@ export interface Store {
   /** Every node that heartbeated within the forget window, oldest start first. */
   listNodes(): Promise<NodeRecord[]>
   /**
+   * Node `nodeId` has reloaded the forgotten set as of `revision` (kept if higher than before); false
+   * when the node has no row yet (before its first heartbeat).
+   */
+  markForgottenSeen(nodeId: string, revision: number): Promise<boolean>
+  /**
    * Calls `listener` soon after another connection appends events (PostgreSQL: LISTEN/NOTIFY; SQLite:
    * never, one process wakes itself). Resolves to a function that stops listening.
    */
@@ -680,6 +687,8 @@ export interface Store {
   removeForgotten(hashes: string[]): Promise<number>
   /** Every hash in the forgotten set (sorted). */
   listForgotten(): Promise<string[]>
+  /** Bumped by every add or remove that changed the forgotten set (in the same transaction). */
+  forgottenRevision(): Promise<number>
   /**
    * Deletes one user's data in one transaction: their events and those events' outcomes, parked
    * items and dead letters; outcomes filed under their user key; parked items and dead letters

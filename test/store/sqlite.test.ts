@@ -181,4 +181,39 @@ describe('sqlite specifics', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it("deletes a user's data from the files too, not only from the tables (no bytes left in the database or WAL)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'store-secure-delete-'))
+    const raw = () =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith(DATABASE_FILE))
+        .map((f) => readFileSync(path.join(dir, f)).toString('latin1'))
+        .join('\n')
+    const store = await openStore({ kind: 'sqlite', dir })
+    try {
+      const events = Array.from({ length: 50 }, (_, i) => {
+        const who = i % 10 === 0 ? 'zed' : `user-${i}`
+        const body = JSON.stringify({
+          type: 'identify',
+          userId: who,
+          traits: { email: `${who}@secret-${i % 10 === 0 ? 'zed' : 'other'}.example`, note: 'x'.repeat(300) },
+        })
+        return { messageId: `m-${i}`, body, size: body.length, userKey: who }
+      })
+      await store.ingest({ sourceId: 'src', receivedAt: Date.now(), revision: 1, events })
+      expect(raw()).toContain('zed@secret-zed.example')
+      const deleted = await store.deleteUserData({
+        userKeys: ['zed'],
+        orderingKeys: ['u:zed'],
+        mentions: [JSON.stringify('zed@secret-zed.example')],
+      })
+      expect(deleted.events).toBe(5)
+      const left = raw()
+      expect(left).not.toContain('zed@secret-zed.example')
+      expect(left).toContain('user-1@secret-other.example')
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

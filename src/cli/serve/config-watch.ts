@@ -1,6 +1,8 @@
 // Several nodes on one database: a destination or mapping changed through one node's admin API (or
 // a 401 pause set or lifted by one node, a user forgotten) reaches the others here. Every few seconds each node reads
-// a fingerprint of the configuration and reloads its routing and delivery when it changed.
+// a fingerprint of the configuration and reloads its routing and delivery when it changed. It then
+// records the forgotten-set revision it holds (nodes.forgotten_seen): a forget on another node waits
+// for that before it deletes anything or calls Iterable.
 import type { Logger } from 'pino'
 import type { Delivery } from '../../delivery/index.js'
 import type { Store } from '../../store/index.js'
@@ -28,21 +30,35 @@ export async function watchConfiguration(
   logger: Logger,
   everyMs = CONFIG_WATCH_MS,
 ): Promise<() => Promise<void>> {
-  let last = await fingerprint(store)
+  // Empty: the first check reloads, so that what this node reports seen is what it holds (the
+  // set may have changed since the service's first reload).
+  let last = ''
+  let reported = 0
   let running: Promise<void> = Promise.resolve()
   let stopped = false
   // A database away fails every check: said once per interval, not every 2 s.
   const failures = new EveryInterval(30_000)
   const check = async (): Promise<void> => {
     try {
+      // Read before the set: whatever is reloaded below holds at least this revision.
+      const revision = await store.forgottenRevision()
       const now = await fingerprint(store)
-      if (now === last || stopped) return
-      last = now
-      const problems = await delivery.reload()
-      logger.info(
-        { problems: problems.length },
-        'configuration changed in the store (another node): reloaded',
-      )
+      if (stopped) return
+      if (now !== last) {
+        const first = last === ''
+        last = now
+        const problems = await delivery.reload()
+        if (!first) {
+          logger.info(
+            { problems: problems.length },
+            'configuration changed in the store (another node): reloaded',
+          )
+        }
+      }
+      // False before this node's first heartbeat (no row yet): said again at the next check.
+      if (revision > reported && (await store.markForgottenSeen(delivery.nodeId, revision))) {
+        reported = revision
+      }
     } catch (error) {
       const held = failures.pass()
       if (held !== null)

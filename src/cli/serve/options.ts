@@ -57,6 +57,8 @@ export interface ServeOptions {
   storeLimits?: Partial<StoreLimits>
   /** How often retention runs (default 10 min; the first run 10 s after start). */
   pruneEveryMs?: number
+  /** Several nodes: how often each reads the store's configuration for changes (default 2 s). */
+  configWatchMs?: number
   /** HTTP timeouts, open connections, JSON depth (default DEFAULT_SERVER_LIMITS; docs/operations.md). */
   serverLimits?: Partial<ServerLimits>
 }

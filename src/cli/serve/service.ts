@@ -155,7 +155,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
     if (multiNode) {
-      stopWatching = await watchConfiguration(store, delivery, logger)
+      stopWatching = await watchConfiguration(store, delivery, logger, options.configWatchMs)
       leaveCluster = await joinCluster(store, delivery, logger)
     }
     const pruning = schedulePruning(store, opened.options, logger, options.pruneEveryMs)

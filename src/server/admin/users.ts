@@ -7,9 +7,6 @@ import { UserPrivacy } from '../privacy/user-privacy.js'
 import type { Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
 
-/** Other nodes see a change of the forgotten set within their configuration watch (2 s). */
-const OTHER_NODES_SETTLE_MS = 3000
-
 const UserBody = Type.Object(
   {
     email: Type.Optional(Type.String({ minLength: 1, description: 'The user’s email' })),
@@ -114,7 +111,7 @@ function recordView(record: PrivacyRecord): Static<typeof AuditRecord> {
 
 export const usersResource: Resource = (app, { store, delivery }) => {
   const privacy = new UserPrivacy(store, delivery, {
-    settleMs: store.kind === 'postgres' ? OTHER_NODES_SETTLE_MS : 0,
+    otherNodes: store.kind === 'postgres' ? { leaseMs: delivery.options.leaseMs } : null,
   })
 
   for (const action of ['forget', 'unforget', 'delete'] as const) {

@@ -1,7 +1,8 @@
 // Forget, unforget or delete one user, end to end (docs/operations.md#forgetting-a-user):
 // 1. forget/delete: the user's identity keys join the forgotten set (salted hashes) and delivery
 //    reloads it, dropping the user's queued items before anything else is sent (they would
-//    re-create the user); other nodes follow within the configuration watch (`settleMs`);
+//    re-create the user); with several nodes, every other live node has reloaded it too
+//    (other-nodes.ts) before anything below happens;
 // 2. this service's own copies go: stored events, outcomes, parked items, dead letters, requests;
 // 3. Iterable is called once per project (every enabled destination with a key, or the one named);
 // 4. an audit record without personal data (the hash, the action, the outcome per destination).
@@ -12,6 +13,7 @@ import type { Destination, Store, UserDataDeleted } from '../../store/types.js'
 import { hashIdentityKey, identityKeys, type UserIdentifiers } from '../../util/forgotten-set.js'
 import { deliveryBaseUrl } from '../admin/destination-access.js'
 import { callProject, privacyRequests, type PrivacyAction, type ProjectCallResult } from './iterable-calls.js'
+import { waitForOtherNodes, type OtherNodesOptions } from './other-nodes.js'
 
 export interface PrivacyRequest {
   action: PrivacyAction
@@ -38,8 +40,8 @@ export interface PrivacyResult {
 }
 
 export interface UserPrivacyOptions {
-  /** How long other nodes take to see a change of the forgotten set (0 with one process). */
-  settleMs: number
+  /** Several nodes share the store: wait for the others to reload the forgotten set (null: one process). */
+  otherNodes: Omit<OtherNodesOptions, 'nodeId'> | null
   /** Per-request timeout of the calls to Iterable (default 15 s). */
   timeoutMs?: number
 }
@@ -78,13 +80,14 @@ export class UserPrivacy {
     let deleted: UserDataDeleted | null = null
     let added: string[] = []
     if (action === 'unforget') {
+      // Letting events in again needs no wait: other nodes follow within their configuration watch.
       await store.removeForgotten(hashes)
-      await this.#settle()
+      await delivery.reload()
     } else {
       const before = new Set(await store.listForgotten())
       added = hashes.filter((hash) => !before.has(hash))
       await store.addForgotten(added)
-      await this.#settle()
+      await this.#everyNodeKeepsOut()
       const userKeys = [user.userId, user.email, user.email?.toLowerCase()].filter(
         (k): k is string => k !== undefined,
       )
@@ -130,10 +133,15 @@ export class UserPrivacy {
     }
   }
 
-  /** Ingest and delivery here take the new set now; other nodes within `settleMs`. */
-  async #settle(): Promise<void> {
-    await this.delivery.reload()
-    if (this.options.settleMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.settleMs))
+  /** Ingest and delivery here take the new set now; then every other live node has it too. */
+  async #everyNodeKeepsOut(): Promise<void> {
+    const { store, delivery } = this
+    // Read before the reload: what is reloaded holds at least this revision.
+    const revision = await store.forgottenRevision()
+    await delivery.reload()
+    if (this.options.otherNodes === null) return
+    await store.markForgottenSeen(delivery.nodeId, revision)
+    await waitForOtherNodes(store, revision, { ...this.options.otherNodes, nodeId: delivery.nodeId })
   }
 
   /** One call per Iterable project (API key and base URL); destinations sharing one share its result. */

@@ -27,6 +27,10 @@ export class NodeTables {
     await this.db.count(Q.nodes.DELETE_NODE, [nodeId])
   }
 
+  async markForgottenSeen(nodeId: string, revision: number): Promise<boolean> {
+    return (await this.db.count(Q.nodes.MARK_FORGOTTEN_SEEN, [nodeId, revision])) > 0
+  }
+
   async listNodes(): Promise<T.NodeRecord[]> {
     return (await this.db.rows(Q.nodes.SELECT_NODES, [])).map(rowToNode)
   }

@@ -17,12 +17,24 @@ export class PrivacyTables {
 
   async addForgotten(hashes: string[], at = Date.now()): Promise<number> {
     if (hashes.length === 0) return 0
-    return this.db.count(Q.privacy.INSERT_FORGOTTEN, [hashes, at])
+    return this.db.transaction(async (client) => {
+      const added = await this.db.count(Q.privacy.INSERT_FORGOTTEN, [hashes, at], client)
+      if (added > 0) await this.db.count(Q.privacy.BUMP_FORGOTTEN_REVISION, [], client)
+      return added
+    })
   }
 
   async removeForgotten(hashes: string[]): Promise<number> {
     if (hashes.length === 0) return 0
-    return this.db.count(Q.privacy.DELETE_FORGOTTEN, [hashes])
+    return this.db.transaction(async (client) => {
+      const removed = await this.db.count(Q.privacy.DELETE_FORGOTTEN, [hashes], client)
+      if (removed > 0) await this.db.count(Q.privacy.BUMP_FORGOTTEN_REVISION, [], client)
+      return removed
+    })
+  }
+
+  async forgottenRevision(): Promise<number> {
+    return Number((await this.db.rows(Q.privacy.SELECT_FORGOTTEN_REVISION, []))[0].revision)
   }
 
   async listForgotten(): Promise<string[]> {

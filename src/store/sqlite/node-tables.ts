@@ -21,6 +21,10 @@ export class NodeTables {
     return Promise.resolve()
   }
 
+  async markForgottenSeen(nodeId: string, revision: number): Promise<boolean> {
+    return this.conn.write(() => this.conn.q.nodes.MARK_FORGOTTEN_SEEN.run(revision, nodeId).changes > 0)
+  }
+
   async listNodes(): Promise<T.NodeRecord[]> {
     const rows = this.conn.q.nodes.SELECT_NODES.all() as Row[]
     return Promise.resolve(rows.map(rowToNode))

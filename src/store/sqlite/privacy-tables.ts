@@ -20,14 +20,26 @@ export class PrivacyTables {
 
   async addForgotten(hashes: string[], at = Date.now()): Promise<number> {
     if (hashes.length === 0) return 0
-    return this.conn.write(
-      () => this.conn.q.privacy.INSERT_FORGOTTEN.run({ hashes: JSON.stringify(hashes), at }).changes,
-    )
+    const sql = this.conn.q.privacy
+    return this.conn.write(() => {
+      const added = sql.INSERT_FORGOTTEN.run({ hashes: JSON.stringify(hashes), at }).changes
+      if (added > 0) sql.BUMP_FORGOTTEN_REVISION.run()
+      return added
+    })
   }
 
   async removeForgotten(hashes: string[]): Promise<number> {
     if (hashes.length === 0) return 0
-    return this.conn.write(() => this.conn.q.privacy.DELETE_FORGOTTEN.run(JSON.stringify(hashes)).changes)
+    const sql = this.conn.q.privacy
+    return this.conn.write(() => {
+      const removed = sql.DELETE_FORGOTTEN.run(JSON.stringify(hashes)).changes
+      if (removed > 0) sql.BUMP_FORGOTTEN_REVISION.run()
+      return removed
+    })
+  }
+
+  async forgottenRevision(): Promise<number> {
+    return (this.conn.q.privacy.SELECT_FORGOTTEN_REVISION.get() as { revision: number }).revision
   }
 
   async listForgotten(): Promise<string[]> {
@@ -39,6 +51,26 @@ export class PrivacyTables {
     const keys = JSON.stringify(selector.userKeys)
     const needles = JSON.stringify(mentionNeedles(selector.mentions))
     const orderingKeys = JSON.stringify(selector.orderingKeys)
+    // Deleted means gone from the file too. Every connection zeroes freed cells (secure_delete
+    // FAST, open.ts); here whole freed pages are zeroed as well, and the WAL, which still holds the
+    // earlier page images, is emptied once the zeroed pages are checkpointed into the database.
+    const db = this.conn.db
+    db.pragma('secure_delete = ON')
+    try {
+      return this.#deleteUserRows(sql, keys, needles, orderingKeys)
+    } finally {
+      db.pragma('secure_delete = FAST')
+      // Busy while the other thread reads: then the WAL frames are overwritten as the WAL is reused.
+      if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)')
+    }
+  }
+
+  #deleteUserRows(
+    sql: SqliteConnection['q']['privacy'],
+    keys: string,
+    needles: string,
+    orderingKeys: string,
+  ): T.UserDataDeleted {
     return this.conn.write(() => {
       const ids = JSON.stringify(
         (sql.SELECT_USER_EVENT_IDS.all({ keys, needles }) as { id: number }[]).map((r) => r.id),

@@ -93,8 +93,8 @@ export function deliverySection(ctx: StoreContext): void {
     await store.heartbeat(node('n2', T0 + 5), 60_000, T0 + 5)
     await store.heartbeat(node('n1', T0), 60_000, T0 + 5000)
     expect(await store.listNodes()).toEqual([
-      { ...node('n1', T0), heartbeatAt: T0 + 5000 },
-      { ...node('n2', T0 + 5), heartbeatAt: T0 + 5 },
+      { ...node('n1', T0), heartbeatAt: T0 + 5000, forgottenSeen: 0 },
+      { ...node('n2', T0 + 5), heartbeatAt: T0 + 5, forgottenSeen: 0 },
     ])
     // n2 has been silent for more than the forget window at n1's next beat.
     await store.heartbeat(node('n1', T0), 60_000, T0 + 70_000)

@@ -38,6 +38,35 @@ export function privacySection(ctx: StoreContext): void {
     expect(await store.listForgotten()).toEqual(['aaa', 'ccc'])
   })
 
+  it('bumps the forgotten revision with every change of the set, and records the revision each node holds', async () => {
+    const store = ctx.store
+    const start = await store.forgottenRevision()
+    expect(await store.addForgotten(['r1', 'r2'])).toBe(2)
+    const afterAdd = await store.forgottenRevision()
+    expect(afterAdd).toBeGreaterThan(start)
+    // Nothing new, nothing removed: the set and its revision stay.
+    expect(await store.addForgotten(['r1'])).toBe(0)
+    expect(await store.removeForgotten(['none'])).toBe(0)
+    expect(await store.forgottenRevision()).toBe(afterAdd)
+    const other = await ctx.second()
+    expect(await other.removeForgotten(['r2'])).toBe(1)
+    const afterRemove = await store.forgottenRevision()
+    expect(afterRemove).toBeGreaterThan(afterAdd)
+
+    const node = { id: 'node-seen', startedAt: T0, host: 'h', pid: 1, version: 'v' }
+    // No row before the node's first heartbeat.
+    expect(await store.markForgottenSeen(node.id, afterAdd)).toBe(false)
+    await store.heartbeat(node, 60_000, T0)
+    const seen = async () => (await other.listNodes()).find((n) => n.id === node.id)?.forgottenSeen
+    expect(await seen()).toBe(0)
+    expect(await store.markForgottenSeen(node.id, afterRemove)).toBe(true)
+    expect(await seen()).toBe(afterRemove)
+    // Never goes back (a slower check reporting an older revision), and a heartbeat keeps it.
+    expect(await store.markForgottenSeen(node.id, afterAdd)).toBe(true)
+    await store.heartbeat(node, 60_000, T0 + 1000)
+    expect(await seen()).toBe(afterRemove)
+  })
+
   it("deletes one user's data: events, their outcomes, parked items, dead letters and requests", async () => {
     const store = ctx.store
     await open(store)

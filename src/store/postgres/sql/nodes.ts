@@ -10,4 +10,7 @@ export const FORGET_NODES = `DELETE FROM nodes WHERE heartbeat_at < $1`
 
 export const DELETE_NODE = `DELETE FROM nodes WHERE id = $1`
 
+/** The forgotten-set revision node $1 has reloaded (never goes back). */
+export const MARK_FORGOTTEN_SEEN = `UPDATE nodes SET forgotten_seen = GREATEST(forgotten_seen, $2) WHERE id = $1`
+
 export const SELECT_NODES = `SELECT * FROM nodes ORDER BY started_at, id`

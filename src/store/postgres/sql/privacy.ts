@@ -12,6 +12,10 @@ ON CONFLICT (hash) DO NOTHING`
 export const DELETE_FORGOTTEN = `DELETE FROM forgotten_users WHERE hash = ANY($1::text[])`
 export const SELECT_FORGOTTEN = `SELECT hash FROM forgotten_users ORDER BY hash`
 
+/** In the transaction that changed the forgotten set: the set's new revision. */
+export const BUMP_FORGOTTEN_REVISION = `UPDATE forgotten_revision SET revision = revision + 1 RETURNING revision`
+export const SELECT_FORGOTTEN_REVISION = `SELECT revision FROM forgotten_revision`
+
 /** $1 user keys, $2 needles: filed under one of their keys, or mentioning them (a scan of the capped table). */
 export const SELECT_USER_EVENT_IDS = `
 SELECT id FROM events

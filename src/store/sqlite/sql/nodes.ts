@@ -9,4 +9,7 @@ export const FORGET_NODES = `DELETE FROM nodes WHERE heartbeat_at < ?`
 
 export const DELETE_NODE = `DELETE FROM nodes WHERE id = ?`
 
+/** The forgotten-set revision a node has reloaded (never goes back). */
+export const MARK_FORGOTTEN_SEEN = `UPDATE nodes SET forgotten_seen = MAX(forgotten_seen, ?) WHERE id = ?`
+
 export const SELECT_NODES = `SELECT * FROM nodes ORDER BY started_at, id`

@@ -11,6 +11,10 @@ ON CONFLICT (hash) DO NOTHING`
 export const DELETE_FORGOTTEN = `DELETE FROM forgotten_users WHERE hash IN (SELECT value FROM json_each(?))`
 export const SELECT_FORGOTTEN = `SELECT hash FROM forgotten_users ORDER BY hash`
 
+/** In the transaction that changed the forgotten set. */
+export const BUMP_FORGOTTEN_REVISION = `UPDATE forgotten_revision SET revision = revision + 1`
+export const SELECT_FORGOTTEN_REVISION = `SELECT revision FROM forgotten_revision`
+
 /** The user's events: filed under one of their keys, or mentioning them (a scan of the capped table). */
 export const SELECT_USER_EVENT_IDS = `
 SELECT id FROM events
