@@ -197,4 +197,21 @@ describe('live events, volume and the mapping editor in the browser', { timeout:
     await page.getByTestId('mapping-preview').getByText('The trigger matches this event.').waitFor()
     expect(cspViolations).toEqual([])
   })
+
+  it('offers a mobile identify with a push token for Device Token Calls, and alias for Alias Calls', async () => {
+    for (const [preset, endpoint] of [
+      ['Device Token Calls', '/api/users/registerDeviceToken'],
+      ['Alias Calls', '/api/users/merge'],
+    ] as const) {
+      await page.getByRole('link', { name: 'Mappings', exact: true }).click()
+      await heading('Mappings').waitFor()
+      await page.getByLabel('Create a mapping from a preset').selectOption(preset)
+      await page.getByRole('button', { name: 'Create mapping' }).click()
+      await heading(`New mapping from "${preset}"`).waitFor()
+      const preview = page.getByTestId('mapping-preview')
+      await preview.getByText('The trigger matches this event.').waitFor()
+      await preview.getByText(endpoint).first().waitFor()
+    }
+    expect(cspViolations).toEqual([])
+  })
 })

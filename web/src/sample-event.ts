@@ -34,11 +34,26 @@ const ORDER_PROPERTIES = {
   products: [{ product_id: 'sku-42', name: 'Blue Sneakers', price: 79.99, quantity: 2, category: 'Shoes' }],
 }
 
+/** What a mobile library adds: the device (with its push token) and the app (Device Token Calls). */
+const MOBILE_CONTEXT = {
+  ...CONTEXT,
+  device: {
+    id: 'device-789',
+    type: 'ios',
+    manufacturer: 'Apple',
+    model: 'iPhone15,2',
+    token: 'ff15bc0c20c4aa6cd50854ff165fd265c838e5405bfeb9571066395b8c9da449',
+  },
+  app: { name: 'Example', namespace: 'com.example.app', version: '2.4.0', build: '240' },
+  os: { name: 'iOS', version: '18.1' },
+}
+
 const SAMPLES_BY_TYPE: Record<string, Record<string, unknown>> = {
   track: SAMPLE_EVENT,
   identify: {
     type: 'identify',
     ...COMMON,
+    context: MOBILE_CONTEXT,
     traits: { ...CONTEXT.traits, plan: 'pro', createdAt: '2025-11-02T08:00:00.000Z' },
   },
   page: {
@@ -47,7 +62,7 @@ const SAMPLES_BY_TYPE: Record<string, Record<string, unknown>> = {
     ...COMMON,
     properties: { path: '/pricing', url: 'https://example.com/pricing' },
   },
-  screen: { type: 'screen', name: 'Checkout', ...COMMON, properties: { step: 2 } },
+  screen: { type: 'screen', name: 'Checkout', ...COMMON, context: MOBILE_CONTEXT, properties: { step: 2 } },
   group: {
     type: 'group',
     groupId: 'company-7',
