@@ -64,7 +64,7 @@ async function rotate(flags: RotateFlags): Promise<void> {
   }
   process.stdout.write(`${made.token}\n`)
   process.stderr.write(
-    `admin token rotated for ${where(options)}: the new one (…${made.stored.hint}) is above, shown this once. ` +
+    `admin token rotated for ${where(options)}: the new one (…${made.stored.hint}) went to stdout, shown this once. ` +
       `Running services accept it within ${ADMIN_TOKEN_WATCH_MS / 1000} s and refuse the old one; ` +
       `sign in to the web UI again with it.\n`,
   )
