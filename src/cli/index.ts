@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'dead-letters': async () => (await import('./dead-letters.js')).registerDeadLetters,
   events: async () => (await import('./events.js')).registerEvents,
   users: async () => (await import('./users.js')).registerUsers,
+  'admin-token': async () => (await import('./admin-token.js')).registerAdminToken,
 }
 
 const program = new Command()

@@ -76,6 +76,8 @@ export function registerServe(program: Command): void {
       throw error
     }
     process.stdout.write(banner(service) + '\n')
+    // Printed once: from now on only its hash (in the admin API's gate) is held.
+    service.adminToken = null
     let stopping = false
     const shutdown = (signal: string): void => {
       if (stopping) return

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { Delivery } from '../delivery/delivery.js'
 import { eventJson, eventUserKey } from '../engine/event/index.js'
 import type { Store } from '../store/types.js'
-import { ADMIN_PREFIX, adminApi } from './admin/index.js'
+import { ADMIN_PREFIX, adminApi, type AdminTokenGate } from './admin/index.js'
 import { guardConnections } from './connections.js'
 import { registerHealth } from './health.js'
 import { forgottenUsersScreen, type ForgottenUsersMode } from './ingest/forgotten-users.js'
@@ -17,8 +17,8 @@ import { registerUi } from './ui.js'
 export interface CreateServerOptions {
   store: Store
   delivery: Delivery
-  /** Protects `/api/admin/*`. */
-  adminToken: string
+  /** Protects `/api/admin/*`: the token, or a gate holding its hash (serve, which follows rotations). */
+  adminToken: string | AdminTokenGate
   metrics: Metrics
   logger?: Logger
   /** Event and request sizes; the JSON depth comes from `limits`. */

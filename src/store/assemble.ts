@@ -1,5 +1,6 @@
 // Both backends put a `Store` together from one object per group of tables (config, ingest, queue,
-// delivery, nodes, logs, dead letters, privacy, retention); this file says which operation belongs to which group.
+// delivery, nodes, logs, dead letters, privacy, retention, admin token); this file says which
+// operation belongs to which group.
 // Every operation's failure passes through the backend's classifier, so that a full disk or a lost
 // database reaches callers as one error code (`unavailable`) whatever the backend.
 import { StoreError } from './errors.js'
@@ -76,6 +77,8 @@ const PRIVACY = [
 
 const RETENTION = ['prune'] as const
 
+const ADMIN_TOKEN = ['getAdminToken', 'setAdminTokenIfAbsent', 'replaceAdminToken'] as const
+
 /** The table modules of one backend, each with the operations of its group. */
 export interface StoreParts {
   config: Pick<T.Store, (typeof CONFIG)[number] | (typeof REVISIONS)[number]>
@@ -86,6 +89,7 @@ export interface StoreParts {
   deadLetters: Pick<T.Store, (typeof DEAD_LETTERS)[number]>
   privacy: Pick<T.Store, (typeof PRIVACY)[number]>
   retention: Pick<T.Store, (typeof RETENTION)[number]>
+  adminToken: Pick<T.Store, (typeof ADMIN_TOKEN)[number]>
 }
 
 /** What a backend adds to its table modules. */
@@ -152,6 +156,7 @@ export function assembleStore(
     ...methods(parts.deadLetters, DEAD_LETTERS, translate),
     ...methods(parts.privacy, PRIVACY, translate),
     ...methods(parts.retention, RETENTION, translate),
+    ...methods(parts.adminToken, ADMIN_TOKEN, translate),
     checkWritable: () => backend.checkWritable(),
     close: () => backend.close(),
   }

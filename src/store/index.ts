@@ -51,6 +51,7 @@ export async function unlessStoreLocked<R>(
 export type * from './types.js'
 export { isStoreUnavailable, StoreError, type StoreErrorCode } from './errors.js'
 export {
+  DATABASE_FILE,
   MIN_FREE_BYTES,
   prepareDataFolder,
   STORE_FILES,

@@ -1,6 +1,7 @@
 // Row <-> record conversion shared by every backend: both dialects use the same snake_case
 // column names, so one set of mappers serves them all.
 import type {
+  AdminTokenRecord,
   Attempt,
   ConfigRevision,
   DeadLetter,
@@ -177,6 +178,15 @@ function parseKeys(v: unknown): string[] {
 }
 
 /** A nodes table row (both backends). */
+export function rowToAdminToken(r: Row): AdminTokenRecord {
+  return {
+    hash: text(r.hash),
+    hint: text(r.hint),
+    createdAt: num(r.created_at),
+    rotatedAt: num(r.rotated_at),
+  }
+}
+
 export function rowToNode(r: Row): NodeRecord {
   return {
     id: String(r.id),

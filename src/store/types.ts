@@ -543,6 +543,25 @@ export interface PrivacyRecord extends NewPrivacyRecord {
   id: number
 }
 
+// ---------------------------------------------------------------- admin token
+
+/**
+ * The store's admin token as kept: never the token itself, only its SHA-256 (hex), from which it
+ * cannot be recovered, and its last 4 characters for display.
+ */
+export interface AdminTokenRecord {
+  hash: string
+  hint: string
+  createdAt: number
+  /** When the current token was set (its creation, or the last rotation). */
+  rotatedAt: number
+}
+
+export interface NewAdminToken {
+  hash: string
+  hint: string
+}
+
 // ---------------------------------------------------------------- health
 
 /** Whether the store would take a write now, and if not, why (for logs; no secrets, no paths). */
@@ -701,6 +720,19 @@ export interface Store {
 
   // retention
   prune(options?: PruneOptions): Promise<PruneResult>
+
+  // the admin token (one per store, every node's; its hash only)
+  getAdminToken(): Promise<AdminTokenRecord | null>
+  /**
+   * Keeps `token` when the store has none; atomic, so of nodes starting together exactly one token is
+   * kept. Returns the kept token and whether it is this one (`created`) or one found there.
+   */
+  setAdminTokenIfAbsent(
+    token: NewAdminToken,
+    at?: number,
+  ): Promise<{ token: AdminTokenRecord; created: boolean }>
+  /** Rotation: `token` replaces the kept one (or is kept, when there was none). */
+  replaceAdminToken(token: NewAdminToken, at?: number): Promise<AdminTokenRecord>
 
   // health
   /**

@@ -16,6 +16,7 @@ import {
   type RunningService,
 } from '../../src/cli/serve.js'
 import { checkOptions } from '../../src/cli/serve/options.js'
+import { adminTokenHash } from '../../src/server/admin/index.js'
 import { parseDataCenter } from '../../src/sandbox/options.js'
 
 let service: RunningService | undefined
@@ -332,6 +333,31 @@ describe('the start banner', () => {
     expect(service.writeKeyOrigin).toBe('given')
     expect(banner(service)).not.toContain('wk_given_on_the_command_line')
     expect(banner(service)).toContain('write key: …line  (as given: --write-key / WRITE_KEY)')
+  })
+
+  it('shows the admin token in full only at the start that made it; later starts show its hint', async () => {
+    const dataDir = tempDir()
+    const start = () =>
+      startService({ port: 0, host: '127.0.0.1', dataDir, sandbox: true, logger: pino({ level: 'silent' }) })
+
+    service = await start()
+    expect(service.adminTokenOrigin).toBe('generated')
+    const token = service.adminToken as string
+    expect(token).toMatch(/^adm_/)
+    expect(banner(service)).toContain(
+      `admin token: ${token}  (generated and kept in the store, shown this once`,
+    )
+    const stored = await service.store.getAdminToken()
+    expect(stored?.hint).toBe(token.slice(-4))
+    expect(stored?.hash).toBe(adminTokenHash(token))
+    await service.close(2000)
+
+    service = await start()
+    expect(service.adminTokenOrigin).toBe('stored')
+    expect(service.adminToken).toBeNull()
+    expect(banner(service)).not.toContain(token)
+    expect(banner(service)).toContain(`admin token: …${token.slice(-4)}  (kept from an earlier start`)
+    expect(banner(service)).toContain('npx iterable-actions admin-token rotate')
   })
 })
 

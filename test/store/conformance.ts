@@ -3,6 +3,7 @@
 // in conformance/, one file each.
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { Store, StoreLimits } from '../../src/store/index.js'
+import { adminTokenSection } from './conformance/admin-token.js'
 import { configurationSection } from './conformance/configuration.js'
 import { deadLetterGroupSection, deadLetterSection } from './conformance/dead-letters.js'
 import { deliverySection } from './conformance/delivery.js'
@@ -61,5 +62,6 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     describe('logs', () => logSection(context))
     describe('retention', () => retentionSection(context))
     describe('forgotten users and privacy', () => privacySection(context))
+    describe('the admin token', () => adminTokenSection(context))
   })
 }

@@ -1,7 +1,8 @@
 // The start banner: where it listens, the store, the write key, the admin token, the delivery
-// target and a first curl. A write key is shown in full only when it was generated at this start
-// (there is no other way to learn it); a key given on the command line or kept from an earlier start
-// is shown as a hint, so that it does not end up in terminal scrollback, screen shares and log files.
+// target and a first curl. A write key or admin token is shown in full only when it was generated at
+// this start (there is no other way to learn it); one given on the command line or kept from an
+// earlier start is shown as a hint, so that it does not end up in terminal scrollback, screen shares
+// and log files.
 import type { RunningService } from './service.js'
 
 function deliveryLines(service: RunningService): string[] {
@@ -34,6 +35,23 @@ function keyHint(key: string): string {
   return key.length >= 12 ? `…${key.slice(-4)}` : '(not shown)'
 }
 
+const ROTATE = 'npx iterable-actions admin-token rotate (with the same --data or --database-url)'
+
+/** A generated token in full (the one time it is shown), a stored one as its hint, a given one not at all. */
+function adminTokenText(service: RunningService): string {
+  switch (service.adminTokenOrigin) {
+    case 'generated':
+      return (
+        `${service.adminToken ?? ''}  (generated and kept in the store, shown this once: later starts ` +
+        `do not print it; ${ROTATE} prints a new one)`
+      )
+    case 'stored':
+      return `…${service.adminTokenHint ?? ''}  (kept from an earlier start; ${ROTATE} prints a new one)`
+    case 'given':
+      return 'as given (--admin-token / ADMIN_TOKEN)'
+  }
+}
+
 export function banner(service: RunningService): string {
   const lines: string[] = []
   lines.push(`iterable-actions is listening on ${service.url}`)
@@ -47,13 +65,7 @@ export function banner(service: RunningService): string {
   lines.push(
     `  write key: ${shown ? service.writeKey : keyHint(service.writeKey)}  (${WRITE_KEY_NOTES[service.writeKeyOrigin]})`,
   )
-  if (service.adminTokenGenerated) {
-    lines.push(
-      `  admin token: ${service.adminToken}  (generated for this run; pass --admin-token or ADMIN_TOKEN to keep one)`,
-    )
-  } else {
-    lines.push('  admin token: as given (--admin-token / ADMIN_TOKEN)')
-  }
+  lines.push(`  admin token: ${adminTokenText(service)}`)
   lines.push(...deliveryLines(service))
   const key = shown ? service.writeKey : '<WRITE_KEY>'
   lines.push('  send a first event:')

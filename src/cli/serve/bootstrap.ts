@@ -4,11 +4,8 @@ import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { applyConfig, DEFAULT_DESTINATION_NAME, defaultMappings, loadConfig } from '../../config/index.js'
 import type { Destination, Store } from '../../store/index.js'
+import { generateSecret } from '../../util/random-secret.js'
 import type { ServeOptions } from './options.js'
-
-export function generateSecret(prefix: string): string {
-  return prefix + randomBytes(18).toString('base64url')
-}
 
 /** Keeps or creates the source of `--write-key`; with none given and no source at all, generates one. */
 async function ensureSource(

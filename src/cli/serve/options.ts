@@ -93,7 +93,10 @@ function checkSecretKey(options: ServeOptions): void {
   }
 }
 
-function checkDatabase(options: ServeOptions): void {
+/** --database-url, --database-schema and --data together (also for `admin-token rotate`). */
+export function checkDatabase(
+  options: Pick<ServeOptions, 'databaseUrl' | 'databaseSchema' | 'dataDir'>,
+): void {
   if (options.databaseUrl === undefined) {
     if (options.databaseSchema !== undefined) {
       throw new UsageError('--database-schema (DATABASE_SCHEMA) needs --database-url (DATABASE_URL)')

@@ -15,7 +15,8 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.js'
 import { createServer, REDACT_PATHS } from '../../server/app.js'
 import { createMetrics } from '../../server/metrics.js'
 import { withStoreLock, type Store } from '../../store/index.js'
-import { bootstrap, generateSecret, type WriteKeyOrigin } from './bootstrap.js'
+import { resolveAdminToken, watchAdminToken, type AdminTokenOrigin } from './admin-token.js'
+import { bootstrap, type WriteKeyOrigin } from './bootstrap.js'
 import { watchConfiguration } from './config-watch.js'
 import { joinCluster } from './node-presence.js'
 import { checkOptions, type ServeOptions } from './options.js'
@@ -38,8 +39,14 @@ export interface RunningService {
   writeKeyGenerated: boolean
   /** Generated at this start, given (--write-key / WRITE_KEY), or kept from an earlier start. */
   writeKeyOrigin: WriteKeyOrigin
-  adminToken: string
-  adminTokenGenerated: boolean
+  /**
+   * The admin token in full, only when generated at this start (the banner prints it once; the CLI
+   * drops it then). Given or stored tokens are not held: only their hash, in the admin API's gate.
+   */
+  adminToken: string | null
+  adminTokenOrigin: AdminTokenOrigin
+  /** The last 4 characters of a generated or stored token (null when given). */
+  adminTokenHint: string | null
   mode: DeliveryMode
   /** Where the default destination delivers (null when disabled). */
   targetUrl: string | null
@@ -86,6 +93,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
   logger.info({ store: opened.description }, 'store opened')
   let sandbox: RunningSandbox | null = null
   let stopWatching: (() => Promise<void>) | null = null
+  let stopTokenWatch: (() => Promise<void>) | null = null
   let leaveCluster: (() => Promise<void>) | null = null
   try {
     const boot = await withStoreLock(opened.options, 'startup', () => bootstrap(store, options, logger))
@@ -139,13 +147,12 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     const problems = await delivery.reload()
     for (const problem of problems) logger.error(problem, 'a mapping could not be compiled')
 
-    const adminTokenGenerated = options.adminToken === undefined
-    const adminToken = options.adminToken ?? generateSecret('adm_')
+    const adminToken = await resolveAdminToken(store, options.adminToken)
     let started = false
     const app = await createServer({
       store,
       delivery,
-      adminToken,
+      adminToken: adminToken.gate,
       metrics,
       logger,
       ready: () => started,
@@ -154,6 +161,8 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     })
     await app.listen({ port: options.port, host: options.host })
     await delivery.start()
+    // A given token is the operator's to change; the store's may be rotated by another process.
+    if (adminToken.origin !== 'given') stopTokenWatch = watchAdminToken(store, adminToken.gate, logger)
     if (multiNode) {
       stopWatching = await watchConfiguration(store, delivery, logger, options.configWatchMs)
       leaveCluster = await joinCluster(store, delivery, logger)
@@ -189,8 +198,9 @@ export async function startService(options: ServeOptions): Promise<RunningServic
       writeKey: boot.writeKey,
       writeKeyGenerated: boot.writeKeyGenerated,
       writeKeyOrigin: boot.writeKeyOrigin,
-      adminToken,
-      adminTokenGenerated,
+      adminToken: adminToken.token,
+      adminTokenOrigin: adminToken.origin,
+      adminTokenHint: adminToken.hint,
       mode,
       targetUrl: status?.baseUrl ?? null,
       async close(timeoutMs) {
@@ -199,6 +209,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
         // Stop ingest first (no new events), then delivery (finish or release in-flight work).
         await app.close()
         if (stopWatching !== null) await stopWatching()
+        if (stopTokenWatch !== null) await stopTokenWatch()
         await pruning.stop()
         await delivery.stop(timeoutMs)
         if (leaveCluster !== null) await leaveCluster()
@@ -208,6 +219,7 @@ export async function startService(options: ServeOptions): Promise<RunningServic
     }
   } catch (error) {
     if (stopWatching !== null) await stopWatching()
+    if (stopTokenWatch !== null) await stopTokenWatch()
     if (leaveCluster !== null) await leaveCluster()
     if (sandbox !== null) await sandbox.close()
     await store.close()

@@ -5,7 +5,7 @@ import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
 import type { LiveEventHub } from '../live/live-hub.js'
 import { DEFAULT_MAX_JSON_DEPTH } from '../json-inspect.js'
-import { ADMIN_PREFIX, presentedToken, tokenMatches } from './auth.js'
+import { ADMIN_PREFIX, adminTokenGate, presentedToken, type AdminTokenGate } from './auth.js'
 import { catalogResource } from './catalog.js'
 import { clusterResource } from './cluster.js'
 import { configResource } from './config.js'
@@ -32,7 +32,8 @@ import { waitingEventsResource } from './waiting-events.js'
 export interface AdminApiOptions {
   store: Store
   delivery: Delivery
-  adminToken: string
+  /** The token in full, or a gate that follows rotations (serve: the store's token). */
+  adminToken: string | AdminTokenGate
   /** New events for GET /live-events (ingest tells it when it appended). */
   live: LiveEventHub
   /** Deepest nesting of an event; admin bodies may nest one level more (default 64). */
@@ -81,8 +82,9 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(async (secured: FastifyInstance) => {
     secured.setValidatorCompiler(adminValidatorCompiler)
     secured.addHook('onRoute', (route) => collector.add(route, true))
+    const gate = adminTokenGate(options.adminToken)
     secured.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!tokenMatches(presentedToken(request), options.adminToken)) {
+      if (!gate.matches(presentedToken(request))) {
         reply.header('www-authenticate', 'Bearer realm="admin"')
         return reply
           .code(401)
@@ -112,4 +114,4 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
 
 export { AdminApiError } from './errors.js'
 export type { AdminErrorBody } from './errors.js'
-export { ADMIN_PREFIX } from './auth.js'
+export { ADMIN_PREFIX, AdminTokenGate, adminTokenHash } from './auth.js'

@@ -6,6 +6,7 @@
 import { assembleStore } from '../assemble.js'
 import type { SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
+import { AdminTokenTables } from './admin-token-tables.js'
 import { ConfigTables } from './config-tables.js'
 import type { PgConnection } from './connection.js'
 import { DeadLetterTables } from './dead-letter-tables.js'
@@ -31,6 +32,7 @@ export function createPostgresStore(
     deadLetters: new DeadLetterTables(db),
     privacy: new PrivacyTables(db),
     retention: new Retention(db, limits),
+    adminToken: new AdminTokenTables(db),
   }
   // The connection translates the driver's failures itself (only driver calls can lose the server).
   return assembleStore('postgres', limits, parts, {

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { isStoreUnavailable, StoreError } from '../errors.js'
 import type { Row } from '../rows.js'
 import type { WriteCheck } from '../types.js'
+import * as adminTokenSql from './sql/admin-token.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as deliverySql from './sql/delivery.js'
@@ -39,6 +40,7 @@ export const Q = {
   privacy: named('privacy', privacySql),
   dead: named('dead', deadSql),
   prune: named('prune', pruneSql),
+  adminToken: named('admin_token', adminTokenSql),
 }
 
 /** The SQLSTATE of a pg error (23505 unique violation, 23503 foreign key…). */

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3'
 import { assembleStore } from '../assemble.js'
 import type { SecretBox } from '../secrets.js'
 import type * as T from '../types.js'
+import { AdminTokenTables } from './admin-token-tables.js'
 import { ConfigTables } from './config-tables.js'
 import { SqliteConnection, sqliteUnavailable } from './connection.js'
 import { checkFolderWritable } from './data-folder.js'
@@ -40,6 +41,7 @@ export function createSqliteStore(
     deadLetters: new DeadLetterTables(conn),
     privacy: new PrivacyTables(conn),
     retention: new Retention(conn, limits),
+    adminToken: new AdminTokenTables(conn),
   }
   // One checkpoint thread per database file is enough: a second connection (the delivery thread's)
   // leaves checkpoints to the first.

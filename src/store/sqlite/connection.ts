@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import { Checkpointer, InlineCheckpointer } from './checkpointer.js'
 import { GroupCommit } from './group-commit.js'
 import type { WriteLock } from './write-lock.js'
+import * as adminTokenSql from './sql/admin-token.js'
 import * as configSql from './sql/config.js'
 import * as deadSql from './sql/deadLetters.js'
 import * as ingestSql from './sql/ingest.js'
@@ -59,6 +60,7 @@ function prepareStatements(db: Database.Database) {
     privacy: prepareAll(db, privacySql),
     dead: prepareAll(db, deadSql),
     prune: prepareAll(db, pruneSql),
+    adminToken: prepareAll(db, adminTokenSql),
   }
 }
 

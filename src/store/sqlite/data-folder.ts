@@ -9,8 +9,16 @@ import path from 'node:path'
 import { StoreError } from '../errors.js'
 import type { WriteCheck } from '../types.js'
 
+/** The database file in the data folder. */
+export const DATABASE_FILE = 'store.db'
+
 /** Files the store keeps in the folder (the database, its WAL and shared memory, the secret key). */
-export const STORE_FILES: readonly string[] = ['store.db', 'store.db-wal', 'store.db-shm', 'secret.key']
+export const STORE_FILES: readonly string[] = [
+  DATABASE_FILE,
+  `${DATABASE_FILE}-wal`,
+  `${DATABASE_FILE}-shm`,
+  'secret.key',
+]
 
 /**
  * Below this much free space the folder counts as full: SQLite needs room for a commit's WAL frames

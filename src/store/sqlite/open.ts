@@ -9,11 +9,11 @@ import { loadOrCreateSecretKeyFile, parseSecretKey, SecretBox } from '../secrets
 import type * as T from '../types.js'
 import { AUTO_CHECKPOINT_PAGES } from './checkpointer.js'
 import { sqliteUnavailable } from './connection.js'
-import { describeFsError, prepareDataFolder } from './data-folder.js'
+import { DATABASE_FILE, describeFsError, prepareDataFolder } from './data-folder.js'
 import { MIGRATIONS } from './migrations/index.js'
 import { createSqliteStore } from './SqliteStore.js'
 
-export const DATABASE_FILE = 'store.db'
+export { DATABASE_FILE }
 
 export interface SqliteOpenOptions {
   dir: string

@@ -1,4 +1,5 @@
-// Sign-in: the admin token `serve` was started with (or printed at start), checked against the API.
+// Sign-in: the admin token (printed at the service's first start or by `admin-token rotate`, or
+// given), checked against the API.
 import { useState } from 'preact/hooks'
 import { api, ApiError } from '../api'
 import { signIn } from '../session'
@@ -23,7 +24,7 @@ export function SignIn() {
           ? new ApiError(
               401,
               'unauthorized',
-              'That admin token is not right. Use the token `serve` was started with.',
+              'That admin token is not right. Use the one `serve` printed at its first start, the newest from `admin-token rotate`, or `ADMIN_TOKEN`.',
             )
           : e,
       )
@@ -37,8 +38,8 @@ export function SignIn() {
       <h1>iterable-actions</h1>
       <form onSubmit={submit} aria-describedby="signin-help">
         <p id="signin-help">
-          Sign in with the admin token: <code>serve --admin-token</code>, <code>ADMIN_TOKEN</code>, or the
-          token printed when the service started.
+          Sign in with the admin token: the one printed at the service's first start (or by{' '}
+          <code>admin-token rotate</code>), or <code>serve --admin-token</code> / <code>ADMIN_TOKEN</code>.
         </p>
         <label for="admin-token">Admin token</label>
         <input

@@ -9,6 +9,7 @@ import m006 from './006_nodes_projects.js'
 import m007 from './007_unique_mapping_names.js'
 import m008 from './008_forgotten_users.js'
 import m010 from './010_dead_letter_field.js'
+import m011 from './011_admin_token.js'
 import m012 from './012_forgotten_seen.js'
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 7, name: '007_unique_mapping_names', sql: m007 },
   { version: 8, name: '008_forgotten_users', sql: m008 },
   { version: 10, name: '010_dead_letter_field', sql: m010 },
+  { version: 11, name: '011_admin_token', sql: m011 },
   { version: 12, name: '012_forgotten_seen', sql: m012 },
 ]
