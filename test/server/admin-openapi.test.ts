@@ -4,7 +4,14 @@
 // closed, so a field a handler answers but its shape does not list fails here.
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_KEY, TOKEN, createAdminHarness, waitFor, type AdminHarness } from './admin-helpers.js'
+import {
+  API_KEY,
+  TOKEN,
+  createAdminHarness,
+  registeredAdminRoutes,
+  waitFor,
+  type AdminHarness,
+} from './admin-helpers.js'
 import { AnswerChecker, closed, type OpenApiDocument } from './openapi-check.js'
 
 const A = '/api/admin'
@@ -20,25 +27,6 @@ beforeAll(async () => {
   check = new AnswerChecker(doc)
 })
 afterAll(async () => h?.close())
-
-/** Routes registered on the app's router under /api/admin (from printRoutes' tree), HEAD left out. */
-function registeredAdminRoutes(): string[] {
-  const routes: string[] = []
-  const stack: string[] = []
-  for (const line of h.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const marker = line.indexOf('── ')
-    const match = /── (\S+) \(([^)]+)\)/.exec(line)
-    if (marker < 0 || match === null) continue
-    const depth = Math.round(marker / 4)
-    const path = (depth === 0 ? '' : stack[depth - 1]) + match[1]
-    stack[depth] = path
-    if (!path.startsWith(A)) continue
-    for (const method of match[2].split(', ')) {
-      if (method !== 'HEAD') routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`)
-    }
-  }
-  return routes
-}
 
 /** Calls an admin route and checks its answer against the document; returns the answer's JSON. */
 async function call(
@@ -84,7 +72,7 @@ describe('the generated OpenAPI document', () => {
   })
 
   it('gives every registered admin route a response schema for its success and its errors', () => {
-    const registered = registeredAdminRoutes()
+    const registered = registeredAdminRoutes(h.app)
     expect(registered.length).toBeGreaterThan(40)
     const missing = registered.filter((route) => {
       const [method, path] = route.split(' ')
