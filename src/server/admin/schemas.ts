@@ -11,7 +11,8 @@ const errorRef = (description: string) => Type.Ref(AdminError.$id as string, { d
 /** A route's answers: `status` with `body`, and AdminError for every 4xx and 5xx. */
 export function answers(status: 200 | 201, body: TSchema): Record<string, TSchema> {
   return {
-    [status]: body,
+    // @fastify/swagger reads the response's description from this keyword and removes it.
+    [status]: { ...body, 'x-response-description': status === 201 ? 'Created' : 'OK' },
     '4xx': errorRef(
       'The request is at fault: validation (400), admin token (401), not found (404), conflict (409), body (413, 415)',
     ),

@@ -22,7 +22,9 @@ export const ConfigApplied = Type.Object({
     Type.Object({
       destinationId: Type.String(),
       mappingId: Type.Union([Type.String(), Type.Null()]),
-      code: Type.String(),
+      code: Type.Optional(
+        Type.String({ description: 'INVALID_SETTINGS, TRIGGER_SYNTAX, MAPPING_INVALID …' }),
+      ),
       message: Type.String(),
     }),
     { description: 'What the reload could not route (a mapping or settings at fault)' },
