@@ -24,4 +24,4 @@ export function answers(status: 200 | 201, body: TSchema): Record<string, TSchem
 export const TimeParam = Type.String({ description: 'Epoch milliseconds or an ISO 8601 date' })
 
 /** A JSON object whose keys are free (settings, fields, events). */
-export const AnyObject = Type.Record(Type.String(), Type.Unknown())
+export { FreeObject as AnyObject } from './shapes/common.js'
