@@ -119,6 +119,8 @@ describe('every admin answer matches its schema (closed)', () => {
     await call('PATCH', `/destinations/${destinationId}`, { settings: { projectType: 'hybrid' } })
     await call('POST', `/destinations/${destinationId}/disable`)
     await call('POST', `/destinations/${destinationId}/enable`)
+    await h.store.setDestinationPaused(destinationId, { reason: 'Iterable answered 401', since: Date.now() })
+    expect((await call('GET', `/destinations/${destinationId}`)).paused).not.toBeNull()
     await call('POST', `/destinations/${destinationId}/resume`)
     expect((await call('POST', `/destinations/${destinationId}/test-connection`)).ok).toBe(true)
     const refused = await call('POST', `/destinations/${destinationId}/test-connection`, {
@@ -164,6 +166,11 @@ describe('every admin answer matches its schema (closed)', () => {
     // Test mapping, previewed and sent.
     const event = track('oa-3', 'oa-user-3', { plan: 3 }, 'Signed Up')
     await call('POST', '/test-mapping', { event })
+    // A payload its action refuses: the validation's failure shape.
+    const draft = { trigger: 'type = "track"', action: 'trackEvent', fields: { eventName: 'Signed Up' } }
+    const anonymous = { type: 'track', event: 'Signed Up', anonymousId: 'anon-1' }
+    const refusedDraft = await call('POST', '/test-mapping', { event: anonymous, mapping: draft })
+    expect((refusedDraft.results as Array<{ validation: { ok: boolean } }>)[0].validation.ok).toBe(false)
     const sent = await call('POST', '/test-mapping', { event, send: true })
     expect(sent.sent).toBe(true)
 
