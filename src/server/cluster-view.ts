@@ -1,7 +1,7 @@
 // The cluster as the store knows it, for the admin API and /metrics of any node: every node with
 // its heartbeat and the deliveries it holds, and every delivering destination's queue.
 import type { Store } from '../store/types.js'
-import type { ClusterView } from './admin/cluster-schema.js'
+import type { ClusterView } from './admin/shapes/cluster.js'
 import { queueRows } from './queue-rows.js'
 
 export async function readClusterView(

@@ -4,7 +4,7 @@
 // the shared budget (429s at most 1% of bulk requests), each user's order across nodes, and a node
 // added and one removed while events flow. Needs `npm run build` and the test PostgreSQL.
 import { request } from 'undici'
-import type { ClusterView } from '../../src/server/admin/cluster-schema.js'
+import type { ClusterView } from '../../src/server/admin/shapes/cluster.js'
 import { afterEach, expect, it } from 'vitest'
 import {
   describeWithPostgres,

@@ -1,7 +1,14 @@
 // Admin API, configuration side: auth on every route, sources, destinations, mappings, catalog,
 // OpenAPI, the API key never returned, and one error shape for a table of bad requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_KEY, createAdminHarness, TOKEN, WRITE_KEY, type AdminHarness } from './admin-helpers.js'
+import {
+  API_KEY,
+  createAdminHarness,
+  registeredAdminRoutes,
+  TOKEN,
+  WRITE_KEY,
+  type AdminHarness,
+} from './admin-helpers.js'
 
 let h: AdminHarness
 beforeAll(async () => {
@@ -62,21 +69,7 @@ describe('auth', () => {
         Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
       ),
     )
-    // printRoutes draws a radix tree: a line's depth is where its "── " starts; paths are prefix + segment.
-    const registered: string[] = []
-    const stack: string[] = []
-    for (const line of h.app.printRoutes({ commonPrefix: false }).split('\n')) {
-      const marker = line.indexOf('── ')
-      const match = /── (\S+) \(([^)]+)\)/.exec(line)
-      if (marker < 0 || match === null) continue
-      const depth = Math.round(marker / 4)
-      const path = (depth === 0 ? '' : stack[depth - 1]) + match[1]
-      stack[depth] = path
-      if (!path.startsWith('/api/admin')) continue
-      for (const method of match[2].split(', ')) {
-        if (method !== 'HEAD') registered.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`)
-      }
-    }
+    const registered = registeredAdminRoutes(h.app)
     expect(registered.length).toBeGreaterThan(30)
     expect(registered.filter((r) => !described.has(r))).toEqual([])
   })

@@ -51,6 +51,26 @@ export async function waitFor(
   }
 }
 
+/** The admin routes on the app's router (`GET /api/admin/sources/{id}`), HEAD left out. */
+export function registeredAdminRoutes(app: FastifyInstance): string[] {
+  // printRoutes draws a radix tree: a line's depth is where its "── " starts; paths are prefix + segment.
+  const routes: string[] = []
+  const stack: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const marker = line.indexOf('── ')
+    const match = /── (\S+) \(([^)]+)\)/.exec(line)
+    if (marker < 0 || match === null) continue
+    const depth = Math.round(marker / 4)
+    const path = (depth === 0 ? '' : stack[depth - 1]) + match[1]
+    stack[depth] = path
+    if (!path.startsWith('/api/admin')) continue
+    for (const method of match[2].split(', ')) {
+      if (method !== 'HEAD') routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`)
+    }
+  }
+  return routes
+}
+
 export async function createAdminHarness(): Promise<AdminHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ia-admin-'))
   const store = await openStore({ kind: 'sqlite', dir })

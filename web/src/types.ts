@@ -1,349 +1,53 @@
-// Shapes of the admin API's answers the UI reads (docs/admin-api.md).
-export type OutcomeKind = 'delivered' | 'failed' | 'retrying' | 'dead'
-export type Counts = Record<OutcomeKind, number>
+// The admin API's answers as the UI reads them: derived from the API's own response schemas
+// (src/server/admin/shapes, the source of truth of docs/admin-api.md and the OpenAPI description).
+// Type-only imports: nothing of the server is bundled.
+import type { Static } from '@sinclair/typebox'
+import type { Shapes } from '../../src/server/admin/shapes/index'
 
-export interface ApiKeyView {
-  set: boolean
-  hint: string | null
-}
+type Of<K extends keyof typeof Shapes> = Static<(typeof Shapes)[K]>
 
-export interface Destination {
-  id: string
-  name: string
-  enabled: boolean
-  settings: { apiKey: ApiKeyView; dataCenterLocation?: string; projectType?: string }
-  paused: { reason: string; since: number } | null
-  state: string
-  baseUrl: string
-}
-
-export interface SettingDefinition {
-  key: string
-  label: string
-  description?: string
-  choices?: Array<{ label: string; value: string }>
-  default?: string
-}
-
-export interface Mapping {
-  id: string
-  destinationId: string
-  name: string
-  enabled: boolean
-  trigger: string
-  action: string
-  fields: Record<string, unknown>
-  /** Explicit batching (null: from the fields, or the action's default). */
-  batching?: { enabled?: boolean; size?: number } | null
-  counts: Counts
-  warnings?: string[]
-}
-
-export interface Preset {
-  name: string
-  type: 'automatic' | 'specificEvent' | 'optional'
-  action: string
-  trigger: string | null
-  /** The preset's field mapping (the draft a new mapping starts from). */
-  fields: Record<string, unknown>
-}
-
-export interface FieldDefinition {
-  key: string
-  label: string
-  description: string | null
-  type: string
-  required: boolean
-  multiple: boolean
-  hidden?: boolean
-  choices?: Array<{ label: string; value: string | number }>
-  properties?: FieldDefinition[]
-  /** Choices fetched from Iterable (a subscription's group id). */
-  dynamic?: boolean
-}
-
-export interface ActionDefinition {
-  key: string
-  title: string
-  description: string
-  defaultTrigger: string
-  /** The action has a bulk endpoint: its events may be sent in batches. */
-  batching: boolean
-  /** The largest batch Iterable takes for it. */
-  maxBatchSize?: number
-  fields: FieldDefinition[]
-}
-
-export interface TriggerValidation {
-  ok: boolean
-  canonical?: string
-  warnings?: string[]
-  error?: {
-    message: string
-    position?: number
-    line?: number
-    column?: number
-    expected?: string
-    found?: string
-  }
-}
-
-export interface OutcomeCount {
-  bucketStart: number
-  mappingId: string | null
-  action: string
-  outcome: OutcomeKind
-  count: number
-}
-
-export interface Outcome {
-  id: number
-  at: number
-  outcome: OutcomeKind
-  destinationId: string
-  mappingId: string | null
-  action: string
-  messageId: string
-  userKey: string | null
-  statusCode: number | null
-  errorCode: string | null
-  errorMessage: string | null
-}
-
+export type OutcomeKind = Of<'OutcomeKind'>
+export type Counts = Of<'Counts'>
+export type ApiKeyView = Of<'ApiKeyView'>
+export type Destination = Of<'Destination'>
+export type SettingDefinition = Of<'SettingDefinition'>
+export type Mapping = Of<'Mapping'>
+export type Preset = Of<'Preset'>
+export type FieldDefinition = Of<'Field'>
+export type ActionDefinition = Of<'ActionDefinition'>
+export type TriggerValidation = Of<'TriggerValidation'>
+export type OutcomeCount = Of<'OutcomeCount'>
+export type Outcome = Of<'Outcome'>
+export type ClusterView = Of<'ClusterView'>
 /** Unfinished work of a destination: its log backlog (endpoint "log") or its parked items of one endpoint. */
-// The cluster view's type is the admin API's own schema (src/server/admin/cluster-schema.ts).
-export type { ClusterView } from '../../src/server/admin/cluster-schema'
-
-export interface QueueStat {
-  destinationId: string
-  endpoint: string
-  depth: number
-  oldestAgeMs: number | null
-}
-
-export interface DeadLetter {
-  id: number
-  destinationId: string
-  lane: string
-  mappingId: string | null
-  messageId: string
-  action: string
-  attempts: number
-  lastError: string | null
-  reason: string
-  code: string
-  statusCode: number | null
-  deadAt: number
-  replayedAt: number | null
-  /** The field Iterable named as the cause (a field type it refused). */
-  field: string | null
-  /** The request(s) it sends to Iterable (its body, or its item of a bulk body). */
-  sent: SentRequest[] | null
-}
-
+export type QueueStat = Of<'QueueItem'>
+export type DeadLetter = Of<'DeadLetter'>
 /** Alike dead letters (GET /dead-letters/groups); replayed or discarded with `{ group }`. */
-export interface DeadLetterGroup {
-  destination: string
-  mapping: string | null
-  action: string
-  code: string
-  reason: string
-  field: string | null
-  count: number
-  firstDeadAt: number
-  lastDeadAt: number
-}
-
-export interface ShownRequest {
-  method: string
-  url: string
-  body: unknown
-}
-
-export interface SentResponse {
-  url: string
-  status: number | null
-  ok: boolean
-  outcome: string
-  body: unknown
-  durationMs: number
-}
-
-export interface TestResult {
-  mappingId: string | null
-  mapping: string
-  action: string
-  matched: boolean
-  /** The trigger failed on this event (it is then not matched). */
-  triggerError: { code: string; message: string } | null
-  payload: unknown
-  validation: { ok: boolean; message?: string }
-  requests: ShownRequest[]
-  responses?: SentResponse[]
-}
-
+export type DeadLetterGroup = Of<'DeadLetterGroup'>
+export type ShownRequest = Of<'ShownRequest'>
+export type SentResponse = Of<'SentResponse'>
+export type TestResult = Of<'TestResult'>
 /** A request an item sends (or sent). */
-export interface SentRequest extends ShownRequest {
-  /** The body is one item of a bulk request, under this list key. */
-  bulkItemOf?: string
-  followUp?: true
-}
-
+export type SentRequest = Of<'SentRequest'>
 /** A request to Iterable that carried the item. */
-export interface ItemRequest {
-  id: number
-  at: number
-  endpoint: string
-  status: number | null
-  durationMs: number
-  items: number
-  error: string | null
-}
-
+export type ItemRequest = Of<'ItemRequest'>
 /** What happened to one item (one mapping's delivery) of the event. */
-export interface EventDelivery {
-  destinationId: string
-  mappingId: string | null
-  mapping: string | null
-  action: string
-  ordinal: number
-  /**
-   * `held`: waiting behind an earlier item of the same user; `queued`: not sent yet (`sent` is what
-   * will be sent).
-   */
-  outcome: OutcomeKind | 'held' | 'queued'
-  at: number
-  nextAttemptAt: number | null
-  attempts: number
-  statusCode: number | null
-  errorCode: string | null
-  errorMessage: string | null
-  outcomeCount: number
-  sent: SentRequest[] | null
-  requests: ItemRequest[]
-  /** Final without a request going out for it (e.g. a field type Iterable refused earlier). */
-  notSent: boolean
-}
-
-export interface LookedUpEvent {
-  id: number
-  messageId: string
-  receivedAt: number
-  userKey: string | null
-  event: Record<string, unknown>
-  outcomes: Outcome[]
-  deliveries: EventDelivery[]
-  /** Set when the event's configuration revision is gone: its items as the current mappings route it. */
-  replanned: { note: string } | null
-  /** Destinations it reached no one at on arrival (no API key, or disabled, then): sent only by a replay. */
-  waitingForReplay: { destinationId: string; name: string }[]
-}
-
+export type EventDelivery = Of<'EventDelivery'>
+export type LookedUpEvent = Of<'LookedUpEvent'>
 /** A source as the admin API lists it: its write key only as a hint (`…abcd`). */
-export interface Source {
-  id: string
-  name: string
-  writeKeyHint: string
-  active: boolean
-  createdAt: number
-  revokedAt: number | null
-}
-
-/** The answer to create or rotate: the only time the full write key is shown. */
-export interface NewWriteKey {
-  source: Source
-  writeKey: string
-  replaces?: string
-}
-
+export type Source = Of<'Source'>
+/** The answer to create: the only time the full write key is shown (rotate adds `replaces`). */
+export type NewWriteKey = Of<'NewWriteKey'> & { replaces?: string }
 /** Events received while a destination that delivers now received nothing: they wait for a replay. */
-export interface WaitingEvents {
-  destinationId: string
-  name: string
-  from: number
-  to: number
-  events: number
-}
-
+export type WaitingEvents = Of<'WaitingEvents'>
 /** One call of an event replay: `next` to go on (null: done), and where it stands. */
-export interface ReplayAnswer {
-  events: number
-  next: { afterId: number; lastId: number } | null
-  progress: { firstId: number; lastId: number; throughId: number } | null
-}
-
-// ---- Live events and event volume (GET /live-events, GET /event-volume)
-
+export type ReplayAnswer = Of<'ReplayAnswer'>
 /** A new event as the live stream shows it (a summary; the body is on its lookup page). */
-export interface LiveEvent {
-  id: number
-  messageId: string
-  receivedAt: number
-  sourceId: string
-  type: string
-  name: string | null
-  userId: string | null
-  anonymousId: string | null
-  size: number
-  replayOf: number | null
-}
-
-export interface EventVolume {
-  from: number
-  to: number
-  total: number
-  estimated: boolean
-  scanned: number
-  bySource: Array<{ sourceId: string; name: string | null; count: number }>
-  byEvent: Array<{ type: string; name: string | null; count: number }>
-  otherEvents: number
-}
-
+export type LiveEvent = Of<'LiveEvent'>
+export type EventVolume = Of<'EventVolume'>
 /** A stored event (GET /recent-events). */
-export interface RecentEvent {
-  id: number
-  messageId: string
-  receivedAt: number
-  userKey: string | null
-  event: Record<string, unknown>
-}
-
-// ---- The right to be forgotten (POST /users/forget|delete|unforget, GET /users/privacy-actions)
-
-/** This service's own rows deleted for a user. */
-export interface DeletedRows {
-  events: number
-  outcomes: number
-  parked: number
-  deadLetters: number
-  attempts: number
-}
-
+export type RecentEvent = Of<'RecentEvent'>
 /** The answer to forget, delete or unforget: Iterable's answer per project, and what was deleted here. */
-export interface PrivacyResult {
-  id: number
-  at: number
-  action: string
-  subjectHash: string
-  outcome: string
-  projects: Array<{
-    destinationId: string
-    destinationName: string
-    outcome: string
-    status: number | null
-    code: string | null
-    message: string
-  }>
-  deleted: DeletedRows | null
-}
-
-/** An audit record (salted hashes only, no personal data). */
-export interface PrivacyRecord {
-  id: number
-  at: number
-  action: string
-  subjectHash: string
-  outcome: string
-  projects: Array<{ destinationId: string; outcome: string; status: number | null; code: string | null }>
-  deleted: DeletedRows | null
-}
+export type PrivacyResult = Of<'PrivacyResult'>
+/** An audit record of forget, unforget or delete (salted hashes only, no personal data). */
+export type PrivacyRecord = Of<'PrivacyAuditRecord'>

@@ -9,6 +9,8 @@ import { PRESETS } from '../../iterable/presets.js'
 import { MAX_BATCH_SIZE } from '../../iterable/shared-fields.js'
 import type { Resource } from './context.js'
 import { triggerErrorDetails } from './mapping-validation.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 function fieldView(key: string, field: FieldDefinition): Record<string, unknown> {
   return {
@@ -63,7 +65,13 @@ const ValidateTrigger = Type.Object({ trigger: Type.String() }, { additionalProp
 export const catalogResource: Resource = (app) => {
   app.get(
     '/presets',
-    { schema: { summary: 'The presets (automatic, specific-event and optional)', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'The presets (automatic, specific-event and optional)',
+        tags: ['catalog'],
+        response: answers(200, Shapes.PresetList),
+      },
+    },
     async () => ({
       items: PRESETS_VIEW,
     }),
@@ -75,6 +83,7 @@ export const catalogResource: Resource = (app) => {
       schema: {
         summary: 'The actions and their fields (label, description, type, required, default …)',
         tags: ['catalog'],
+        response: answers(200, Shapes.ActionList),
       },
     },
     async () => ({ items: ACTIONS_VIEW }),
@@ -82,7 +91,13 @@ export const catalogResource: Resource = (app) => {
 
   app.get(
     '/settings-definition',
-    { schema: { summary: 'The destination settings and their choices', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'The destination settings and their choices',
+        tags: ['catalog'],
+        response: answers(200, Shapes.SettingsDefinition),
+      },
+    },
     async () => ({ items: SETTINGS_VIEW, maxMappings: iterableDestination.maxMappings }),
   )
 
@@ -94,6 +109,7 @@ export const catalogResource: Resource = (app) => {
           'Validate trigger text (live validation): ok + canonical + warnings, or the error with its position',
         tags: ['catalog'],
         body: ValidateTrigger,
+        response: answers(200, Shapes.TriggerValidation),
       },
     },
     async (request) => {

@@ -5,6 +5,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { applyConfig, ConfigError, exportConfig, parseConfig } from '../../config/index.js'
 import type { Resource } from './context.js'
 import { AdminApiError } from './errors.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const ApplyQuery = Type.Object({
   dryRun: Type.Optional(
@@ -37,6 +39,7 @@ export const configResource: Resource = (app, { store, delivery }) => {
       schema: {
         summary: 'Export the configuration (API keys as ${ITERABLE_API_KEY}, with ids)',
         tags: ['config'],
+        response: answers(200, Shapes.ConfigExport),
       },
     },
     async () => exportConfig(store),
@@ -53,6 +56,7 @@ export const configResource: Resource = (app, { store, delivery }) => {
           'sourcesCreated, destinationsCreated, …, warnings, problems }.',
         tags: ['config'],
         querystring: ApplyQuery,
+        response: answers(200, Shapes.ConfigApplied),
       },
     },
     async (request) => {

@@ -4,7 +4,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { DeadLetter, DeadLetterFilter, ReplaySelector } from '../../store/types.js'
 import { parseTime, type Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
+import { answers } from './schemas.js'
 import { baseUrls, sentRequests, type SentRequest } from './sent.js'
+import { Shapes } from './shapes/index.js'
 
 /** Groups per answer: beyond these, a filter narrows them down. */
 const GROUPS_SHOWN = 200
@@ -149,6 +151,7 @@ export const deadLettersResource: Resource = (app, context) => {
         summary: 'List dead letters, oldest first, with a filter; page with after + limit',
         tags: ['dead letters'],
         querystring: ListQuery,
+        response: answers(200, Shapes.DeadLetterPage),
       },
     },
     async (request) => {
@@ -175,6 +178,7 @@ export const deadLettersResource: Resource = (app, context) => {
           'Replay or discard a group with { "group": { destination, mapping, code, reason, field } }.',
         tags: ['dead letters'],
         querystring: GroupQuery,
+        response: answers(200, Shapes.DeadLetterGroups),
       },
     },
     async (request) => {
@@ -198,6 +202,7 @@ export const deadLettersResource: Resource = (app, context) => {
         summary: 'Replay dead letters (new jobs; the dead letters are marked replayed)',
         description: SELECTOR_DESCRIPTION,
         tags: ['dead letters'],
+        response: answers(200, Shapes.Replayed),
       },
     },
     async (request) => {
@@ -210,7 +215,12 @@ export const deadLettersResource: Resource = (app, context) => {
   app.post(
     '/dead-letters/discard',
     {
-      schema: { summary: 'Discard dead letters', description: SELECTOR_DESCRIPTION, tags: ['dead letters'] },
+      schema: {
+        summary: 'Discard dead letters',
+        description: SELECTOR_DESCRIPTION,
+        tags: ['dead letters'],
+        response: answers(200, Shapes.Discarded),
+      },
     },
     async (request) => ({ discarded: await store.discardDeadLetters(readSelector(request.body)) }),
   )
@@ -222,6 +232,7 @@ export const deadLettersResource: Resource = (app, context) => {
         summary: 'One dead letter: why it failed, its payload, the stored event',
         tags: ['dead letters'],
         params: DeadLetterParams,
+        response: answers(200, Shapes.DeadLetterDetail),
       },
     },
     async (request) => {

@@ -8,7 +8,8 @@ import { scrubSecret } from './destination-access.js'
 import { AdminApiError } from './errors.js'
 import { queueRows } from '../queue-rows.js'
 import { baseUrls, outcomeView } from './sent.js'
-import { TimeParam } from './schemas.js'
+import { answers, TimeParam } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const HOUR = 60 * 60 * 1000
 const MAX_BUCKETS = 2000
@@ -73,6 +74,7 @@ export const deliveriesResource: Resource = (app, context) => {
         summary: 'Outcome counts by time bucket, destination, mapping, action and outcome',
         tags: ['deliveries'],
         querystring: CountsQuery,
+        response: answers(200, Shapes.DeliveryCounts),
       },
     },
     async (request) => {
@@ -109,6 +111,7 @@ export const deliveriesResource: Resource = (app, context) => {
         summary: 'Recent outcomes, newest first (e.g. recent failures)',
         tags: ['deliveries'],
         querystring: OutcomesQuery,
+        response: answers(200, Shapes.OutcomePage),
       },
     },
     async (request) => {
@@ -135,6 +138,7 @@ export const deliveriesResource: Resource = (app, context) => {
         summary: 'Recent HTTP attempts with request and response bodies (API key never included)',
         tags: ['deliveries'],
         querystring: AttemptsQuery,
+        response: answers(200, Shapes.AttemptPage),
       },
     },
     async (request) => {
@@ -170,6 +174,7 @@ export const deliveriesResource: Resource = (app, context) => {
         summary:
           'Unfinished work per destination: events after its cursor (endpoint "log") and parked items per endpoint',
         tags: ['deliveries'],
+        response: answers(200, Shapes.Queues),
       },
     },
     async () => {

@@ -12,7 +12,8 @@ import {
   requireDestination,
 } from './destination-access.js'
 import { AdminApiError } from './errors.js'
-import { IdParams } from './schemas.js'
+import { answers, IdParams } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const SettingsPatch = Type.Object(
   {
@@ -93,6 +94,7 @@ export const destinationsResource: Resource = (app, context) => {
       schema: {
         summary: 'List destinations (settings with the API key masked, delivery state)',
         tags: ['destinations'],
+        response: answers(200, Shapes.DestinationList),
       },
     },
     async () => ({
@@ -104,7 +106,14 @@ export const destinationsResource: Resource = (app, context) => {
 
   app.get<Params>(
     '/destinations/:id',
-    { schema: { summary: 'One destination', tags: ['destinations'], params: IdParams } },
+    {
+      schema: {
+        summary: 'One destination',
+        tags: ['destinations'],
+        params: IdParams,
+        response: answers(200, Shapes.Destination),
+      },
+    },
     async (request) => destinationView(store, delivery, await requireDestination(store, request.params.id)),
   )
 
@@ -116,6 +125,7 @@ export const destinationsResource: Resource = (app, context) => {
         tags: ['destinations'],
         params: IdParams,
         body: DestinationUpdate,
+        response: answers(200, Shapes.Destination),
       },
     },
     async (request) => {
@@ -151,7 +161,14 @@ export const destinationsResource: Resource = (app, context) => {
 
   app.post<Params>(
     '/destinations/:id/enable',
-    { schema: { summary: 'Enable delivery', tags: ['destinations'], params: IdParams } },
+    {
+      schema: {
+        summary: 'Enable delivery',
+        tags: ['destinations'],
+        params: IdParams,
+        response: answers(200, Shapes.Destination),
+      },
+    },
     async (request) => setEnabled(context, request.params.id, true),
   )
 
@@ -162,6 +179,7 @@ export const destinationsResource: Resource = (app, context) => {
         summary: 'Disable delivery (events are still accepted and stored)',
         tags: ['destinations'],
         params: IdParams,
+        response: answers(200, Shapes.Destination),
       },
     },
     async (request) => setEnabled(context, request.params.id, false),
@@ -174,6 +192,7 @@ export const destinationsResource: Resource = (app, context) => {
         summary: 'Resume a destination paused after a 401 from Iterable',
         tags: ['destinations'],
         params: IdParams,
+        response: answers(200, Shapes.Resumed),
       },
     },
     async (request) => {
@@ -193,6 +212,7 @@ export const destinationsResource: Resource = (app, context) => {
         // The body is optional (Fastify would reject a missing one against a schema): checked below.
         description:
           'Optional JSON body: { "apiKey"?: string, "dataCenterLocation"?: string } to test before saving.',
+        response: answers(200, Shapes.ConnectionTest),
       },
     },
     async (request) => {

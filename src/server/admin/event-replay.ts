@@ -9,6 +9,8 @@ import type { Delivery } from '../../delivery/delivery.js'
 import { parseTime, type Resource } from './context.js'
 import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const ReplayBody = Type.Object({
   from: Type.Union([Type.String(), Type.Number()], { description: 'Received since (epoch ms or ISO date)' }),
@@ -27,24 +29,6 @@ const ReplayBody = Type.Object({
       { afterId: Type.Integer({ minimum: 0 }), lastId: Type.Integer({ minimum: 0 }) },
       { description: 'The `next` of the previous answer (same from/to/source/destination)' },
     ),
-  ),
-})
-
-const Cursor = Type.Object({ afterId: Type.Integer(), lastId: Type.Integer() })
-
-const ReplayAnswer = Type.Object({
-  events: Type.Integer({ description: 'Events replayed by this call' }),
-  next: Type.Union([Cursor, Type.Null()], { description: 'Send back to go on; null: done' }),
-  progress: Type.Union(
-    [
-      Type.Object({
-        firstId: Type.Integer(),
-        lastId: Type.Integer(),
-        throughId: Type.Integer({ description: 'Event ids up to here are done' }),
-      }),
-      Type.Null(),
-    ],
-    { description: 'Where the replay stands in the range of event ids (null: no event in the range)' },
   ),
 })
 
@@ -80,7 +64,7 @@ export const eventReplayResource: Resource = (app, { store, delivery }) => {
           'has; Upsert User and carts set state again (older state, for events older than the latest).',
         tags: ['events'],
         body: ReplayBody,
-        response: { 200: ReplayAnswer },
+        response: answers(200, Shapes.ReplayAnswer),
       },
     },
     async (request) => {

@@ -5,6 +5,10 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Store, StoredEvent } from '../../store/types.js'
 import type { Resource } from './context.js'
 import { liveEventOf } from '../live/live-event.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
+
+export type Volume = Static<typeof Shapes.EventVolume>
 
 const PAGE = 500
 const MAX_SCANNED = 10_000
@@ -13,27 +17,6 @@ const TOP = 15
 const VolumeQuery = Type.Object({
   minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 60 })),
 })
-
-const Count = { count: Type.Integer() }
-const VolumeResponse = Type.Object({
-  from: Type.Integer({ description: 'Epoch ms' }),
-  to: Type.Integer({ description: 'Epoch ms' }),
-  total: Type.Integer({ description: 'Events received in the range (replayed copies left out)' }),
-  estimated: Type.Boolean({ description: 'True when counted from a sample of the range (too many to read)' }),
-  scanned: Type.Integer({ description: 'Events read to count' }),
-  bySource: Type.Array(
-    Type.Object({ sourceId: Type.String(), name: Type.Union([Type.String(), Type.Null()]), ...Count }),
-  ),
-  byEvent: Type.Array(
-    Type.Object({
-      type: Type.String(),
-      name: Type.Union([Type.String(), Type.Null()], { description: 'Track event name or page/screen name' }),
-      ...Count,
-    }),
-  ),
-  otherEvents: Type.Integer({ description: `Events beyond the ${TOP} most frequent names` }),
-})
-export type Volume = Static<typeof VolumeResponse>
 
 class Tally {
   readonly bySource = new Map<string, number>()
@@ -130,7 +113,7 @@ export const eventVolumeResource: Resource = (app, { store }) => {
         summary: 'Events received over the last minutes (default 60) by source and by event name',
         tags: ['events'],
         querystring: VolumeQuery,
-        response: { 200: VolumeResponse },
+        response: answers(200, Shapes.EventVolume),
       },
     },
     async (request) => eventVolume(store, request.query.minutes ?? 60),

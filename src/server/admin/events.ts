@@ -8,6 +8,8 @@ import { itemsOf, type ItemContext } from './event-items.js'
 import { baseUrls, outcomeView } from './sent.js'
 import { compileTrigger, TriggerSyntaxError, type CompiledTrigger } from '../../engine/trigger/index.js'
 import { triggerErrorDetails } from './mapping-validation.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 /** How many of the newest events GET /recent-events?trigger= looks through. */
 const TRIGGER_SCAN = 500
@@ -134,6 +136,7 @@ export const eventsResource: Resource = (app, context) => {
           'The newest stored events (optionally those a trigger matches), for test mapping and the editor',
         tags: ['events'],
         querystring: RecentQuery,
+        response: answers(200, Shapes.RecentEvents),
       },
     },
     async (request) => {
@@ -162,6 +165,7 @@ export const eventsResource: Resource = (app, context) => {
         summary: 'Look up an event by messageId: stored copies; per mapping, what was sent and the outcome',
         tags: ['events'],
         params: MessageParams,
+        response: answers(200, Shapes.EventLookup),
       },
     },
     async (request) => {
@@ -188,6 +192,7 @@ export const eventsResource: Resource = (app, context) => {
         summary: "Look up a user's recent events by userId or email, with outcomes",
         tags: ['events'],
         querystring: ByUserQuery,
+        response: answers(200, Shapes.UserEvents),
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 // The admin API (docs/admin-api.md): REST resources under /api/admin behind the admin token. One
-// error shape for every answer (401, 404, validation, …); TypeBox schemas; an OpenAPI description.
+// error shape for every answer (401, 404, validation, …); TypeBox schemas for requests and answers;
+// the OpenAPI description generated from them (openapi.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Delivery } from '../../delivery/delivery.js'
 import type { Store } from '../../store/types.js'
@@ -20,7 +21,7 @@ import { eventVolumeResource } from './event-volume.js'
 import { liveEventsResource } from './live-events.js'
 import { adminBodyDepth, registerAdminJsonParser } from './json-body.js'
 import { mappingsResource } from './mappings.js'
-import { OpenApiCollector } from './openapi.js'
+import { OPENAPI_PATH, registerOpenApi } from './openapi.js'
 import { registerDepthSafeSerializer } from './serialize.js'
 import { sourcesResource } from './sources.js'
 import { subscriptionGroupsResource } from './subscription-groups.js'
@@ -58,30 +59,19 @@ const RESOURCES: readonly Resource[] = [
   usersResource,
 ]
 
-export const OPENAPI_PATH = '/openapi.json'
-
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const context: AdminContext = { store: options.store, delivery: options.delivery }
-  const collector = new OpenApiCollector()
   app.setErrorHandler(createAdminErrorHandler())
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH
   registerAdminJsonParser(app, maxJsonDepth)
   // Room for the answer's own levels around an event (items, deliveries, sent, body …).
   registerDepthSafeSerializer(app, adminBodyDepth(maxJsonDepth) + 16)
 
-  // Public: the description holds no data or secrets, and tools fetch it before they have a token.
-  app.addHook('onRoute', (route) => {
-    if (route.url.endsWith(OPENAPI_PATH)) collector.add(route, false)
-  })
-  app.get(
-    OPENAPI_PATH,
-    { schema: { summary: 'This OpenAPI 3 description (no token needed)', tags: ['meta'] } },
-    async () => collector.document(),
-  )
+  // Before any route: the description is generated from the routes registered after it.
+  await registerOpenApi(app)
 
   await app.register(async (secured: FastifyInstance) => {
     secured.setValidatorCompiler(adminValidatorCompiler)
-    secured.addHook('onRoute', (route) => collector.add(route, true))
     const gate = adminTokenGate(options.adminToken)
     secured.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (!gate.matches(presentedToken(request))) {
@@ -115,3 +105,4 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
 export { AdminApiError } from './errors.js'
 export type { AdminErrorBody } from './errors.js'
 export { ADMIN_PREFIX, AdminTokenGate, adminTokenHash } from './auth.js'
+export { OPENAPI_PATH } from './openapi.js'

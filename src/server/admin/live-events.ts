@@ -6,6 +6,7 @@ import type { LiveFilter } from '../live/live-event.js'
 import type { LiveEventHub } from '../live/live-hub.js'
 import { sseFrame } from '../live/live-listener.js'
 import type { Resource } from './context.js'
+import { answers } from './schemas.js'
 
 const LiveQuery = Type.Object({
   source: Type.Optional(Type.String({ minLength: 1, description: 'Only events of this source id' })),
@@ -26,10 +27,19 @@ const LiveQuery = Type.Object({
 
 /** The stream's frames, for the description (the body is `text/event-stream`, not JSON). */
 const STREAM_DESCRIPTION =
-  'A text/event-stream: `ready` {head, filter} once, then `event` {id, messageId, receivedAt, sourceId, type, ' +
-  'name, userId, anonymousId, size, replayOf} per new matching event and `missed` {count} when events were ' +
-  'dropped because the client read too slowly (or the service fell behind the log); `error` {code, message} ' +
-  'when the log cannot be read (the stream then ends).'
+  'A text/event-stream of frames `event: NAME` + `data: JSON`: `ready` (LiveReady) once, then `event` ' +
+  '(LiveEvent) per new matching event and `missed` (LiveMissed) when events were dropped because the client ' +
+  'read too slowly (or the service fell behind the log); `error` (LiveError) when the log cannot be read (the ' +
+  'stream then ends); a `: keep-alive` comment every 15 s. The data shapes are in components.schemas.'
+
+/** 200 is a stream, not JSON: its frames' data are the shared schemas LiveReady, LiveEvent … */
+const STREAM_ANSWERS = {
+  ...answers(200, Type.String()),
+  200: {
+    description: 'Server-sent events',
+    content: { 'text/event-stream': { schema: Type.String({ description: STREAM_DESCRIPTION }) } },
+  },
+}
 
 export function liveEventsResource(hub: LiveEventHub): Resource {
   return (app) => {
@@ -41,6 +51,7 @@ export function liveEventsResource(hub: LiveEventHub): Resource {
           description: STREAM_DESCRIPTION,
           tags: ['events'],
           querystring: LiveQuery,
+          response: STREAM_ANSWERS,
         },
       },
       async (request, reply) => {

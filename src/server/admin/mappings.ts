@@ -14,7 +14,8 @@ import { requireDestination } from './destination-access.js'
 import { AdminApiError, notFound } from './errors.js'
 import { requireUniqueMappingName } from './mapping-names.js'
 import { validateMappingDraft, validateMappingToSave, type MappingDraft } from './mapping-validation.js'
-import { AnyObject, IdParams, TimeParam } from './schemas.js'
+import { AnyObject, answers, IdParams, TimeParam } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 import { pickDefined } from '../../util/pick-defined.js'
 
 const Batching = Type.Union([
@@ -211,6 +212,7 @@ export const mappingsResource: Resource = (app, context) => {
         summary: 'List mappings with trigger, action, enabled and outcome counts',
         tags: ['mappings'],
         querystring: ListQuery,
+        response: answers(200, Shapes.MappingList),
       },
     },
     async (request) => {
@@ -225,7 +227,14 @@ export const mappingsResource: Resource = (app, context) => {
 
   app.get<Params>(
     '/mappings/:id',
-    { schema: { summary: 'One mapping, with counts and warnings', tags: ['mappings'], params: IdParams } },
+    {
+      schema: {
+        summary: 'One mapping, with counts and warnings',
+        tags: ['mappings'],
+        params: IdParams,
+        response: answers(200, Shapes.Mapping),
+      },
+    },
     async (request) => {
       const mapping = await requireMapping(store, request.params.id)
       const counts = await countsByMapping(
@@ -245,6 +254,7 @@ export const mappingsResource: Resource = (app, context) => {
           "Create a mapping from a preset or blank (an action's defaults); validated; at most 50 per destination",
         tags: ['mappings'],
         body: CreateMapping,
+        response: answers(201, Shapes.Mapping),
       },
     },
     async (request, reply) => {
@@ -284,6 +294,7 @@ export const mappingsResource: Resource = (app, context) => {
         tags: ['mappings'],
         params: IdParams,
         body: UpdateMapping,
+        response: answers(200, Shapes.Mapping),
       },
     },
     async (request) => {
@@ -308,19 +319,40 @@ export const mappingsResource: Resource = (app, context) => {
 
   app.post<Params>(
     '/mappings/:id/enable',
-    { schema: { summary: 'Enable a mapping', tags: ['mappings'], params: IdParams } },
+    {
+      schema: {
+        summary: 'Enable a mapping',
+        tags: ['mappings'],
+        params: IdParams,
+        response: answers(200, Shapes.Mapping),
+      },
+    },
     async (request) => setEnabled(context, request.params.id, true),
   )
 
   app.post<Params>(
     '/mappings/:id/disable',
-    { schema: { summary: 'Disable a mapping', tags: ['mappings'], params: IdParams } },
+    {
+      schema: {
+        summary: 'Disable a mapping',
+        tags: ['mappings'],
+        params: IdParams,
+        response: answers(200, Shapes.Mapping),
+      },
+    },
     async (request) => setEnabled(context, request.params.id, false),
   )
 
   app.delete<Params>(
     '/mappings/:id',
-    { schema: { summary: 'Delete a mapping', tags: ['mappings'], params: IdParams } },
+    {
+      schema: {
+        summary: 'Delete a mapping',
+        tags: ['mappings'],
+        params: IdParams,
+        response: answers(200, Shapes.MappingDeleted),
+      },
+    },
     async (request) => {
       await requireMapping(store, request.params.id)
       await store.deleteMapping(request.params.id)

@@ -30,15 +30,29 @@ export function cutBelowDepth(value: unknown, maxDepth: number): unknown {
   return copy(value, 1)
 }
 
-/** Answers with JSON.stringify; when the payload nests too deeply for it, with cutBelowDepth's copy. */
-export function registerDepthSafeSerializer(app: FastifyInstance, maxDepth: number): void {
-  app.setReplySerializer((payload) => {
+/** JSON.stringify; when the payload nests too deeply for it, cutBelowDepth's copy is written. */
+function depthSafeStringify(maxDepth: number, onCut: () => void): (payload: unknown) => string {
+  return (payload) => {
     try {
       return JSON.stringify(payload)
     } catch (error) {
       if (!(error instanceof RangeError)) throw error
-      app.log.warn('an admin answer nested too deeply to write: deep parts replaced by a note')
+      onCut()
       return JSON.stringify(cutBelowDepth(payload, maxDepth))
     }
-  })
+  }
+}
+
+/**
+ * Every admin answer is written by depthSafeStringify, response schema or not: the schemas describe
+ * the answers (OpenAPI, UI types, tests hold them to it) but never rewrite them, as a schema compiled
+ * by fast-json-stringify would (dropping properties it does not list, coercing types).
+ */
+export function registerDepthSafeSerializer(app: FastifyInstance, maxDepth: number): void {
+  const stringify = depthSafeStringify(maxDepth, () =>
+    app.log.warn('an admin answer nested too deeply to write: deep parts replaced by a note'),
+  )
+  app.setReplySerializer(stringify)
+  // Not compiled to a serializer at all (setReplySerializer would win anyway): no start-up cost.
+  app.setSerializerCompiler(() => stringify)
 }

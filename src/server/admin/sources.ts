@@ -5,29 +5,14 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Source } from '../../store/types.js'
 import type { Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
-import { IdParams } from './schemas.js'
+import { answers, IdParams } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 export function generateWriteKey(): string {
   return 'wk_' + randomBytes(18).toString('base64url')
 }
 
-/** A source as answers show it: the write key only as its hint. */
-const SourceView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  writeKeyHint: Type.String({ description: '"…" and the last 4 characters of the write key' }),
-  active: Type.Boolean(),
-  createdAt: Type.Number(),
-  revokedAt: Type.Union([Type.Number(), Type.Null()]),
-})
-
-/** The one answer that carries a full write key: right after create or rotate. */
-const NewKeyAnswer = Type.Object({
-  source: SourceView,
-  writeKey: Type.String({ description: 'The full write key: shown this once, never again' }),
-})
-
-export function sourceView(source: Source): Static<typeof SourceView> {
+export function sourceView(source: Source): Static<typeof Shapes.Source> {
   return {
     id: source.id,
     name: source.name,
@@ -55,7 +40,7 @@ export const sourcesResource: Resource = (app, { store }) => {
       schema: {
         summary: 'List sources (write keys masked)',
         tags: ['sources'],
-        response: { 200: Type.Object({ items: Type.Array(SourceView) }) },
+        response: answers(200, Shapes.SourceList),
       },
     },
     async () => ({ items: (await store.listSources()).map(sourceView) }),
@@ -68,7 +53,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Create a source; its write key is returned once',
         tags: ['sources'],
         body: CreateSource,
-        response: { 201: NewKeyAnswer },
+        response: answers(201, Shapes.NewWriteKey),
       },
     },
     async (request, reply) => {
@@ -93,7 +78,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Rotate a write key: a new source with a new key replaces this one (revoked at once)',
         tags: ['sources'],
         params: IdParams,
-        response: { 200: Type.Composite([NewKeyAnswer, Type.Object({ replaces: Type.String() })]) },
+        response: answers(200, Shapes.RotatedWriteKey),
       },
     },
     async (request) => {
@@ -115,7 +100,7 @@ export const sourcesResource: Resource = (app, { store }) => {
         summary: 'Revoke a write key (its requests get 401 from then on)',
         tags: ['sources'],
         params: IdParams,
-        response: { 200: Type.Object({ source: SourceView }) },
+        response: answers(200, Shapes.RevokedSource),
       },
     },
     async (request) => {

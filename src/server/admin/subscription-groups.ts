@@ -5,7 +5,8 @@ import { GroupChoicesError, subscriptionGroupChoices } from '../../iterable/subs
 import type { Resource } from './context.js'
 import { adminClient, requireDestination, scrubSecret } from './destination-access.js'
 import { AdminApiError } from './errors.js'
-import { IdParams } from './schemas.js'
+import { answers, IdParams } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const GroupQuery = Type.Object(
   { type: Type.Optional(Type.String({ description: 'emailList, messageType or messageChannel' })) },
@@ -21,6 +22,7 @@ export const subscriptionGroupsResource: Resource = (app, { store, delivery }) =
         tags: ['destinations'],
         params: IdParams,
         querystring: GroupQuery,
+        response: answers(200, Shapes.GroupChoices),
       },
     },
     async (request) => {

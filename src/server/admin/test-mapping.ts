@@ -19,7 +19,8 @@ import {
 import { AdminApiError, notFound } from './errors.js'
 import { validateMappingDraft } from './mapping-validation.js'
 import { plannedRequests, type ShownRequest } from './planned.js'
-import { AnyObject } from './schemas.js'
+import { AnyObject, answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const Draft = Type.Object(
   {
@@ -163,6 +164,7 @@ export const testMappingResource: Resource = (app, { store, delivery }) => {
           'Map an event (draft, stored mapping, or all enabled mappings): payload, validation, requests; optionally send',
         tags: ['test mapping'],
         body: TestMapping,
+        response: answers(200, Shapes.TestMappingAnswer),
       },
     },
     async (request) => {

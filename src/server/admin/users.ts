@@ -6,6 +6,8 @@ import { type PrivacyAction } from '../privacy/iterable-calls.js'
 import { UserPrivacy } from '../privacy/user-privacy.js'
 import type { Resource } from './context.js'
 import { AdminApiError, notFound } from './errors.js'
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 const UserBody = Type.Object(
   {
@@ -20,50 +22,6 @@ const UserBody = Type.Object(
   },
   { additionalProperties: false },
 )
-
-const Deleted = Type.Object({
-  events: Type.Integer(),
-  outcomes: Type.Integer(),
-  parked: Type.Integer(),
-  deadLetters: Type.Integer(),
-  attempts: Type.Integer(),
-})
-
-const ProjectResult = Type.Object({
-  destinationId: Type.String(),
-  destinationName: Type.String(),
-  outcome: Type.String({ description: 'succeeded | failed' }),
-  status: Type.Union([Type.Integer(), Type.Null()], { description: 'Iterable’s HTTP status' }),
-  code: Type.Union([Type.String(), Type.Null()]),
-  message: Type.String(),
-})
-
-const PrivacyResponse = Type.Object({
-  id: Type.Integer({ description: 'The audit record' }),
-  at: Type.Integer(),
-  action: Type.String({ description: 'forget | unforget | delete' }),
-  subjectHash: Type.String({ description: 'Salted hashes of the user’s identifiers (no personal data)' }),
-  outcome: Type.String({ description: 'succeeded | partial | failed (at Iterable, over the projects)' }),
-  projects: Type.Array(ProjectResult),
-  deleted: Type.Union([Deleted, Type.Null()], { description: 'This service’s own rows deleted' }),
-})
-
-const AuditRecord = Type.Object({
-  id: Type.Integer(),
-  at: Type.Integer(),
-  action: Type.String(),
-  subjectHash: Type.String(),
-  outcome: Type.String(),
-  projects: Type.Array(
-    Type.Object({
-      destinationId: Type.String(),
-      outcome: Type.String(),
-      status: Type.Union([Type.Integer(), Type.Null()]),
-      code: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  deleted: Type.Union([Deleted, Type.Null()]),
-})
 
 const AuditQuery = Type.Object({
   before: Type.Optional(Type.Integer({ minimum: 1, description: 'Records with a smaller id (paging)' })),
@@ -105,7 +63,7 @@ function readUser(body: Static<typeof UserBody>): { email?: string; userId?: str
   }
 }
 
-function recordView(record: PrivacyRecord): Static<typeof AuditRecord> {
+function recordView(record: PrivacyRecord): Static<typeof Shapes.PrivacyAuditRecord> {
   return { ...record }
 }
 
@@ -123,7 +81,7 @@ export const usersResource: Resource = (app, { store, delivery }) => {
           description: DESCRIPTIONS[action],
           tags: ['users'],
           body: UserBody,
-          response: { 200: PrivacyResponse },
+          response: answers(200, Shapes.PrivacyResult),
         },
       },
       async (request) => {
@@ -143,7 +101,7 @@ export const usersResource: Resource = (app, { store, delivery }) => {
         summary: 'The audit of forget, unforget and delete, newest first (salted hashes, no personal data)',
         tags: ['users'],
         querystring: AuditQuery,
-        response: { 200: Type.Object({ items: Type.Array(AuditRecord) }) },
+        response: answers(200, Shapes.PrivacyAudit),
       },
     },
     async (request) => ({

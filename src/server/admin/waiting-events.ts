@@ -1,17 +1,10 @@
 // Events that wait for a replay: received while a destination that delivers now received nothing (no
 // API key, or disabled). Per destination, the latest such stretch of time and about how many events
 // it holds, until a replay has copied them for it.
-import { Type } from '@sinclair/typebox'
 import type { Store } from '../../store/types.js'
 import type { Resource } from './context.js'
-
-const WaitingItem = Type.Object({
-  destinationId: Type.String(),
-  name: Type.String(),
-  from: Type.Number({ description: 'Received since (epoch ms)' }),
-  to: Type.Number({ description: 'Received before (epoch ms): when the destination started receiving' }),
-  events: Type.Integer({ description: 'Events stored in [from, to) (an upper bound: ids of the range)' }),
-})
+import { answers } from './schemas.js'
+import { Shapes } from './shapes/index.js'
 
 /** How many of the range's last events are looked at to find its last original (not a replayed copy). */
 const TAIL = 50
@@ -43,7 +36,7 @@ export const waitingEventsResource: Resource = (app, { store, delivery }) => {
         summary:
           'Events that wait for a replay: received while a destination had no API key (or was disabled)',
         tags: ['events'],
-        response: { 200: Type.Object({ items: Type.Array(WaitingItem) }) },
+        response: answers(200, Shapes.WaitingEventsList),
       },
     },
     async () => {

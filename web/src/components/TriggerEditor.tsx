@@ -87,7 +87,7 @@ export function TriggerEditor({ value, onChange, saveError }: Props) {
             Valid trigger: <code>{result.canonical}</code>
           </p>
         ) : null}
-        {result?.warnings?.map((w) => (
+        {(result?.ok === true ? result.warnings : []).map((w) => (
           <p class="warning" key={w}>
             {w}
           </p>

@@ -82,6 +82,9 @@ async function loadMapping(id: string, source: DraftSource): Promise<Mapping> {
     action: preset.action,
     fields: preset.fields,
     batching: null,
+    position: 0,
+    createdAt: 0,
+    updatedAt: 0,
     counts: { delivered: 0, failed: 0, retrying: 0, dead: 0 },
   }
 }

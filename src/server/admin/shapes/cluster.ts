@@ -1,8 +1,7 @@
 // The cluster view's answer (GET /api/admin/cluster): the nodes sharing the store and the queue of
-// the whole cluster. The web UI takes its type from here.
+// the whole cluster.
 import { Type, type Static } from '@sinclair/typebox'
-
-const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()])
+import { Nullable } from './common.js'
 
 export const ClusterNodeSchema = Type.Object({
   id: Type.String({ description: 'The node’s name in delivery leases' }),
