@@ -19,6 +19,9 @@ VALUES ${[
   mapping('c', 'd1', 'track calls', 2),
   mapping('d', 'd1', 'Track Calls', 3),
   mapping('e', 'd2', 'Track Calls', 0),
+  mapping('f', 'd2', 'track calls', 1),
+  // "track calls (2)" is taken (ignoring case): f gets its id added.
+  mapping('g', 'd2', 'Track Calls (2)', 2),
 ].join(',\n       ')};`
 
 export function migration007Section(ctx: StoreContext): void {
@@ -35,7 +38,11 @@ export function migration007Section(ctx: StoreContext): void {
       ['c', 'track calls (2)'],
       ['d', 'Track Calls (3)'],
     ])
-    expect(await names('d2')).toEqual([['e', 'Track Calls']])
+    expect(await names('d2')).toEqual([
+      ['e', 'Track Calls'],
+      ['f', 'track calls (2, f)'],
+      ['g', 'Track Calls (2)'],
+    ])
   })
 
   it('runs a migration numbered below the newest one applied', async () => {
