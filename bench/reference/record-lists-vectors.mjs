@@ -102,7 +102,11 @@ const CASES = [
   {
     name: 'subscribe-update-existing-only',
     settings: HYBRID,
-    events: [audienceEvent({ audienceSettings: { updateExistingUsersOnly: true, globalUnsubscribe: true, campaignId: 42 } })],
+    events: [
+      audienceEvent({
+        audienceSettings: { updateExistingUsersOnly: true, globalUnsubscribe: true, campaignId: 42 },
+      }),
+    ],
   },
   {
     name: 'unsubscribe-identify-hybrid',
@@ -240,7 +244,10 @@ const CASES = [
     name: 'batch-iterable-rate-limited',
     mode: 'batch',
     settings: HYBRID,
-    events: [audienceEvent({ messageId: 'm1', userId: 'u1' }), audienceEvent({ messageId: 'm2', userId: 'u2' })],
+    events: [
+      audienceEvent({ messageId: 'm1', userId: 'u1' }),
+      audienceEvent({ messageId: 'm2', userId: 'u2' }),
+    ],
     answers: [{ status: 429, body: { msg: 'Rate limit exceeded', code: 'RateLimitExceeded' } }],
   },
   {

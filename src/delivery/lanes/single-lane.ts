@@ -32,7 +32,13 @@ export class SingleLane extends Lane {
       this.giveBack([item])
       return
     }
-    const body = sendsBody(item.payload) ? item.json : undefined
+    let body = sendsBody(item.payload) ? item.json : undefined
+    const { listName } = item.payload
+    if (listName !== undefined) {
+      const listId = await this.listIdFor([item], listName)
+      if (listId === undefined) return
+      body = JSON.stringify({ listId, ...item.payload.body })
+    }
     const response = await runtime.client.send({ method, path, body })
     this.noteResponse(this.endpoint, response)
     const { outcome, status } = response
