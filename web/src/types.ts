@@ -44,6 +44,8 @@ export interface Preset {
   type: 'automatic' | 'specificEvent' | 'optional'
   action: string
   trigger: string | null
+  /** Segment's specific event the preset is for (specificEvent presets have no trigger of their own). */
+  eventSlug?: string
   /** The preset's field mapping (the draft a new mapping starts from). */
   fields: Record<string, unknown>
 }
@@ -58,7 +60,7 @@ export interface FieldDefinition {
   hidden?: boolean
   choices?: Array<{ label: string; value: string | number }>
   properties?: FieldDefinition[]
-  /** Choices fetched from Iterable (a subscription's group id). */
+  /** Choices fetched from Iterable (a subscription's group id, a list id). */
   dynamic?: boolean
 }
 

@@ -78,6 +78,8 @@ export const syncAudienceFields = defineFields({
     type: 'string',
     // Required in the reference; here an event without one finds its list by the audience key (L4).
     required: false,
+    // The editor offers the destination's Iterable lists (GET /api/lists) for a fixed list id.
+    dynamic: true,
     default: { '@path': '$.context.personas.external_audience_id' },
   },
 })
