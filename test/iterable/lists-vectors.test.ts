@@ -68,7 +68,7 @@ function runSingle(vector: Vector): Ours {
   const requests = (result.requests as RecordedRequest[]).map(({ method, url, body }) => ({
     method,
     url,
-    ...(body !== undefined ? { body: body as Record<string, unknown> } : {}),
+    ...(body !== undefined ? { body } : {}),
   }))
   return { requests, errors: [undefined] }
 }

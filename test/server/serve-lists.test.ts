@@ -83,7 +83,8 @@ describe('serve with Sync To Iterable Lists', () => {
       delivery: { pollMs: 50, lingerMs: 50, rateLimits: false, requestBodies: 'all' },
     })
     const project = sandbox.state.project()
-    const listsOf = (userId: string) => project.findByUserId(userId)?.dataFields.userListIds
+    const listsOf = (userId: string) =>
+      project.findByUserId(userId)?.dataFields.userListIds as number[] | undefined
 
     // With a list id: identify (traits) and track (properties).
     expect(
