@@ -3,7 +3,7 @@
 // first list of that exact name), else created (POST /api/lists {name}). Kept in memory per project
 // (one instance per project, for the life of the process): a restart looks each name up once again,
 // which finds the list created before rather than creating a second one.
-import type { IterableClient, IterableResponse } from './client.js'
+import type { IterableResponse } from './client.js'
 import type { IterableOutcome } from './outcome.js'
 
 export const LISTS_PATH = '/api/lists'
@@ -31,14 +31,6 @@ export class ListIds {
   readonly #ids = new Map<string, number>()
   /** One lookup per name at a time: concurrent requests for a name wait for the same answer. */
   readonly #pending = new Map<string, Promise<ListIdResult>>()
-  /** Lookups that went to Iterable (the cache missed). */
-  lookups = 0
-
-  /** The cached id of the list of this name, if any. */
-  cached(name: string): number | undefined {
-    return this.#ids.get(name)
-  }
-
   /** The id of the list of this name: cached, found, or created. Failures are not cached. */
   resolve(name: string, request: ListRequest): Promise<ListIdResult> {
     const id = this.#ids.get(name)
@@ -52,7 +44,6 @@ export class ListIds {
   }
 
   async #lookUp(name: string, request: ListRequest): Promise<ListIdResult> {
-    this.lookups++
     const listed = await request('GET')
     if (listed.outcome.policy !== 'deliver') return { failed: listed.outcome, response: listed }
     const lists = (listed.body as { lists?: unknown } | null)?.lists
@@ -71,9 +62,4 @@ export class ListIds {
     this.#ids.set(name, listId)
     return { listId }
   }
-}
-
-/** The request function of a client (no rate limit of its own). */
-export function listRequestOf(client: IterableClient): ListRequest {
-  return (method, body) => client.send({ method, path: LISTS_PATH, body })
 }
