@@ -12,8 +12,14 @@ const CREATING_ACTIONS: ReadonlySet<string> = new Set([
   'registerDeviceToken',
 ])
 
-export function createsUser(delivery: Pick<PlannedDelivery, 'action' | 'endpoint'>): boolean {
-  // lists/subscribe creates its unknown members (email-based projects); lists/unsubscribe does not.
-  if (delivery.action === 'syncAudience') return delivery.endpoint === LIST_ROUTES.subscribe
+export function createsUser(
+  delivery: Pick<PlannedDelivery, 'action' | 'endpoint' | 'item' | 'bulkEnvelope'>,
+): boolean {
+  // lists/subscribe creates its unknown members unless told to update existing users only (which
+  // userID-based and hybrid projects honour); lists/unsubscribe never does.
+  if (delivery.action === 'syncAudience') {
+    const existingOnly = (delivery.bulkEnvelope ?? delivery.item).updateExistingUsersOnly === true
+    return delivery.endpoint === LIST_ROUTES.subscribe && !existingOnly
+  }
   return CREATING_ACTIONS.has(delivery.action)
 }

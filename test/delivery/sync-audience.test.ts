@@ -86,6 +86,17 @@ describe('syncAudience through delivery and the sandbox', () => {
     expect(h.sandbox.state.project().findByUserId('bad-1')).toBeUndefined()
   })
 
+  it('L3, single mode: a 200 that lists the member as invalid dead-letters it', async () => {
+    harness = await createHarness({ mappings: [mapping(false)], sandbox: { projects: [{ type: 'hybrid' }] } })
+    const h = harness
+    await h.send([audience('bad-2', 'still-not-an-email', 'vip', true, '5')])
+    await h.waitFor(async () => (await h.store.listDeadLetters()).items.length === 1)
+    const [letter] = (await h.store.listDeadLetters()).items
+    expect(letter.statusCode).toBe(200)
+    expect(letter.reason).toContain('invalid email')
+    expect(letter.attempts).toBe(1)
+  })
+
   it('L4: without a list id the list is created by the audience key once, then the id is cached', async () => {
     harness = await createHarness({ mappings: [mapping(true)], sandbox: { projects: [{ type: 'hybrid' }] } })
     const h = harness

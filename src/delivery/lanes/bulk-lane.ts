@@ -12,7 +12,7 @@ import {
   type IterableOutcome,
 } from '../../iterable/client/index.js'
 import type { BulkTarget } from '../item.js'
-import { bodyText, pausedState, type Failure } from '../settle.js'
+import { bodyText, isListedNotFound, pausedState, type Failure } from '../settle.js'
 import type { WorkItem } from '../work-item.js'
 import { Lane } from './lane.js'
 
@@ -265,6 +265,5 @@ function bulkKindOf(target: BulkTarget): BulkKind | undefined {
 }
 
 function failureOf(outcome: BulkItemOutcome): Failure {
-  const notFound = outcome.reason === 'notFoundEmails' || outcome.reason === 'notFoundUserIds'
-  return { outcome, notFound }
+  return { outcome, notFound: isListedNotFound(outcome) }
 }

@@ -8,6 +8,12 @@ import type { IterableOutcome } from './outcome.js'
 
 export const LISTS_PATH = '/api/lists'
 
+/** The list calls whose answer is a bulk answer (users/bulkUpdate's shape), even for one member. */
+export const LIST_MEMBER_PATHS: ReadonlySet<string> = new Set([
+  '/api/lists/subscribe',
+  '/api/lists/unsubscribe',
+])
+
 export type ListIdResult =
   | { readonly listId: number }
   /** Iterable's answer was not a success (or not of the documented shape): the caller retries, pauses … */
