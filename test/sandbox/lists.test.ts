@@ -65,6 +65,15 @@ describe('POST /api/lists', () => {
     expect((await s.get('/api/lists')).body.lists.map((l: { name: string }) => l.name)).toEqual(['a'])
   })
 
+  test('a reset forgets created lists, not configured ones', async () => {
+    s = testSandbox({ projects: [{ lists: [{ id: 5, name: 'Newsletter', listType: 'Standard' }] }] })
+    await s.post('/api/lists', { name: 'vip_users' })
+    expect((await s.post('/_sandbox/reset', {}, { key: null })).status).toBe(200)
+    expect((await s.get('/api/lists')).body.lists).toEqual([
+      { id: 5, name: 'Newsletter', listType: 'Standard' },
+    ])
+  })
+
   test('created lists survive a restart with persistence', async () => {
     const file = path.join(dir, 'lists.db')
     const projects = [{ name: 'demo', type: 'hybrid', apiKeys: ['demo-key'] }]
