@@ -45,6 +45,7 @@ export const MappingSchema = Type.Object(
         Type.Literal('updateSubscriptions'),
         Type.Literal('registerDeviceToken'),
         Type.Literal('mergeUsers'),
+        Type.Literal('syncAudience'),
       ]),
     ),
     fields: Type.Optional(

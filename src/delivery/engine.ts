@@ -3,7 +3,7 @@
 // compiled routing per configuration revision. It runs on the delivery thread (or in-process). While
 // the store cannot take work, its parts wait together on one StoreOutage (store-outage.ts).
 import type { Logger } from 'pino'
-import { FieldTypeMemory, IterableClient, IterableConnections } from '../iterable/client/index.js'
+import { FieldTypeMemory, IterableClient, IterableConnections, ListIds } from '../iterable/client/index.js'
 import { baseUrl as regionBaseUrl, isDataCenterLocation } from '../iterable/regions.js'
 import { isStoreUnavailable } from '../store/errors.js'
 import type { PausedState, Store } from '../store/types.js'
@@ -40,6 +40,8 @@ export class DeliveryEngine {
   readonly #limiters: RateLimiterRegistry
   /** Field types learned from Iterable's answers, per project (shared like the rate limits). */
   readonly #fieldTypes = new ProjectRegistry(() => new FieldTypeMemory())
+  /** List ids by name, per project (shared like the rate limits). */
+  readonly #lists = new ProjectRegistry(() => new ListIds())
   /** Keep-alive pools shared by every client; new ones at each start (stop closes them). */
   #connections = new IterableConnections()
   #clients: IterableClient[] = []
@@ -101,6 +103,7 @@ export class DeliveryEngine {
         client,
         limiter: this.#limiters.forProject(apiKey, base),
         fieldTypes: this.#fieldTypes.forProject(apiKey, base),
+        lists: this.#lists.forProject(apiKey, base),
         paused: destination.paused,
       })
     }

@@ -18,7 +18,7 @@ export interface BulkTarget {
   /** The bulk request's method when not POST. */
   method?: 'PUT'
   /** Key of the item list in the bulk body (`users`, `events` or `usersByUserId`). */
-  listKey: 'users' | 'events' | 'usersByUserId'
+  listKey: 'users' | 'events' | 'usersByUserId' | 'subscribers'
   /**
    * The list holds this key's value of each item, not the item (`{"users": ["a@x.com"]}`); the
    * answer then settles every item of the body alike.
@@ -52,6 +52,11 @@ export interface ItemPayload {
    * pass an item of its user that waits for the user to exist (see user-order.ts).
    */
   createsUser?: true
+  /**
+   * The Iterable list named so is looked up (or created) when the item is sent; its id goes into the
+   * body (single) or the bulk envelope as `listId` (syncAudience without a list id).
+   */
+  listName?: string
 }
 
 /** What routing hands delivery for one event at one destination. */
@@ -95,5 +100,6 @@ export function payloadOf(item: ItemPayload): ItemPayload {
   if (item.bulk !== undefined) payload.bulk = item.bulk
   if (item.followUps !== undefined && item.followUps.length > 0) payload.followUps = item.followUps
   if (item.createsUser === true) payload.createsUser = true
+  if (item.listName !== undefined) payload.listName = item.listName
   return payload
 }

@@ -16,6 +16,8 @@ export const ITERABLE_RATE_LIMITS: Readonly<Record<string, number>> = Object.fre
   '/api/users/registerDeviceToken': 500,
   // Per API key at Iterable; a project's keys share this budget here (the stricter reading).
   '/api/users/merge': 50,
+  // GET /api/lists is documented (100/s); list creation, which shares the path here, is not.
+  '/api/lists': 100,
 })
 
 const RECOVERY_PER_SECOND = 1.25

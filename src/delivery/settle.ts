@@ -2,7 +2,7 @@
 // with its user's later items held behind it), dead-lettered, or given back unsent. Finishing an
 // item releases the next item of each of its users.
 import type { Logger } from 'pino'
-import type { IterableOutcome } from '../iterable/client/index.js'
+import type { BulkItemOutcome, IterableOutcome } from '../iterable/client/index.js'
 import type { PausedState } from '../store/types.js'
 import type { CursorWindow } from './cursor-window.js'
 import type { DestinationRuntime } from './destination-runtime.js'
@@ -18,6 +18,11 @@ const USER_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['UnknownEmailError', 
 
 export function isUserNotFound(outcome: IterableOutcome): boolean {
   return USER_NOT_FOUND_CODES.has(outcome.iterableCode ?? outcome.code)
+}
+
+/** A bulk answer listed the item's user in `notFoundEmails`/`notFoundUserIds`. */
+export function isListedNotFound(outcome: BulkItemOutcome): boolean {
+  return outcome.reason === 'notFoundEmails' || outcome.reason === 'notFoundUserIds'
 }
 
 /**

@@ -35,8 +35,13 @@ export function orderingKeys(delivery: PlannedDelivery): string[] {
   const keys: string[] = []
   const body = delivery.item
   // Commerce bodies name the user in `user`; user updates and custom events at the top level.
+  // A list call sent on its own names its one member in `subscribers`.
   const user =
-    delivery.action === 'updateCart' || delivery.action === 'trackPurchase' ? objectAt(body, 'user') : body
+    delivery.action === 'updateCart' || delivery.action === 'trackPurchase'
+      ? objectAt(body, 'user')
+      : delivery.action === 'syncAudience' && Array.isArray(body.subscribers)
+        ? (body.subscribers[0] as JsonObject | undefined)
+        : body
   if (user !== undefined) {
     addUserId(keys, user.userId)
     addEmail(keys, user.email)

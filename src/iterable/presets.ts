@@ -192,10 +192,28 @@ export const OPTIONAL_PRESETS: readonly OptionalPreset[] = [
   },
 ]
 
+/**
+ * The presets of Segment's "Iterable Lists (Actions)" destination, for syncAudience: its names (with
+ * "(Lists)" added, as the Iterable destination's presets already use them) and its event slugs.
+ */
+export const LIST_PRESETS: readonly SpecificEventPreset[] = [
+  ['Entities Audience Membership Changed', 'warehouse_audience_membership_changed_identify'],
+  ['Associated Entity Added', 'warehouse_entity_added_track'],
+  ['Associated Entity Removed', 'warehouse_entity_removed_track'],
+  ['Journeys Step Entered', 'journeys_step_entered_track'],
+].map(([name, eventSlug]) => ({
+  name: `${name} (Lists)`,
+  type: 'specificEvent',
+  eventSlug,
+  partnerAction: 'syncAudience',
+  mapping: defaults('syncAudience'),
+}))
+
 export const PRESETS: readonly Preset[] = [
   ...AUTOMATIC_PRESETS,
   ...SPECIFIC_EVENT_PRESETS,
   ...OPTIONAL_PRESETS,
+  ...LIST_PRESETS,
 ]
 
 export function findPreset(name: string): Preset | undefined {

@@ -30,8 +30,22 @@ export function renderFollowUps(
   return followUps.map((f) => renderRequest(settings, f.path, f.body))
 }
 
-/** A delivery sent on its own: the single request, then its follow-ups. */
+/**
+ * A delivery sent on its own: the single request, then its follow-ups. A list named rather than
+ * given by id (syncAudience) is looked up first: `GET /api/lists`, then `listId` goes into the body.
+ */
 export function renderSingle(settings: IterableSettings, delivery: PlannedDelivery): PreviewRequest[] {
   const first = renderRequest(settings, delivery.endpoint, delivery.item, delivery.method)
-  return delivery.followUps ? [first, ...renderFollowUps(settings, delivery.followUps)] : [first]
+  const lookup: PreviewRequest[] =
+    delivery.listName === undefined
+      ? []
+      : [
+          {
+            method: 'GET',
+            url: baseUrl(settings.dataCenterLocation) + '/api/lists',
+            headers: PREVIEW_HEADERS,
+          },
+        ]
+  const requests = [...lookup, first]
+  return delivery.followUps ? [...requests, ...renderFollowUps(settings, delivery.followUps)] : requests
 }

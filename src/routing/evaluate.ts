@@ -55,6 +55,16 @@ const NOT_MATCHED: MappingEvaluation = Object.freeze({
   error: null,
 })
 
+/** `context.personas.audience_settings` of an Engage event, when it is an object. */
+function audienceSettingsOf(event: unknown): { audienceSettings?: Record<string, unknown> } {
+  const personas = (event as { context?: { personas?: { audience_settings?: unknown } } } | null)?.context
+    ?.personas
+  const settings = personas?.audience_settings
+  return settings !== null && typeof settings === 'object' && !Array.isArray(settings)
+    ? { audienceSettings: settings as Record<string, unknown> }
+    : {}
+}
+
 function toMillis(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value
   if (typeof value === 'string') {
@@ -124,6 +134,7 @@ export function evaluateMapping(
       batching: (options.batching ?? true) && mapping.batching.enabled,
       messageId: typeof source?.messageId === 'string' ? source.messageId : undefined,
       receivedAtMs,
+      ...audienceSettingsOf(event),
     })
     if (Array.isArray(planned)) evaluation.deliveries = planned
     else evaluation.error = { code: planned.rejected.code, message: planned.rejected.message }

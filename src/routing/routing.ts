@@ -90,6 +90,8 @@ export interface RoutedItem {
   keys: string[]
   /** Iterable creates the user if unknown (iterable/user-creation.ts): it may pass an item waiting for its user. */
   createsUser?: true
+  /** The Iterable list's name, resolved to its id when sent (syncAudience without a list id). */
+  listName?: string
 }
 
 /** A matching mapping whose payload could not be sent (validation, refusal, trigger or mapping error). */
@@ -256,6 +258,7 @@ function routedItem(
   }
   if (delivery.followUps !== undefined && delivery.followUps.length > 0) item.followUps = delivery.followUps
   if (createsUser(delivery)) item.createsUser = true
+  if (delivery.listName !== undefined) item.listName = delivery.listName
   return item
 }
 

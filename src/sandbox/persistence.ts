@@ -8,6 +8,7 @@ import type { Database as Db, Statement } from 'better-sqlite3'
 import { createPrivateFile } from '../util/private-file.js'
 import type { FieldType } from './field-types.js'
 import type { SandboxState } from './sandbox-state.js'
+import type { ListOptions } from './subscription-groups.js'
 import type { ChangeSink, EventRecord, ProjectState, UserRecord } from './state.js'
 
 interface Dirty {
@@ -23,6 +24,8 @@ interface MetaDoc {
   forgottenUserIds: string[]
   nextUserSeq: number
   nextEventSeq: number
+  /** Lists created through POST /api/lists (absent in files written before they existed). */
+  createdLists?: ListOptions[]
 }
 
 type UserDoc = Omit<UserRecord, 'seq' | 'events'>
@@ -181,6 +184,7 @@ function metaDoc(project: ProjectState): MetaDoc {
     forgottenUserIds: [...project.forgottenUserIds],
     nextUserSeq: project.nextUserSeq,
     nextEventSeq: project.nextEventSeq,
+    createdLists: project.createdLists,
   }
 }
 
@@ -192,4 +196,5 @@ function restoreMeta(project: ProjectState, meta: MetaDoc): void {
   for (const userId of meta.forgottenUserIds) project.forgottenUserIds.add(userId)
   project.nextUserSeq = Math.max(project.nextUserSeq, meta.nextUserSeq)
   project.nextEventSeq = Math.max(project.nextEventSeq, meta.nextEventSeq)
+  project.createdLists = meta.createdLists ?? []
 }

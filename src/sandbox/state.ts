@@ -7,6 +7,7 @@ import { TypeRegistry } from './field-types.js'
 import type { FieldType } from './field-types.js'
 import type { Fields } from './data-fields.js'
 import type { ProjectConfig } from './options.js'
+import type { ListOptions } from './subscription-groups.js'
 
 export interface UserRecord {
   seq: number
@@ -112,6 +113,8 @@ export class ProjectState {
   readonly forgottenUserIds = new Set<string>()
   nextUserSeq = 1
   nextEventSeq = 1
+  /** Lists made through POST /api/lists (GET /api/lists shows them after the configured ones). */
+  createdLists: ListOptions[] = []
 
   constructor(
     readonly config: ProjectConfig,
@@ -137,6 +140,21 @@ export class ProjectState {
     this.forgottenUserIds.clear()
     this.nextUserSeq = 1
     this.nextEventSeq = 1
+    this.createdLists = []
+  }
+
+  /** Every list of the project: the configured ones, then those created through the API. */
+  get lists(): readonly ListOptions[] {
+    return [...this.config.groups.lists, ...this.createdLists]
+  }
+
+  /** Creates a Standard list; its id follows the highest list id the project knows. */
+  createList(name: string): ListOptions {
+    const ids = [...this.lists.map((l) => l.id), ...(this.config.listIds ?? [])]
+    const list: ListOptions = { id: Math.max(0, ...ids) + 1, name, listType: 'Standard' }
+    this.createdLists.push(list)
+    this.sink.metaChanged(this)
+    return list
   }
 
   eventRegistry(eventName: string): TypeRegistry {

@@ -365,6 +365,13 @@ describe('field details stated in §3 beside the tables', () => {
           'type = "identify" and context.device.token != null',
         ],
         ['mergeUsers', 'Merge Users', expect.any(String) as unknown, 'type = "alias"'],
+        // Segment's "Iterable Lists (Actions)" destination (iterable-audiences).
+        [
+          'syncAudience',
+          'Sync To Iterable Lists',
+          'Sync Segment Audience to Iterable Lists',
+          'type = "identify" or type = "track"',
+        ],
       ],
     )
   })

@@ -67,6 +67,7 @@ describe('settings (reference §1, D10)', () => {
       'updateSubscriptions',
       'registerDeviceToken',
       'mergeUsers',
+      'syncAudience',
     ])
     expect(iterableDestination.settings.apiKey.type).toBe('password')
     expect(iterableDestination.presets.filter((p) => p.type === 'automatic').map((p) => p.name)).toEqual([
@@ -75,7 +76,16 @@ describe('settings (reference §1, D10)', () => {
       'Update Cart Calls',
       'Order Completed Calls',
     ])
-    expect(iterableDestination.presets).toHaveLength(16)
+    expect(iterableDestination.presets).toHaveLength(20)
+    // Segment's "Iterable Lists (Actions)" presets, for syncAudience.
+    expect(
+      iterableDestination.presets.filter((p) => p.partnerAction === 'syncAudience').map((p) => p.name),
+    ).toEqual([
+      'Entities Audience Membership Changed (Lists)',
+      'Associated Entity Added (Lists)',
+      'Associated Entity Removed (Lists)',
+      'Journeys Step Entered (Lists)',
+    ])
     expect(iterableDestination.presets.filter((p) => p.type === 'optional').map((p) => p.name)).toEqual([
       'Subscriptions Updated Calls',
       'Device Token Calls',

@@ -251,6 +251,7 @@ describe('catalog', () => {
     expect(actions.map((a) => a.key).sort()).toEqual([
       'mergeUsers',
       'registerDeviceToken',
+      'syncAudience',
       'trackEvent',
       'trackPurchase',
       'updateCart',

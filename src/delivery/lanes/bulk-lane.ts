@@ -12,7 +12,7 @@ import {
   type IterableOutcome,
 } from '../../iterable/client/index.js'
 import type { BulkTarget } from '../item.js'
-import { bodyText, pausedState, type Failure } from '../settle.js'
+import { bodyText, isListedNotFound, pausedState, type Failure } from '../settle.js'
 import type { WorkItem } from '../work-item.js'
 import { Lane } from './lane.js'
 
@@ -118,17 +118,24 @@ export class BulkLane extends Lane {
     const runtime = host.runtime()
     const target = bulkTarget(batch[0])
     // Lists of identifiers (subscriptions) carry no fields whose types could be refused.
-    const kind: BulkKind | undefined =
-      target.element === undefined && target.listKey !== 'usersByUserId' ? target.listKey : undefined
+    const kind = bulkKindOf(target)
     const items = kind === undefined ? batch : this.#screen(kind, batch)
     if (items.length === 0) return
+    host.settle.sending(items)
+    let envelope = target.envelope
+    // Items of one batch key go to one list: the same name for all (syncAudience, L1).
+    const { listName } = items[0].payload
+    if (listName !== undefined) {
+      const listId = await this.listIdFor(items, listName)
+      if (listId === undefined) return
+      envelope = { listId, ...envelope }
+    }
     // The screened items were cut by the builder in #build: a part of that body still fits.
     const json = bulkBody(
-      target.envelope,
+      envelope,
       target.listKey,
       items.map((item) => item.json),
     )
-    host.settle.sending(items)
     const method = target.method ?? 'POST'
     const response = await runtime.client.send({ method, path: this.endpoint, body: json })
     this.noteResponse(this.endpoint, response)
@@ -247,7 +254,16 @@ function bulkTarget(item: WorkItem): BulkTarget {
   return bulk
 }
 
+/**
+ * Which bulk answer the target's body gets (its items settled one by one), or undefined when
+ * Iterable answers for the whole list (subscriptions' lists of identifiers). List calls answer as
+ * users/bulkUpdate does, and their subscribers' dataFields are user fields.
+ */
+function bulkKindOf(target: BulkTarget): BulkKind | undefined {
+  if (target.element !== undefined || target.listKey === 'usersByUserId') return undefined
+  return target.listKey === 'subscribers' ? 'users' : target.listKey
+}
+
 function failureOf(outcome: BulkItemOutcome): Failure {
-  const notFound = outcome.reason === 'notFoundEmails' || outcome.reason === 'notFoundUserIds'
-  return { outcome, notFound }
+  return { outcome, notFound: isListedNotFound(outcome) }
 }

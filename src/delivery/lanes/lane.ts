@@ -1,13 +1,13 @@
 // A lane: the items of one destination ready for one endpoint, in order, and the requests in flight.
 // Single-request and bulk lanes differ only in how they send (single-lane.ts, bulk-lane.ts).
 import type { Logger } from 'pino'
-import type { IterableResponse } from '../../iterable/client/index.js'
+import { LISTS_PATH, type IterableResponse } from '../../iterable/client/index.js'
 import type { PausedState } from '../../store/types.js'
 import type { DestinationRuntime } from '../destination-runtime.js'
 import type { DeliveryObserver } from '../observer.js'
 import type { DeliveryOptions } from '../options.js'
 import type { ProgressBuffer } from '../progress.js'
-import type { Settler } from '../settle.js'
+import { bodyText, pausedState, type Settler } from '../settle.js'
 import type { UserOrder } from '../user-order.js'
 import type { WorkItem } from '../work-item.js'
 import { LaneRest } from './lane-rest.js'
@@ -148,6 +148,42 @@ export abstract class Lane {
     this.host.observer.request?.(path, response.status, response.durationMs)
     if (response.status === 429) this.host.runtime().limiter.throttled(path, response.outcome.retryAfterMs)
     this.rest.note(response)
+  }
+
+  /**
+   * The id of the Iterable list named `name` (syncAudience without a list id), looked up (or created)
+   * once per project. The items are being sent: when the lookup fails they are settled as by a failed
+   * request of their own (given back after a 429 or a pause, else failed) and undefined is returned.
+   */
+  protected async listIdFor(items: readonly WorkItem[], name: string): Promise<number | undefined> {
+    const { host } = this
+    const runtime = host.runtime()
+    const result = await runtime.lists.resolve(name, async (method, body) => {
+      await runtime.limiter.take(LISTS_PATH)
+      const response = await runtime.client.send({ method, path: LISTS_PATH, body })
+      this.noteResponse(LISTS_PATH, response)
+      return response
+    })
+    if ('listId' in result) return result.listId
+    const { failed: outcome, response } = result
+    host.progress.attempt({
+      endpoint: LISTS_PATH,
+      requestBody: JSON.stringify({ name }),
+      responseStatus: response.status === 0 ? null : response.status,
+      responseBody: bodyText(response.body),
+      durationMs: response.durationMs,
+      jobCount: items.length,
+      eventIds: items.map((item) => item.eventId),
+      error: `${outcome.code}: ${outcome.message}`,
+    })
+    if (outcome.policy === 'pause' || response.status === 429) {
+      if (outcome.policy === 'pause') host.pause(pausedState(outcome), runtime)
+      host.settle.unsent(items)
+      this.giveBack(items)
+    } else {
+      for (const item of items) host.settle.failed(item, { outcome, notFound: false })
+    }
+    return undefined
   }
 
   stop(): void {

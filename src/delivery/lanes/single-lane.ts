@@ -1,6 +1,13 @@
 // A lane of single requests (users/update, events/track, commerce): up to `concurrency` requests in
 // flight, each carrying one item.
-import { asRetry, bodyText, isUserNotFound, pausedState } from '../settle.js'
+import {
+  bulkOutcomes,
+  LIST_MEMBER_PATHS,
+  type BulkItem,
+  type BulkItemOutcome,
+  type IterableResponse,
+} from '../../iterable/client/index.js'
+import { asRetry, bodyText, isListedNotFound, isUserNotFound, pausedState } from '../settle.js'
 import { sendsBody } from '../item.js'
 import type { WorkItem } from '../work-item.js'
 import { Lane } from './lane.js'
@@ -32,10 +39,17 @@ export class SingleLane extends Lane {
       this.giveBack([item])
       return
     }
-    const body = sendsBody(item.payload) ? item.json : undefined
+    let body = sendsBody(item.payload) ? item.json : undefined
+    const { listName } = item.payload
+    if (listName !== undefined) {
+      const listId = await this.listIdFor([item], listName)
+      if (listId === undefined) return
+      body = JSON.stringify({ listId, ...item.payload.body })
+    }
     const response = await runtime.client.send({ method, path, body })
     this.noteResponse(this.endpoint, response)
-    const { outcome, status } = response
+    const { status } = response
+    const outcome = memberOutcome(item, response)
     const failed = outcome.policy !== 'deliver'
     const keep = failed || host.options.requestBodies === 'all'
     host.progress.attempt({
@@ -58,8 +72,20 @@ export class SingleLane extends Lane {
     } else {
       // A custom event for a user that does not exist yet (email-based project): its identify may
       // still be on its way, so a short retry instead of a dead letter.
+      // A list member Iterable does not know (yet) is listed as notFound in the answer (L3).
+      if (isListedNotFound(outcome)) return host.settle.failed(item, { outcome, notFound: true })
       const notFound = isUserNotFound(outcome)
       host.settle.failed(item, notFound ? { outcome: asRetry(outcome), notFound } : { outcome, notFound })
     }
   }
+}
+
+/**
+ * A list call (syncAudience sent on its own) answers 200 with its one member's failure in the
+ * bulk lists (L3): that is the item's outcome. Any other request's outcome is the answer's.
+ */
+function memberOutcome(item: WorkItem, response: IterableResponse): BulkItemOutcome {
+  const subscribers = item.payload.body.subscribers
+  if (!LIST_MEMBER_PATHS.has(item.payload.path) || !Array.isArray(subscribers)) return response.outcome
+  return bulkOutcomes('users', subscribers as BulkItem[], response)[0] ?? response.outcome
 }

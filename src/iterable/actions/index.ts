@@ -1,5 +1,6 @@
 import { mergeUsers } from './merge-users.js'
 import { registerDeviceToken } from './register-device-token.js'
+import { syncAudience } from './sync-audience.js'
 import { trackEvent } from './track-event.js'
 import { trackPurchase } from './track-purchase.js'
 import type { ActionDefinition, ActionKey } from './types.js'
@@ -10,6 +11,7 @@ import { updateUser } from './update-user.js'
 export {
   mergeUsers,
   registerDeviceToken,
+  syncAudience,
   trackEvent,
   trackPurchase,
   updateCart,
@@ -26,6 +28,7 @@ export const actions: Readonly<Record<ActionKey, ActionDefinition>> = {
   updateSubscriptions,
   registerDeviceToken,
   mergeUsers,
+  syncAudience,
 }
 
 export function isActionKey(value: unknown): value is ActionKey {

@@ -10,6 +10,7 @@ export type ActionKey =
   | 'updateSubscriptions'
   | 'registerDeviceToken'
   | 'mergeUsers'
+  | 'syncAudience'
 
 /** Methods other than POST (the default). PATCH and DELETE requests carry no body. */
 export type RequestMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -17,7 +18,7 @@ export type RequestMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export type JsonObject = Record<string, unknown>
 
 /** Key of the item list in a bulk body. */
-export type BulkListKey = 'users' | 'events' | 'usersByUserId'
+export type BulkListKey = 'users' | 'events' | 'usersByUserId' | 'subscribers'
 
 /** Everything an action needs besides the validated payload. */
 export interface PlanContext {
@@ -28,6 +29,8 @@ export interface PlanContext {
   messageId?: string
   /** When this service received the event, in ms (D5: createdAt default). */
   receivedAtMs: number
+  /** The event's `context.personas.audience_settings` (Engage audiences: syncAudience). */
+  audienceSettings?: JsonObject
 }
 
 /** A request sent only after the delivery it belongs to succeeded (e.g. updateEmail, D9). */
@@ -74,6 +77,11 @@ export interface PlannedDelivery {
   bulkElement?: 'email' | 'userId'
   item: JsonObject
   followUps?: FollowUpRequest[]
+  /**
+   * The Iterable list is the one of this name, looked up (or created) when the request is sent: the
+   * body (single) or the envelope (bulk) then gets its `listId` (syncAudience without a list id).
+   */
+  listName?: string
 }
 
 /** A payload the action refuses to send, with the reason. */

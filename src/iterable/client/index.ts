@@ -35,3 +35,5 @@ export type { FieldTypeMemoryOptions, ScreenedItem } from './field-type-memory.j
 export { normaliseFieldType, possibleFieldTypes } from './field-types.js'
 export type { IterableFieldType } from './field-types.js'
 export { explainGatedEndpoint, SUBSCRIPTIONS_API_NOT_ENABLED } from './endpoint-gates.js'
+export { LIST_MEMBER_PATHS, ListIds, LISTS_PATH } from './list-ids.js'
+export type { ListIdResult, ListRequest } from './list-ids.js'

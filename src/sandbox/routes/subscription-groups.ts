@@ -126,6 +126,17 @@ function bulk(input: HandlerInput): unknown {
   return SUCCESS
 }
 
+/** POST /api/lists {name}: a new Standard list → `{"listId": N}` (names need not be unique). */
+function createList(input: HandlerInput): unknown {
+  const check = new BodyCheck(input.route)
+  const body = check.root(input.body)
+  const name = check.string(body, 'name', 'obj', true) as string
+  check.done()
+  if (name.trim() === '') throw badParams('A list needs a name: "name" is empty')
+  input.ctx.tally.accepted++
+  return { listId: input.ctx.project.createList(name).id }
+}
+
 const countUsers = (body: unknown): number => {
   if (typeof body !== 'object' || body === null) return 0
   const { users, usersByUserId } = body as Record<string, unknown>
@@ -180,6 +191,8 @@ export const subscriptionGroupRoutes: RouteDef[] = [
     method: 'GET',
     path: '/api/lists',
     ratePerSecond: 100,
-    handler: (i) => ({ lists: i.ctx.project.config.groups.lists }),
+    handler: (i) => ({ lists: i.ctx.project.lists }),
   },
+  // ⚠ Iterable documents no rate limit for list creation; 100/s like GET /api/lists.
+  { method: 'POST', path: '/api/lists', ratePerSecond: 100, handler: createList },
 ]

@@ -78,7 +78,8 @@ function registerBrowserToken(input: HandlerInput): unknown {
 
 export function checkList(project: ProjectState, listId: number): void {
   const known = project.config.listIds
-  if (listId <= 0 || (known !== undefined && !known.has(listId))) {
+  const created = project.createdLists.some((list) => list.id === listId)
+  if (listId <= 0 || (known !== undefined && !known.has(listId) && !created)) {
     // Quirk kept on purpose: a 400 whose code is "Success".
     throw new ApiError(
       400,

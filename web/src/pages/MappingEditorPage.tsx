@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { ApiError, get, patch, post } from '../api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { FieldEditor } from '../components/FieldEditor'
+import { ListIdPicker } from '../components/ListIdPicker'
 import { SubscriptionsEditor } from '../components/SubscriptionsEditor'
 import { Link } from '../components/Link'
 import { BatchingEditor, BatchSizeError, batchSizeOf, type BatchingDraft } from '../components/BatchingEditor'
@@ -353,6 +354,15 @@ export function MappingEditorPage({
               {/* Lists whose items choose from Iterable's groups get a row editor (Update Subscriptions). */}
               {definition.properties?.some((p) => p.dynamic === true) === true ? (
                 <SubscriptionsEditor
+                  definition={definition}
+                  destinationId={mapping.destinationId}
+                  draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}
+                  onChange={(draft) => setDrafts((all) => ({ ...all, [definition.key]: draft }))}
+                />
+              ) : null}
+              {/* A field whose value is one of Iterable's lists (Sync To Iterable Lists). */}
+              {definition.dynamic === true ? (
+                <ListIdPicker
                   definition={definition}
                   destinationId={mapping.destinationId}
                   draft={drafts[definition.key] ?? { mode: 'literal', text: '' }}

@@ -22,8 +22,12 @@ async function loadAll(): Promise<{
   return {
     mappings: mappings.items,
     limit: mappings.limit,
-    // Presets with a trigger: the default four and the optional ones (subscriptions …).
-    presets: presets.items.filter((p) => p.type !== 'specificEvent'),
+    // Presets with a trigger (the default four, the optional ones) first; then those for one of
+    // Segment's specific events (Engage, Journeys, lists), whose trigger the draft asks for.
+    presets: [
+      ...presets.items.filter((p) => p.type !== 'specificEvent'),
+      ...presets.items.filter((p) => p.type === 'specificEvent'),
+    ],
     destinations: destinations.items,
   }
 }
@@ -79,11 +83,23 @@ export function MappingsPage() {
                 value={preset !== '' ? preset : data.presets[0]?.name}
                 onChange={(e) => setPreset(e.currentTarget.value)}
               >
-                {data.presets.map((p) => (
-                  <option key={p.name} value={p.name}>
-                    {p.name} ({p.action})
-                  </option>
-                ))}
+                {data.presets
+                  .filter((p) => p.type !== 'specificEvent')
+                  .map((p) => (
+                    <option key={p.name} value={p.name}>
+                      {p.name} ({p.action})
+                    </option>
+                  ))}
+                <optgroup label="For a specific Segment event (give the trigger that selects it)">
+                  {data.presets
+                    .filter((p) => p.type === 'specificEvent')
+                    .map((p) => (
+                      <option key={p.name} value={p.name}>
+                        {p.name} ({p.action}
+                        {p.eventSlug !== undefined ? `, ${p.eventSlug}` : ''})
+                      </option>
+                    ))}
+                </optgroup>
               </select>
             </div>
             {several ? (
