@@ -39,6 +39,11 @@ export class ForgottenSet {
     return this.#hashes.size
   }
 
+  /** Whether this set holds exactly these hashes. */
+  sameAs(hashes: readonly string[]): boolean {
+    return hashes.length === this.#hashes.size && hashes.every((hash) => this.#hashes.has(hash))
+  }
+
   /** Whether any of these identity keys is forgotten (no hashing while the set is empty). */
   hasAny(keys: readonly string[]): boolean {
     if (this.#hashes.size === 0) return false

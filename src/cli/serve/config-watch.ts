@@ -10,17 +10,19 @@ import { EveryInterval } from '../../util/every-interval.js'
 
 export const CONFIG_WATCH_MS = 2000
 
-async function fingerprint(store: Store): Promise<string> {
+async function fingerprint(store: Store): Promise<{ text: string; forgotten: string[] }> {
   const destinations = await store.listDestinations()
   const mappings = await store.listMappings()
-  return [
+  // Users forgotten (or unforgotten) through another node: ingest and delivery here follow.
+  const forgotten = await store.listForgotten()
+  const text = [
     ...destinations.map((d) => `d:${d.id}:${d.updatedAt}:${d.paused?.since ?? '-'}`),
     ...mappings.map((m) => `m:${m.id}:${m.updatedAt}`),
-    // Users forgotten (or unforgotten) through another node: ingest and delivery here follow.
-    ...(await store.listForgotten()).map((hash) => `f:${hash}`),
+    ...forgotten.map((hash) => `f:${hash}`),
   ]
     .sort()
     .join('|')
+  return { text, forgotten }
 }
 
 /** Starts watching; the returned function stops it (and waits for a reload in progress). */
@@ -30,9 +32,11 @@ export async function watchConfiguration(
   logger: Logger,
   everyMs = CONFIG_WATCH_MS,
 ): Promise<() => Promise<void>> {
-  // Empty: the first check reloads, so that what this node reports seen is what it holds (the
-  // set may have changed since the service's first reload).
-  let last = ''
+  // What this node reports seen must be what it holds: the forgotten set may have changed since
+  // the service's first reload (then it reloads now; otherwise nothing is reloaded at start).
+  const first = await fingerprint(store)
+  let last = first.text
+  if (!delivery.forgotten.sameAs(first.forgotten)) await delivery.reload()
   let reported = 0
   let running: Promise<void> = Promise.resolve()
   let stopped = false
@@ -42,18 +46,15 @@ export async function watchConfiguration(
     try {
       // Read before the set: whatever is reloaded below holds at least this revision.
       const revision = await store.forgottenRevision()
-      const now = await fingerprint(store)
+      const now = (await fingerprint(store)).text
       if (stopped) return
       if (now !== last) {
-        const first = last === ''
         last = now
         const problems = await delivery.reload()
-        if (!first) {
-          logger.info(
-            { problems: problems.length },
-            'configuration changed in the store (another node): reloaded',
-          )
-        }
+        logger.info(
+          { problems: problems.length },
+          'configuration changed in the store (another node): reloaded',
+        )
       }
       // False before this node's first heartbeat (no row yet): said again at the next check.
       if (revision > reported && (await store.markForgottenSeen(delivery.nodeId, revision))) {
