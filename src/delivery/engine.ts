@@ -49,6 +49,8 @@ export class DeliveryEngine {
   #running = false
   #forceFirst: boolean
   #pollTimer: NodeJS.Timeout | null = null
+  /** The pass of #startDeliveries under way (they run one after another). */
+  #starting: Promise<void> = Promise.resolve()
   #reloading: Promise<void> = Promise.resolve()
   /** One per run (stop ends its waits for good). */
   #outage: StoreOutage
@@ -133,9 +135,18 @@ export class DeliveryEngine {
 
   /**
    * Starts the delivery of every destination that has a runtime and none yet (or lost its lease).
-   * A store that cannot take work is waited out (the outage logs it), then the same one is tried.
+   * One pass at a time: the poll's and a reload's passes would otherwise both find a destination
+   * without a running delivery, both open it (the same owner may) and keep two — every event sent
+   * twice, and one of them never stopped.
    */
-  async #startDeliveries(): Promise<void> {
+  #startDeliveries(): Promise<void> {
+    const pass = this.#starting.then(() => this.#startPass())
+    this.#starting = pass.catch(() => undefined)
+    return pass
+  }
+
+  /** A store that cannot take work is waited out (the outage logs it), then the same one is tried. */
+  async #startPass(): Promise<void> {
     const force = this.#forceFirst
     this.#forceFirst = false
     for (const id of this.#runtimes.keys()) {
@@ -259,6 +270,8 @@ export class DeliveryEngine {
     // A poll or reload waiting for the store ends now; deliveries write what they can and stop.
     this.#outage.stop()
     await this.#reloading
+    // A delivery a pass is opening now is in the map once the pass ends, and stopped below.
+    await this.#starting
     await Promise.all([...this.#deliveries.values()].map((delivery) => delivery.stop(timeoutMs)))
     this.#deliveries.clear()
     await Promise.all(this.#clients.map((c) => c.close()))
